@@ -1,0 +1,704 @@
+//! The protocol: how long each session lasts, how long to rest after it,
+//! when ice gives way to heat, and when to see a clinician.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::duration::{delta, serde_human};
+use crate::error::{Error, Setting};
+use crate::limits::{
+    ACUTE_WINDOW_MAX, ACUTE_WINDOW_MIN, HEAT_MAX_ON, ICE_MAX_ON, ICE_MIN_REST, REST_MAX, REVIEW_MAX,
+};
+use crate::phase::Phase;
+
+const MINUTE: u64 = 60;
+
+/// One phase's dose: the session length ("on") and the rest after it.
+///
+/// A `Dose` on its own is just two durations; it is checked against the
+/// safety limits when it becomes part of a [`Protocol`]. In serde it reads
+/// `{"on": "10m", "rest": "1h"}`.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use therapy_timer::Dose;
+///
+/// let dose = Dose::new(Duration::from_secs(8 * 60), Duration::from_secs(90 * 60));
+/// assert_eq!(serde_json::to_string(&dose)?, r#"{"on":"8m","rest":"1h 30m"}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Dose {
+    /// How long one session lasts.
+    #[serde(with = "serde_human")]
+    pub on: Duration,
+    /// The least time between the end of a session and the start of the next.
+    #[serde(with = "serde_human")]
+    pub rest: Duration,
+}
+
+impl Dose {
+    /// A dose of `on` followed by `rest`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use therapy_timer::Dose;
+    ///
+    /// let dose = Dose::new(Duration::from_secs(600), Duration::from_secs(3600));
+    /// assert_eq!(dose.on, Duration::from_secs(600));
+    /// ```
+    pub const fn new(on: Duration, rest: Duration) -> Dose {
+        Dose { on, rest }
+    }
+
+    /// The default dose of a phase: ice 10 min on, 60 min rest; heat 15 min
+    /// on, 15 min rest.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use therapy_timer::{Dose, Phase};
+    ///
+    /// assert_eq!(Dose::default_for(Phase::Heat).on, Duration::from_secs(15 * 60));
+    /// ```
+    pub const fn default_for(phase: Phase) -> Dose {
+        match phase {
+            Phase::Ice => Dose::new(ICE_MAX_ON, ICE_MIN_REST),
+            Phase::Heat => Dose::new(
+                Duration::from_secs(15 * MINUTE),
+                Duration::from_secs(15 * MINUTE),
+            ),
+        }
+    }
+
+    /// Checks this dose against the safety limits of `phase`.
+    fn check(self, phase: Phase) -> Result<Dose, Error> {
+        let (on_setting, rest_setting, limit) = match phase {
+            Phase::Ice => (Setting::IceOn, Setting::IceRest, ICE_MAX_ON),
+            Phase::Heat => (Setting::HeatOn, Setting::HeatRest, HEAT_MAX_ON),
+        };
+        if self.on.is_zero() {
+            return Err(Error::ZeroDuration {
+                setting: on_setting,
+            });
+        }
+        if self.rest.is_zero() {
+            return Err(Error::ZeroDuration {
+                setting: rest_setting,
+            });
+        }
+        if self.on > limit {
+            return Err(Error::SessionTooLong {
+                phase,
+                length: self.on,
+                limit,
+            });
+        }
+        let minimum = match phase {
+            Phase::Ice => ICE_MIN_REST,
+            Phase::Heat => self.on,
+        };
+        if self.rest < minimum {
+            return Err(Error::RestTooShort {
+                phase,
+                rest: self.rest,
+                minimum,
+            });
+        }
+        if self.rest > REST_MAX {
+            return Err(Error::RestTooLong {
+                phase,
+                rest: self.rest,
+            });
+        }
+        Ok(self)
+    }
+}
+
+/// A checked therapy protocol.
+///
+/// Every `Protocol` that exists satisfies the safety limits in
+/// [`limits`](crate::limits): the fields are private and every way to make
+/// one ([`Protocol::new`], the `with_*` methods, serde) checks them and
+/// returns an [`Error`] rather than clamping.
+///
+/// The default is the care articles' protocol: ice 10 min on, 60 min rest;
+/// heat 15 min on, 15 min rest; ice for the first 48 h; a clinician review
+/// reminder at 72 h.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use therapy_timer::{Dose, Phase, Protocol};
+///
+/// let min = |m: u64| Duration::from_secs(m * 60);
+/// let gentle = Protocol::default().with_dose(Phase::Ice, Dose::new(min(8), min(60)))?;
+/// assert_eq!(gentle.dose(Phase::Ice).on, min(8));
+///
+/// let err = Protocol::default()
+///     .with_dose(Phase::Ice, Dose::new(min(10), min(30)))
+///     .unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "a rest of 30m after ice is shorter than the 1h safety minimum; rest at least 1h"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawProtocol")]
+pub struct Protocol {
+    ice: Dose,
+    heat: Dose,
+    #[serde(with = "serde_human")]
+    acute_window: Duration,
+    #[serde(with = "serde_human")]
+    review_after: Duration,
+}
+
+impl Default for Protocol {
+    fn default() -> Protocol {
+        Protocol {
+            ice: Dose::default_for(Phase::Ice),
+            heat: Dose::default_for(Phase::Heat),
+            acute_window: ACUTE_WINDOW_MAX,
+            review_after: REVIEW_MAX,
+        }
+    }
+}
+
+impl Protocol {
+    /// A protocol with the given doses, checked against the safety limits.
+    ///
+    /// `acute_window` is how long after the injury ice is the phase (24 h to
+    /// 48 h); `review_after` is when the tool reminds that spasms lasting
+    /// this long need a clinician (above zero, at most 72 h).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use therapy_timer::{Dose, Protocol};
+    ///
+    /// let min = |m: u64| Duration::from_secs(m * 60);
+    /// let p = Protocol::new(
+    ///     Dose::new(min(10), min(60)),
+    ///     Dose::new(min(20), min(20)),
+    ///     min(24 * 60),
+    ///     min(72 * 60),
+    /// )?;
+    /// assert_eq!(p.acute_window(), min(24 * 60));
+    ///
+    /// let err = Protocol::new(
+    ///     Dose::new(min(10), min(60)),
+    ///     Dose::new(min(20), min(10)),
+    ///     min(48 * 60),
+    ///     min(72 * 60),
+    /// )
+    /// .unwrap_err();
+    /// assert!(err.to_string().starts_with("a rest of 10m after heat is shorter"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(
+        ice: Dose,
+        heat: Dose,
+        acute_window: Duration,
+        review_after: Duration,
+    ) -> Result<Protocol, Error> {
+        Ok(Protocol {
+            ice: ice.check(Phase::Ice)?,
+            heat: heat.check(Phase::Heat)?,
+            acute_window: check_acute_window(acute_window)?,
+            review_after: check_review(review_after)?,
+        })
+    }
+
+    /// This protocol with another dose for `phase`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use therapy_timer::{Dose, Phase, Protocol};
+    ///
+    /// let min = |m: u64| Duration::from_secs(m * 60);
+    /// let p = Protocol::default().with_dose(Phase::Heat, Dose::new(min(20), min(30)))?;
+    /// assert_eq!(p.dose(Phase::Heat).rest, min(30));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_dose(self, phase: Phase, dose: Dose) -> Result<Protocol, Error> {
+        let dose = dose.check(phase)?;
+        Ok(match phase {
+            Phase::Ice => Protocol { ice: dose, ..self },
+            Phase::Heat => Protocol { heat: dose, ..self },
+        })
+    }
+
+    /// This protocol with another acute window (24 h to 48 h).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use therapy_timer::Protocol;
+    ///
+    /// let day = Duration::from_secs(24 * 3600);
+    /// assert_eq!(Protocol::default().with_acute_window(day)?.acute_window(), day);
+    /// assert!(Protocol::default().with_acute_window(day * 3).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_acute_window(self, acute_window: Duration) -> Result<Protocol, Error> {
+        Ok(Protocol {
+            acute_window: check_acute_window(acute_window)?,
+            ..self
+        })
+    }
+
+    /// This protocol with another clinician review point (above zero, at
+    /// most 72 h after the injury).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use therapy_timer::Protocol;
+    ///
+    /// let two_days = Duration::from_secs(48 * 3600);
+    /// assert_eq!(Protocol::default().with_review_after(two_days)?.review_after(), two_days);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_review_after(self, review_after: Duration) -> Result<Protocol, Error> {
+        Ok(Protocol {
+            review_after: check_review(review_after)?,
+            ..self
+        })
+    }
+
+    /// The dose of `phase`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use therapy_timer::{Phase, Protocol};
+    ///
+    /// assert_eq!(Protocol::default().dose(Phase::Ice).rest, Duration::from_secs(3600));
+    /// ```
+    pub const fn dose(&self, phase: Phase) -> Dose {
+        match phase {
+            Phase::Ice => self.ice,
+            Phase::Heat => self.heat,
+        }
+    }
+
+    /// How long after the injury ice is the phase.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use therapy_timer::Protocol;
+    ///
+    /// assert_eq!(Protocol::default().acute_window(), Duration::from_secs(48 * 3600));
+    /// ```
+    pub const fn acute_window(&self) -> Duration {
+        self.acute_window
+    }
+
+    /// How long after the injury the clinician reminder is due.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use therapy_timer::Protocol;
+    ///
+    /// assert_eq!(Protocol::default().review_after(), Duration::from_secs(72 * 3600));
+    /// ```
+    pub const fn review_after(&self) -> Duration {
+        self.review_after
+    }
+
+    /// The length of one session of `phase`: the protocol's own when
+    /// `requested` is `None`, else `requested` if it is above zero and no
+    /// longer than the protocol's (shorter sessions are always allowed, "per
+    /// patient tolerance"; longer ones are refused).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use therapy_timer::{Phase, Protocol};
+    ///
+    /// let p = Protocol::default();
+    /// let min = |m: u64| Duration::from_secs(m * 60);
+    /// assert_eq!(p.session_length(Phase::Ice, None)?, min(10));
+    /// assert_eq!(p.session_length(Phase::Ice, Some(min(6)))?, min(6));
+    /// assert_eq!(
+    ///     p.session_length(Phase::Heat, Some(min(18))).unwrap_err().to_string(),
+    ///     "a heat session of 18m is longer than this protocol's 15m heat session; \
+    ///      use at most 15m, or change the protocol"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn session_length(
+        &self,
+        phase: Phase,
+        requested: Option<Duration>,
+    ) -> Result<Duration, Error> {
+        let own = self.dose(phase).on;
+        let Some(length) = requested else {
+            return Ok(own);
+        };
+        if length.is_zero() {
+            return Err(Error::ZeroDuration {
+                setting: match phase {
+                    Phase::Ice => Setting::IceOn,
+                    Phase::Heat => Setting::HeatOn,
+                },
+            });
+        }
+        let limit = match phase {
+            Phase::Ice => ICE_MAX_ON,
+            Phase::Heat => HEAT_MAX_ON,
+        };
+        if length > limit {
+            return Err(Error::SessionTooLong {
+                phase,
+                length,
+                limit,
+            });
+        }
+        if length > own {
+            return Err(Error::LongerThanProtocol {
+                phase,
+                length,
+                protocol: own,
+            });
+        }
+        Ok(length)
+    }
+
+    /// The rest owed after a session of `phase` that lasted `length`.
+    ///
+    /// It is the dose's rest, or the session's own length if that is longer
+    /// (a recorded session can be longer than the dose, e.g. one logged by
+    /// another tool): after heat, the articles ask for "at least that amount
+    /// of time in between sessions".
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use therapy_timer::{Phase, Protocol};
+    ///
+    /// let p = Protocol::default();
+    /// let min = |m: u64| Duration::from_secs(m * 60);
+    /// assert_eq!(p.rest_after(Phase::Ice, min(4)), min(60));
+    /// assert_eq!(p.rest_after(Phase::Heat, min(25)), min(25));
+    /// ```
+    pub fn rest_after(&self, phase: Phase, length: Duration) -> Duration {
+        self.dose(phase).rest.max(length)
+    }
+
+    /// The end of the acute window for an injury at `injured_at`: ice
+    /// before it, heat from it on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use therapy_timer::Protocol;
+    ///
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// assert_eq!(
+    ///     Protocol::default().heat_from(injured),
+    ///     Utc.with_ymd_and_hms(2026, 3, 3, 8, 0, 0).unwrap()
+    /// );
+    /// ```
+    pub fn heat_from(&self, injured_at: DateTime<Utc>) -> DateTime<Utc> {
+        after(injured_at, self.acute_window)
+    }
+
+    /// The phase at `at` for an injury at `injured_at`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Phase, Protocol};
+    ///
+    /// let p = Protocol::default();
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// assert_eq!(p.phase_at(injured, injured + TimeDelta::hours(47)), Phase::Ice);
+    /// assert_eq!(p.phase_at(injured, injured + TimeDelta::hours(48)), Phase::Heat);
+    /// ```
+    pub fn phase_at(&self, injured_at: DateTime<Utc>, at: DateTime<Utc>) -> Phase {
+        if at < self.heat_from(injured_at) {
+            Phase::Ice
+        } else {
+            Phase::Heat
+        }
+    }
+
+    /// When the clinician reminder is due for an injury at `injured_at`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use therapy_timer::Protocol;
+    ///
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// assert_eq!(
+    ///     Protocol::default().review_at(injured),
+    ///     Utc.with_ymd_and_hms(2026, 3, 4, 8, 0, 0).unwrap()
+    /// );
+    /// ```
+    pub fn review_at(&self, injured_at: DateTime<Utc>) -> DateTime<Utc> {
+        after(injured_at, self.review_after)
+    }
+}
+
+/// `t + d`, saturating at the end of time rather than panicking (an injury
+/// near year 262143 only; every checked duration is small).
+pub(crate) fn after(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
+    t.checked_add_signed(delta(d))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+fn check_acute_window(window: Duration) -> Result<Duration, Error> {
+    if (ACUTE_WINDOW_MIN..=ACUTE_WINDOW_MAX).contains(&window) {
+        Ok(window)
+    } else {
+        Err(Error::AcuteWindowOutOfRange { window })
+    }
+}
+
+fn check_review(after: Duration) -> Result<Duration, Error> {
+    if after.is_zero() {
+        Err(Error::ZeroDuration {
+            setting: Setting::Review,
+        })
+    } else if after > REVIEW_MAX {
+        Err(Error::ReviewTooLate { after })
+    } else {
+        Ok(after)
+    }
+}
+
+/// What serde reads before the limits are checked; a missing field takes the
+/// default, so a config file may set only what it changes.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProtocol {
+    #[serde(default = "default_ice")]
+    ice: Dose,
+    #[serde(default = "default_heat")]
+    heat: Dose,
+    #[serde(default = "default_window", with = "serde_human")]
+    acute_window: Duration,
+    #[serde(default = "default_review", with = "serde_human")]
+    review_after: Duration,
+}
+
+fn default_ice() -> Dose {
+    Dose::default_for(Phase::Ice)
+}
+fn default_heat() -> Dose {
+    Dose::default_for(Phase::Heat)
+}
+fn default_window() -> Duration {
+    ACUTE_WINDOW_MAX
+}
+fn default_review() -> Duration {
+    REVIEW_MAX
+}
+
+impl TryFrom<RawProtocol> for Protocol {
+    type Error = Error;
+
+    fn try_from(raw: RawProtocol) -> Result<Protocol, Error> {
+        Protocol::new(raw.ice, raw.heat, raw.acute_window, raw.review_after)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{Dose, Protocol, MINUTE};
+    use crate::error::{Error, Setting};
+    use crate::phase::Phase;
+
+    fn min(m: u64) -> Duration {
+        Duration::from_secs(m * MINUTE)
+    }
+    fn hours(h: u64) -> Duration {
+        Duration::from_secs(h * 60 * MINUTE)
+    }
+
+    #[test]
+    fn default_is_the_articles_protocol() {
+        let p = Protocol::default();
+        assert_eq!(p.dose(Phase::Ice), Dose::new(min(10), min(60)));
+        assert_eq!(p.dose(Phase::Heat), Dose::new(min(15), min(15)));
+        assert_eq!(p.acute_window(), hours(48));
+        assert_eq!(p.review_after(), hours(72));
+        // The default must itself pass the checks.
+        assert_eq!(
+            Protocol::new(
+                p.dose(Phase::Ice),
+                p.dose(Phase::Heat),
+                p.acute_window(),
+                p.review_after()
+            ),
+            Ok(p)
+        );
+    }
+
+    #[test]
+    fn limits_are_inclusive_and_shorter_is_allowed() {
+        let p = Protocol::default();
+        assert!(p.with_dose(Phase::Ice, Dose::new(min(10), min(60))).is_ok());
+        assert!(p.with_dose(Phase::Ice, Dose::new(min(1), hours(3))).is_ok());
+        assert!(p
+            .with_dose(Phase::Heat, Dose::new(min(20), min(20)))
+            .is_ok());
+        assert!(p.with_acute_window(hours(24)).is_ok());
+        assert!(p.with_review_after(hours(1)).is_ok());
+    }
+
+    #[test]
+    fn each_limit_has_its_own_message() {
+        let p = Protocol::default();
+        let cases: Vec<(Result<Protocol, Error>, &str)> = vec![
+            (
+                p.with_dose(Phase::Ice, Dose::new(min(30), min(60))),
+                "an ice session of 30m is longer than the 10m safety limit; use at most 10m",
+            ),
+            (
+                p.with_dose(Phase::Ice, Dose::new(min(10), Duration::from_secs(3599))),
+                "a rest of 59m 59s after ice is shorter than the 1h safety minimum; rest at least 1h",
+            ),
+            (
+                p.with_dose(Phase::Heat, Dose::new(min(21), min(30))),
+                "a heat session of 21m is longer than the 20m safety limit; use at most 20m",
+            ),
+            (
+                p.with_dose(Phase::Heat, Dose::new(min(20), min(15))),
+                "a rest of 15m after heat is shorter than the 20m heat session; \
+                 rest at least as long as the session (20m)",
+            ),
+            (
+                p.with_dose(Phase::Heat, Dose::new(Duration::ZERO, min(15))),
+                "the heat session length must be longer than zero",
+            ),
+            (
+                p.with_dose(Phase::Ice, Dose::new(min(5), Duration::ZERO)),
+                "the rest after ice must be longer than zero",
+            ),
+            (
+                p.with_dose(Phase::Ice, Dose::new(min(5), hours(24 * 8))),
+                "a rest of 8days after ice is longer than the 7days the planner accepts; \
+                 use at most 7days",
+            ),
+            (
+                p.with_acute_window(hours(72)),
+                "an acute window of 72h is outside the 24h to 48h range; \
+                 use a value from 24h to 48h",
+            ),
+            (
+                p.with_acute_window(hours(12)),
+                "an acute window of 12h is outside the 24h to 48h range; \
+                 use a value from 24h to 48h",
+            ),
+            (
+                p.with_review_after(hours(96)),
+                "a clinician review 96h after the injury is later than the 72h limit; \
+                 use at most 72h",
+            ),
+            (
+                p.with_review_after(Duration::ZERO),
+                "the clinician review point must be longer than zero",
+            ),
+        ];
+        for (result, message) in cases {
+            assert_eq!(result.unwrap_err().to_string(), message);
+        }
+    }
+
+    #[test]
+    fn session_length_allows_shorter_and_refuses_longer() {
+        let p = Protocol::default();
+        assert_eq!(p.session_length(Phase::Heat, None), Ok(min(15)));
+        assert_eq!(
+            p.session_length(Phase::Heat, Some(Duration::from_secs(2))),
+            Ok(Duration::from_secs(2))
+        );
+        assert_eq!(
+            p.session_length(Phase::Ice, Some(min(11))),
+            Err(Error::SessionTooLong {
+                phase: Phase::Ice,
+                length: min(11),
+                limit: min(10)
+            })
+        );
+        assert_eq!(
+            p.session_length(Phase::Ice, Some(Duration::ZERO)),
+            Err(Error::ZeroDuration {
+                setting: Setting::IceOn
+            })
+        );
+    }
+
+    #[test]
+    fn serde_round_trip_in_humantime_form() {
+        let p = Protocol::default();
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(
+            json,
+            r#"{"ice":{"on":"10m","rest":"1h"},"heat":{"on":"15m","rest":"15m"},"acute_window":"48h","review_after":"72h"}"#
+        );
+        assert_eq!(serde_json::from_str::<Protocol>(&json).unwrap(), p);
+    }
+
+    #[test]
+    fn serde_fills_defaults_and_checks_limits() {
+        let p: Protocol = serde_json::from_str(r#"{"heat":{"on":"20m","rest":"25m"}}"#).unwrap();
+        assert_eq!(p.dose(Phase::Heat), Dose::new(min(20), min(25)));
+        assert_eq!(p.dose(Phase::Ice), Dose::default_for(Phase::Ice));
+
+        let err = serde_json::from_str::<Protocol>(r#"{"ice":{"on":"30m","rest":"1h"}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("an ice session of 30m is longer than the 10m safety limit"),
+            "{err}"
+        );
+
+        let err = serde_json::from_str::<Protocol>(r#"{"ice":{"on":"ten","rest":"1h"}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("invalid duration \"ten\""), "{err}");
+
+        let err = serde_json::from_str::<Protocol>(r#"{"icee":{}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field `icee`"), "{err}");
+    }
+
+    #[test]
+    fn rest_after_is_at_least_the_session() {
+        let p = Protocol::default();
+        assert_eq!(p.rest_after(Phase::Heat, min(5)), min(15));
+        assert_eq!(p.rest_after(Phase::Heat, min(40)), min(40));
+    }
+}
