@@ -32,6 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let until = injured + TimeDelta::hours(80);
 
     let mut last: Option<Event> = None;
+    let mut running = None;
     while clock.now() < until {
         // Ask the model for the next thing to do; the app owns the waiting.
         // Asking again from the time of the event just handled returns the
@@ -52,6 +53,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 // might start later; the app would record that time instead.
                 let length = course.protocol().session_length(event.phase, None)?;
                 course.record(Session::running(event.phase, clock.now(), length)?)?;
+                running = Some(clock.now());
                 println!(
                     "{} {bang} start {} for {}",
                     clock.now().format("%d %H:%M"),
@@ -60,7 +62,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 );
             }
             EventKind::Stop => {
-                course.finish_running(clock.now())?;
+                if let Some(started) = running.take() {
+                    course.finish(started, clock.now())?;
+                }
                 let next = course.readiness(clock.now()).earliest(clock.now());
                 println!(
                     "{} {bang} stop {}; next session from {}",

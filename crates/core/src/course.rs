@@ -227,8 +227,12 @@ impl Course {
         Ok(())
     }
 
-    /// Finishes the running session at `at`: completed if `at` is at or after
-    /// its planned end (which stays its end), cut short otherwise.
+    /// Finishes the running session that started at `started_at`, at `at`:
+    /// completed if `at` is at or after its planned end (which stays its
+    /// end), cut short otherwise.
+    ///
+    /// The session is named by its start (no two sessions share one) so that
+    /// two timers working on one course each finish their own.
     ///
     /// # Examples
     ///
@@ -240,18 +244,21 @@ impl Course {
     /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
     /// let mut course = Course::new(t, Protocol::default());
     /// course.record(Session::running(Phase::Ice, t, Duration::from_secs(600))?)?;
-    /// let done = course.finish_running(t + TimeDelta::minutes(6))?;
+    /// let done = course.finish(t, t + TimeDelta::minutes(6))?;
     /// assert_eq!(done.outcome, Outcome::CutShort);
     /// assert_eq!(done.length(), Duration::from_secs(360));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn finish_running(&mut self, at: DateTime<Utc>) -> Result<Session, Error> {
+    pub fn finish(
+        &mut self,
+        started_at: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> Result<Session, Error> {
         let running = self
             .sessions
             .iter_mut()
-            .rev()
-            .find(|s| s.outcome == Outcome::Running)
-            .ok_or(Error::NoRunningSession)?;
+            .find(|s| s.start == started_at && s.outcome == Outcome::Running)
+            .ok_or(Error::NoRunningSession { started_at })?;
         if at >= running.end {
             running.outcome = Outcome::Completed;
         } else if at > running.start {
@@ -463,11 +470,11 @@ impl Course {
 
     /// The events at or after `from`, in time order: the stop of a recorded
     /// session still running (its stop is pending until
-    /// [`Course::finish_running`] records it), each planned session's start
+    /// [`Course::finish`] records it), each planned session's start
     /// and stop, and the one-time clinician reminder.
     ///
     /// An app that handled an event at `t` and asks again from `t` gets the
-    /// events at `t` again, except a stop it recorded with `finish_running`
+    /// events at `t` again, except a stop it recorded with `finish`
     /// and a start it recorded as a session (both then leave the plan):
     /// remember the review you showed, or ask from just after it.
     ///
@@ -632,22 +639,42 @@ mod tests {
     }
 
     #[test]
-    fn finish_running_cuts_short_or_completes() {
+    fn finish_cuts_short_or_completes() {
         let mut c = course();
-        assert_eq!(c.finish_running(t(1, 9, 0)), Err(Error::NoRunningSession));
+        assert_eq!(
+            c.finish(t(1, 9, 0), t(1, 9, 0)),
+            Err(Error::NoRunningSession {
+                started_at: t(1, 9, 0)
+            })
+        );
         c.record(Session::running(Phase::Ice, t(1, 9, 0), Duration::from_secs(600)).unwrap())
             .unwrap();
-        let done = c.finish_running(t(1, 9, 30)).unwrap();
+        let done = c.finish(t(1, 9, 0), t(1, 9, 30)).unwrap();
         assert_eq!((done.outcome, done.end), (Outcome::Completed, t(1, 9, 10)));
-        assert_eq!(c.finish_running(t(1, 9, 30)), Err(Error::NoRunningSession));
+        assert!(c.finish(t(1, 9, 0), t(1, 9, 30)).is_err());
 
         c.record(Session::running(Phase::Ice, t(1, 11, 0), Duration::from_secs(600)).unwrap())
             .unwrap();
-        assert!(c.finish_running(t(1, 11, 0)).is_err());
-        let cut = c.finish_running(t(1, 11, 6)).unwrap();
+        assert!(c.finish(t(1, 11, 0), t(1, 11, 0)).is_err());
+        let cut = c.finish(t(1, 11, 0), t(1, 11, 6)).unwrap();
         assert_eq!((cut.outcome, cut.end), (Outcome::CutShort, t(1, 11, 6)));
         // The full hour is still owed after a cut-short ice session.
         assert_eq!(c.rest_until().unwrap().0, t(1, 12, 6));
+    }
+
+    #[test]
+    fn each_timer_finishes_its_own_session() {
+        // Found by the CLI's concurrency test: finishing "the running
+        // session" picked the latest one, not the caller's.
+        let mut c = course();
+        let ten = Duration::from_secs(600);
+        c.record(Session::running(Phase::Ice, t(1, 9, 0), ten).unwrap())
+            .unwrap();
+        c.record(Session::running(Phase::Ice, t(1, 13, 0), ten).unwrap())
+            .unwrap();
+        let done = c.finish(t(1, 9, 0), t(1, 9, 10)).unwrap();
+        assert_eq!(done.start, t(1, 9, 0));
+        assert_eq!(c.sessions()[1].outcome, Outcome::Running);
     }
 
     #[test]
@@ -682,12 +709,12 @@ mod tests {
 
     #[test]
     fn a_finished_session_has_no_pending_stop() {
-        // Found by the event_loop example: after finish_running at the stop
+        // Found by the event_loop example: after finishing at the stop
         // time, asking again from that time returned the same stop.
         let mut c = course();
         c.record(Session::running(Phase::Ice, t(1, 9, 0), Duration::from_secs(600)).unwrap())
             .unwrap();
-        c.finish_running(t(1, 9, 10)).unwrap();
+        c.finish(t(1, 9, 0), t(1, 9, 10)).unwrap();
         let next = c.events(t(1, 9, 10), &Utc).next().unwrap();
         assert_eq!((next.kind, next.at), (EventKind::Start, t(1, 10, 10)));
     }

@@ -114,8 +114,11 @@ pub enum Error {
         /// The end of the session already recorded.
         previous_end: DateTime<Utc>,
     },
-    /// An attempt to finish a session when none is running.
-    NoRunningSession,
+    /// An attempt to finish a running session that is not in the course.
+    NoRunningSession {
+        /// The start of the session asked for.
+        started_at: DateTime<Utc>,
+    },
 }
 
 /// A protocol setting, as named in error messages.
@@ -272,9 +275,11 @@ impl fmt::Display for Error {
                 start.to_rfc3339(),
                 previous_end.to_rfc3339()
             ),
-            Error::NoRunningSession => {
-                f.write_str("no session is running, so there is none to finish")
-            }
+            Error::NoRunningSession { started_at } => write!(
+                f,
+                "no running session started at {}, so there is none to finish",
+                started_at.to_rfc3339()
+            ),
         }
     }
 }
