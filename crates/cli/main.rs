@@ -1,8 +1,30 @@
-//! The `therapy-timer` command.
+//! The `therapy-timer` command: a thin layer over the `therapy-timer`
+//! library that parses, reads the clock, waits, persists and notifies.
+
+mod args;
+mod clock;
+mod commands;
+mod error;
+mod notifier;
+mod state;
+mod text;
+mod time_arg;
+
+use clap::Parser;
+
+use crate::args::Cli;
+use crate::error::{CliError, EXIT_OK};
 
 fn main() {
-    println!(
-        "therapy-timer {}: times ice and heat therapy for back spasms",
-        env!("CARGO_PKG_VERSION")
-    );
+    let cli = Cli::parse();
+    let code = match commands::run(cli) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            if !matches!(e, CliError::Signal(_)) {
+                eprintln!("therapy-timer: error: {e}");
+            }
+            e.code()
+        }
+    };
+    std::process::exit(code);
 }

@@ -1,0 +1,189 @@
+//! The raw command line (clap). Nothing here has side effects; `main`
+//! turns these into validated values before anything happens.
+
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use therapy_timer::QuietHours;
+
+const AFTER_HELP: &str = "\
+PROTOCOL (from care articles on back spasms):
+  Ice 10 minutes on, over a towel, never on bare skin; at least an hour off.
+  Ice for the first 24-48 hours; after that, heat 15-20 minutes at a time,
+  with at least as long between sessions. therapy-timer refuses doses beyond
+  these limits and sessions before the rest is over.
+
+SEE A CLINICIAN AT ONCE for: numbness, tingling or weakness in the legs;
+loss of bladder or bowel control; a high fever; unexplained weight loss;
+spasms after a fall or accident (especially with osteoporosis); severe pain
+that does not improve. See one too if spasms last beyond a few days.
+
+therapy-timer is not a medical device and gives no medical advice.
+
+EXIT CODES:
+  0    success
+  1    runtime failure (state file, file system)
+  2    invalid input (a flag, a TIME, a dose beyond a safety limit)
+  75   refused: the rest after the last session is not over; try later
+  130  a session ended early by Ctrl-C (SIGINT); 143 by SIGTERM; 129 SIGHUP
+
+TIME is one of: now; RFC 3339 (2026-03-01T08:00:00Z); a duration ago
+(3h ago, 1day 2h ago); local HH:MM (today) or YYYY-MM-DD HH:MM.
+
+State lives in $XDG_STATE_HOME/therapy-timer/ (else ~/.local/state/therapy-timer/).";
+
+/// Times ice and heat therapy for back spasms, with desktop notifications.
+#[derive(Debug, Parser)]
+#[command(name = "therapy-timer", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Record when the injury happened (this starts a course), or show it.
+    Injury(InjuryArgs),
+    /// Run one session now: notify, count down, notify when to stop, log it.
+    Start(StartArgs),
+    /// Show the planned sessions.
+    Plan(PlanArgs),
+    /// Show the next event: a session start, a stop, or the clinician reminder.
+    Next(NextArgs),
+    /// Show where the course stands and whether a session may start now.
+    Status(StatusArgs),
+    /// Show the sessions done.
+    Log(LogArgs),
+}
+
+/// `injury [TIME]`.
+#[derive(Debug, Args)]
+pub struct InjuryArgs {
+    /// When the injury happened (see TIME below). Without it, show the one recorded.
+    pub time: Option<String>,
+    #[command(flatten)]
+    pub when: When,
+}
+
+/// Flags every planning command takes.
+#[derive(Debug, Args)]
+pub struct When {
+    /// Answer as if the time now were TIME.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+}
+
+/// Flags of the commands that plan.
+#[derive(Debug, Args)]
+pub struct Planning {
+    /// Use this injury time for this call only, instead of the recorded one.
+    #[arg(long, value_name = "TIME")]
+    pub injured_at: Option<String>,
+    /// Daily local hours in which no session is planned to start, or "off".
+    /// Ice-off notices are given at any hour.
+    #[arg(long, value_name = "HH:MM-HH:MM|off", default_value = "22:00-07:00", value_parser = parse_quiet_hours)]
+    pub quiet_hours: QuietSetting,
+    #[command(flatten)]
+    pub when: When,
+}
+
+/// The phase asked for on `start`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PhaseArg {
+    /// Ice, whatever the course's phase.
+    Ice,
+    /// Heat, whatever the course's phase.
+    Heat,
+    /// The course's phase now: ice in the acute window, heat after it.
+    Auto,
+}
+
+/// `start`.
+#[derive(Debug, Args)]
+pub struct StartArgs {
+    /// Which therapy.
+    #[arg(long, value_enum, default_value_t = PhaseArg::Auto)]
+    pub phase: PhaseArg,
+    /// A shorter session than the protocol's (e.g. 6m); never a longer one.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub duration: Option<Duration>,
+    /// Start even though the rest after the last session is not over (logged).
+    #[arg(long)]
+    pub force: bool,
+    /// After the stop notice, wait up to this long for it to be dismissed,
+    /// so desktops that drop a notice when its sender exits keep it up.
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
+    pub linger: Duration,
+    /// Use this injury time for this call only, instead of the recorded one.
+    #[arg(long, value_name = "TIME")]
+    pub injured_at: Option<String>,
+    #[command(flatten)]
+    pub when: When,
+}
+
+/// `plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Plan from this time on (default: now).
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// How far ahead to plan.
+    #[arg(long = "for", value_name = "DURATION", default_value = "24h", value_parser = parse_duration)]
+    pub span: Duration,
+    /// Print a JSON array of {"phase", "start", "end"} in UTC.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub planning: Planning,
+}
+
+/// `next`.
+#[derive(Debug, Args)]
+pub struct NextArgs {
+    /// Print {"event", "phase", "at", "urgency"}.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub planning: Planning,
+}
+
+/// `status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Print a JSON object.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub planning: Planning,
+}
+
+/// `log`.
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Print a JSON array of sessions.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub when: When,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    humantime::parse_duration(s)
+        .map_err(|e| format!("{e}; write a duration like 10m, 90s, 1h 30m or 24h"))
+}
+
+/// `--quiet-hours`: the hours, or none with `off`. (A newtype because clap
+/// reads an `Option` field as "flag absent", not "parsed to nothing".)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuietSetting(pub Option<QuietHours>);
+
+fn parse_quiet_hours(s: &str) -> Result<QuietSetting, String> {
+    if s.trim().eq_ignore_ascii_case("off") {
+        return Ok(QuietSetting(None));
+    }
+    s.parse()
+        .map(|q| QuietSetting(Some(q)))
+        .map_err(|e: therapy_timer::Error| e.to_string())
+}

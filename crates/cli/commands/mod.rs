@@ -1,0 +1,110 @@
+//! One module per command; `run` turns the raw arguments into validated
+//! values and dispatches.
+
+mod injury;
+mod log;
+mod next;
+mod plan;
+mod start;
+mod status;
+
+use chrono::{DateTime, Local, Utc};
+use therapy_timer::{Course, Protocol};
+
+use crate::args::{Cli, Command, Planning, When};
+use crate::clock::Clock;
+use crate::error::CliError;
+use crate::state::{settle_stale, State, Store};
+use crate::time_arg::parse_time;
+
+/// Runs the command line.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Injury(a) => injury::run(&Ctx::new(&a.when)?, a.time.as_deref()),
+        Command::Start(a) => start::run(&Ctx::new(&a.when)?, &a),
+        Command::Plan(a) => plan::run(&Ctx::new(&a.planning.when)?, &a),
+        Command::Next(a) => next::run(&Ctx::new(&a.planning.when)?, &a),
+        Command::Status(a) => status::run(&Ctx::new(&a.planning.when)?, &a),
+        Command::Log(a) => log::run(&Ctx::new(&a.when)?, a.json),
+    }
+}
+
+/// What every command needs: the clock (shifted by `--at`) and the store.
+#[derive(Debug)]
+pub struct Ctx {
+    clock: Clock,
+    store: Store,
+}
+
+/// Said whenever a command needs an injury time and none is known.
+const NO_INJURY: &str = "no injury time is recorded; record it with `therapy-timer injury TIME` \
+    (e.g. `therapy-timer injury \"3h ago\"`), or pass --injured-at TIME";
+
+impl Ctx {
+    fn new(when: &When) -> Result<Ctx, CliError> {
+        let clock = match &when.at {
+            Some(at) => Clock::shifted_to(
+                parse_time(at, Utc::now(), &Local)
+                    .map_err(|e| CliError::Usage(format!("--at: {e}")))?,
+            ),
+            None => Clock::system(),
+        };
+        Ok(Ctx {
+            clock,
+            store: Store::locate()?,
+        })
+    }
+
+    /// The time now (the `--at` time, if given), in whole seconds: what a
+    /// person or a script reads back needs no nanoseconds.
+    fn now(&self) -> DateTime<Utc> {
+        whole_seconds(self.clock.now())
+    }
+
+    /// Parses a TIME argument; `flag` names it in the error.
+    fn time(&self, flag: &str, input: &str) -> Result<DateTime<Utc>, CliError> {
+        parse_time(input, self.now(), &Local).map_err(|e| CliError::Usage(format!("{flag}: {e}")))
+    }
+
+    /// The protocol in use.
+    fn protocol(&self) -> Protocol {
+        Protocol::default()
+    }
+
+    /// The injury time: `--injured-at`, else the recorded one.
+    fn injured_at(
+        &self,
+        flag: Option<&str>,
+        state: &State,
+    ) -> Result<Option<DateTime<Utc>>, CliError> {
+        match flag {
+            Some(s) => self.time("--injured-at", s).map(Some),
+            None => Ok(state.injured_at),
+        }
+    }
+
+    /// The course a planning command answers from, as seen at `now`.
+    fn course(&self, planning: &Planning, state: &State) -> Result<Course, CliError> {
+        let injured = self
+            .injured_at(planning.injured_at.as_deref(), state)?
+            .ok_or_else(|| CliError::Usage(NO_INJURY.into()))?;
+        let mut course = state
+            .course(Some(injured), self.protocol(), self.now())?
+            .with_quiet_hours(planning.quiet_hours.0);
+        settle_stale(&mut course, self.now());
+        Ok(course)
+    }
+}
+
+/// `t` without its fraction of a second.
+fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
+}
+
+/// Prints `value` as pretty JSON on stdout.
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::Failure(format!("cannot write JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
+}

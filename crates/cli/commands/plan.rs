@@ -1,0 +1,56 @@
+//! `therapy-timer plan`.
+
+use chrono::{Local, TimeDelta};
+
+use super::{print_json, Ctx};
+use crate::args::PlanArgs;
+use crate::error::CliError;
+use crate::text::full;
+
+pub fn run(ctx: &Ctx, args: &PlanArgs) -> Result<(), CliError> {
+    let state = ctx.store.read()?;
+    let course = ctx.course(&args.planning, &state)?;
+    let from = match &args.from {
+        Some(s) => ctx.time("--from", s)?,
+        None => ctx.now(),
+    };
+    let span = TimeDelta::from_std(args.span)
+        .ok()
+        .filter(|d| *d <= TimeDelta::days(366))
+        .ok_or_else(|| CliError::Usage("--for: plan at most a year (366days) ahead".into()))?;
+    let until = from + span;
+    let sessions: Vec<_> = course
+        .plan(from, &Local)
+        .take_while(|s| s.start < until)
+        .collect();
+    if args.json {
+        return print_json(&sessions);
+    }
+    println!(
+        "Plan from {} for {}{}:",
+        full(from),
+        humantime::format_duration(args.span),
+        match course.quiet_hours() {
+            Some(q) => format!(", no starts in quiet hours {q}"),
+            None => String::new(),
+        }
+    );
+    if sessions.is_empty() {
+        println!("  (no session starts in that time)");
+    }
+    let mut day = None;
+    for s in &sessions {
+        let (start, end) = (s.start.with_timezone(&Local), s.end.with_timezone(&Local));
+        if day != Some(start.date_naive()) {
+            day = Some(start.date_naive());
+            println!("  {}", start.format("%a %d %b"));
+        }
+        println!(
+            "    {}-{}  {}",
+            start.format("%H:%M"),
+            end.format("%H:%M"),
+            s.phase
+        );
+    }
+    Ok(())
+}

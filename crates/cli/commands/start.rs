@@ -1,0 +1,247 @@
+//! `therapy-timer start`: one session, now.
+
+use std::io::{IsTerminal, Write};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use therapy_timer::{Advisory, Event, EventKind, Phase, Readiness, Session};
+
+use super::Ctx;
+use crate::args::{PhaseArg, StartArgs};
+use crate::clock::{forward_signals, Waited};
+use crate::error::CliError;
+use crate::notifier::Notifier;
+use crate::state::settle_stale;
+use crate::text::{between, clock, full, review_notice, span, start_notice, stop_notice, REVIEW};
+
+pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
+    let now = ctx.now();
+    let state = ctx.store.read()?;
+    let injured = ctx.injured_at(args.injured_at.as_deref(), &state)?;
+
+    // Parse, then act: the phase and the length are settled before anything
+    // is written or shown.
+    let phase = match (args.phase, injured) {
+        (PhaseArg::Ice, _) => Phase::Ice,
+        (PhaseArg::Heat, _) => Phase::Heat,
+        (PhaseArg::Auto, Some(t)) => {
+            let phase = state.course(Some(t), ctx.protocol(), now)?.phase_at(now);
+            println!(
+                "Phase {phase}, from the injury at {} (--phase ice|heat to choose).",
+                full(t)
+            );
+            phase
+        }
+        (PhaseArg::Auto, None) => {
+            return Err(CliError::Usage(
+                "which therapy? no injury time is recorded, so the phase cannot be chosen \
+                 for you; pass --phase ice or --phase heat, or --injured-at TIME, or record \
+                 the injury with `therapy-timer injury TIME`"
+                    .into(),
+            ))
+        }
+    };
+    let length = ctx.protocol().session_length(phase, args.duration)?;
+
+    let session = ctx.store.update(|state| {
+        let mut course = state.course(injured, ctx.protocol(), now)?;
+        settle_stale(&mut course, now);
+        let readiness = course.readiness(now);
+        let mut session = Session::running(phase, now, length)?;
+        match readiness {
+            Readiness::Ready => {}
+            Readiness::BeforeInjury { until } => {
+                return Err(CliError::Usage(format!(
+                    "now is before the recorded injury ({}); check it with `therapy-timer injury`",
+                    full(until)
+                )))
+            }
+            Readiness::Running { phase: p, ends, .. } => {
+                return Err(CliError::TryLater(format!(
+                    "a {p} session is already running until {}; one session at a time",
+                    clock(ends, now)
+                )))
+            }
+            Readiness::Resting { after, until } if !args.force => {
+                return Err(CliError::TryLater(format!(
+                    "the rest after {after} is not over: the next session may start at {} \
+                     (in {}). The rest protects your skin{}; wait, or pass --force to start \
+                     anyway (it is logged)",
+                    clock(until, now),
+                    between(now, until),
+                    if after == Phase::Ice {
+                        " from frostbite"
+                    } else {
+                        ""
+                    }
+                )))
+            }
+            Readiness::Resting { until, .. } => {
+                eprintln!(
+                    "therapy-timer: warning: starting before the rest is over (it ends at {}); \
+                     logged as forced",
+                    clock(until, now)
+                );
+                session.forced = true;
+            }
+        }
+        course.record(session)?;
+        state.set_sessions(&course);
+        Ok(session)
+    })?;
+
+    let advisory = ctx
+        .store
+        .read()?
+        .course(injured, ctx.protocol(), now)?
+        .advisory(phase, now);
+    match (advisory, injured) {
+        (Some(Advisory::HeatInAcuteWindow { heat_from }), Some(_)) => eprintln!(
+            "therapy-timer: warning: heat in the first {}h after an injury can add to \
+             inflammation; the articles advise ice until {}",
+            ctx.protocol().acute_window().as_secs() / 3600,
+            clock(heat_from, now)
+        ),
+        (Some(Advisory::IceAfterAcuteWindow { .. }), Some(_)) => eprintln!(
+            "therapy-timer: note: the acute window is over; heat is the usual therapy now"
+        ),
+        _ => {}
+    }
+
+    let (tx, rx) = mpsc::channel();
+    forward_signals(tx.clone()).map_err(CliError::Failure)?;
+    let mut notifier = Notifier::new(true);
+    notifier.send(&start_notice(phase, length, session.end, now));
+    println!(
+        "{} on at {} for {}; off at {}.",
+        capital(phase),
+        clock(session.start, now),
+        span(length),
+        clock(session.end, now)
+    );
+
+    let terminal = std::io::stdout().is_terminal();
+    let mut last_line = None;
+    let waited = ctx.clock.wait_until(session.end, &rx, |t| {
+        progress(terminal, &mut last_line, session.start, session.end, t)
+    });
+    if terminal {
+        println!();
+    }
+
+    // On time: the planned end. Early: now, in whole seconds unless that
+    // would not be after the start.
+    let ended = match waited {
+        Waited::Reached => session.end,
+        Waited::Signal(_) => {
+            let precise = ctx.clock.now();
+            Some(super::whole_seconds(precise))
+                .filter(|t| *t > session.start)
+                .unwrap_or(precise)
+        }
+    };
+    let (done, next_from) = ctx.store.update(|state| {
+        let mut course = state.course(injured, ctx.protocol(), ended)?;
+        let done = match course.finish(session.start, ended) {
+            Ok(done) => done,
+            // Another run settled it already (its planned end had passed on
+            // that run's clock): take it as recorded.
+            Err(e) => *course
+                .sessions()
+                .iter()
+                .find(|s| s.start == session.start)
+                .ok_or_else(|| {
+                    CliError::Failure(format!(
+                        "the session started at {} is no longer in the log ({e}); \
+                         was the state file changed by hand?",
+                        full(session.start)
+                    ))
+                })?,
+        };
+        state.set_sessions(&course);
+        Ok((done, course.readiness(ended).earliest(ended)))
+    })?;
+    let early = (waited != Waited::Reached).then(|| done.length());
+    let urgency = Event::new(EventKind::Stop, phase, ended).urgency;
+    let notice = stop_notice(phase, urgency, early, next_from, ended);
+    notifier.send(&notice);
+    println!("{}. {}", notice.summary, notice.body);
+
+    announce_review_once(ctx, injured, ended, &mut notifier)?;
+
+    if let Waited::Signal(n) = waited {
+        return Err(CliError::Signal(n));
+    }
+    if args.linger > Duration::ZERO && std::io::stdout().is_terminal() {
+        println!("(This window keeps the notice up until you dismiss it; Ctrl-C to leave.)");
+    }
+    notifier.linger(args.linger, (&tx, &rx));
+    Ok(())
+}
+
+/// Says once per course, after the review point, that spasms lasting this
+/// long need a clinician.
+fn announce_review_once(
+    ctx: &Ctx,
+    injured: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    notifier: &mut Notifier,
+) -> Result<(), CliError> {
+    let Some(injured) = injured else {
+        return Ok(());
+    };
+    let due = ctx.store.update(|state| {
+        let course = state.course(Some(injured), ctx.protocol(), now)?;
+        let due = course.review_due(now) && state.review_announced_at.is_none();
+        if due {
+            state.review_announced_at = Some(now);
+        }
+        Ok(due)
+    })?;
+    if due {
+        notifier.send(&review_notice());
+        println!("\n{REVIEW}");
+    }
+    Ok(())
+}
+
+fn capital(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Ice => "Ice",
+        Phase::Heat => "Heat",
+    }
+}
+
+/// A live bar on a terminal; a plain line a minute otherwise.
+fn progress(
+    terminal: bool,
+    last_line: &mut Option<u64>,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    now: DateTime<Utc>,
+) {
+    let total = (end - start).num_milliseconds().max(1) as f64;
+    let done = ((now - start).num_milliseconds() as f64 / total).clamp(0.0, 1.0);
+    let left = (end - now).to_std().unwrap_or_default();
+    let mut out = std::io::stdout().lock();
+    if terminal {
+        const WIDTH: usize = 30;
+        let filled = (done * WIDTH as f64).round() as usize;
+        let _ = write!(
+            out,
+            "\r\x1b[2K[{}{}] {} left ",
+            "#".repeat(filled),
+            "-".repeat(WIDTH - filled),
+            span(left + Duration::from_millis(999))
+        );
+        let _ = out.flush();
+    } else {
+        // A line at the start and at each whole minute left.
+        let minutes_left = (left.as_millis() as u64).div_ceil(60_000);
+        if *last_line != Some(minutes_left) {
+            *last_line = Some(minutes_left);
+            let _ = writeln!(out, "{} left", span(left + Duration::from_millis(999)));
+        }
+    }
+}

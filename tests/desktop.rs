@@ -1,0 +1,299 @@
+//! End to end against a real notification daemon: dunst on Xvfb in a
+//! private D-Bus session (tests/desktop/run-in-desktop.sh). Where those
+//! programs are missing the tests say so loudly and skip, unless
+//! THERAPY_TIMER_REQUIRE_DESKTOP=1 (CI) makes that a failure.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::util::{desktop_or_skip, run, Env, Run, BIN};
+
+const DESKTOP: &[&str] = &[
+    "dbus-run-session",
+    "dbus-send",
+    "dbus-monitor",
+    "Xvfb",
+    "dunst",
+    "dunstctl",
+];
+
+fn harness() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/desktop/run-in-desktop.sh")
+}
+
+/// Runs `command` (program and arguments) beside dunst; returns the run and
+/// the folder with history.json and notify.log.
+fn in_desktop(env: &Env, command: &[&str]) -> (Run, PathBuf) {
+    let out = env.root().join("desktop");
+    std::fs::create_dir_all(&out).expect("desktop output folder");
+    std::fs::create_dir_all(env.root().join("runtime")).expect("runtime folder");
+    let mut args: Vec<std::ffi::OsString> = vec![
+        "--".into(),
+        "bash".into(),
+        harness().into(),
+        out.clone().into(),
+    ];
+    args.extend(command.iter().map(std::ffi::OsString::from));
+    let r = run(env.program("dbus-run-session", &args));
+    (r, out)
+}
+
+/// The notifications dunst showed, as (message, summary, body, appname).
+fn shown(out: &Path) -> Vec<(String, String, String, String)> {
+    let text = std::fs::read_to_string(out.join("history.json")).expect("history.json");
+    let history: Value = serde_json::from_str(&text).expect("dunstctl history is JSON");
+    let field = |n: &Value, k: &str| n[k]["data"].as_str().unwrap_or_default().to_owned();
+    let mut list: Vec<_> = history["data"][0].as_array().cloned().unwrap_or_default();
+    // In the order they were sent (dunst sorts its history by urgency).
+    list.sort_by_key(|n| n["id"]["data"].as_i64());
+    list.iter()
+        .map(|n| {
+            (
+                field(n, "message"),
+                field(n, "summary"),
+                field(n, "body"),
+                field(n, "appname"),
+            )
+        })
+        .collect()
+}
+
+/// Wall-clock times (seconds since the epoch) of each Notify call.
+fn notify_times(out: &Path) -> Vec<f64> {
+    std::fs::read_to_string(out.join("notify.log"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.starts_with("mc\t") && l.ends_with("\tNotify"))
+        .filter_map(|l| l.split('\t').nth(1)?.parse().ok())
+        .collect()
+}
+
+fn session_end(env: &Env) -> f64 {
+    let log = env.run(["log", "--json"]).ok().json();
+    let end = log[0]["end"].as_str().expect("a logged session");
+    let t = chrono::DateTime::parse_from_rfc3339(end).expect("RFC 3339");
+    t.timestamp() as f64 + f64::from(t.timestamp_subsec_nanos()) / 1e9
+}
+
+#[test]
+fn ice_session_shows_both_notices_and_a_critical_stop() {
+    if !desktop_or_skip(
+        "ice_session_shows_both_notices_and_a_critical_stop",
+        DESKTOP,
+    ) {
+        return;
+    }
+    let env = Env::new();
+    let (r, out) = in_desktop(
+        &env,
+        &[
+            BIN,
+            "start",
+            "--phase",
+            "ice",
+            "--duration",
+            "2s",
+            "--linger",
+            "0s",
+        ],
+    );
+    r.ok();
+    assert!(
+        !r.stderr().contains("notifications are not available"),
+        "{}",
+        r.report()
+    );
+    let shown = shown(&out);
+    assert_eq!(shown.len(), 2, "{shown:#?}\n{}", r.report());
+    let (message, summary, body, app) = &shown[0];
+    assert_eq!(
+        (summary.as_str(), app.as_str()),
+        ("Ice on for 2s", "therapy-timer")
+    );
+    assert!(message.starts_with("NORMAL|"), "{message}");
+    assert!(
+        body.starts_with("Put a towel between the pack and your skin; never ice bare skin."),
+        "{body}"
+    );
+    let (message, summary, body, app) = &shown[1];
+    assert_eq!(
+        (summary.as_str(), app.as_str()),
+        ("Take the ice off now", "therapy-timer")
+    );
+    assert!(
+        message.starts_with("CRITICAL|"),
+        "the ice stop must be critical: {message}"
+    );
+    assert!(
+        body.starts_with("Rest until ") && body.contains("(1h)"),
+        "{body}"
+    );
+
+    // How late the stop notice reached the bus after its deadline; reported
+    // for the record (benches/notify_gap.sh runs it many times), not judged.
+    let times = notify_times(&out);
+    assert_eq!(times.len(), 2, "{times:?}");
+    eprintln!(
+        "stop notice sent {:.3}s after its deadline",
+        times[1] - session_end(&env)
+    );
+}
+
+#[test]
+fn heat_stop_is_not_critical() {
+    if !desktop_or_skip("heat_stop_is_not_critical", DESKTOP) {
+        return;
+    }
+    let env = Env::new();
+    let (r, out) = in_desktop(
+        &env,
+        &[
+            BIN,
+            "start",
+            "--phase",
+            "heat",
+            "--duration",
+            "1s",
+            "--linger",
+            "0s",
+        ],
+    );
+    r.ok();
+    let shown = shown(&out);
+    assert_eq!(shown.len(), 2, "{shown:#?}");
+    assert_eq!(shown[0].1, "Heat on for 1s");
+    assert!(shown[0]
+        .2
+        .starts_with("Not on bare skin, and do not fall asleep on it."));
+    assert_eq!(shown[1].1, "Take the heat off now");
+    assert!(shown[1].0.starts_with("NORMAL|"), "{:?}", shown[1]);
+}
+
+#[test]
+fn the_stop_notice_keeps_the_process_until_dismissed() {
+    if !desktop_or_skip("the_stop_notice_keeps_the_process_until_dismissed", DESKTOP) {
+        return;
+    }
+    // With the default --linger the process stays (so desktops that drop a
+    // notice when its sender exits keep it) until the notice is closed.
+    let env = Env::new();
+    let script = format!(
+        r#"{BIN} start --phase ice --duration 1s >"$OUT/start.out" 2>&1 &
+        pid=$!
+        for _ in $(seq 100); do [ "$(grep -c Notify "$OUT/notify.log")" -ge 2 ] && break; sleep 0.1; done
+        sleep 2
+        kill -0 $pid && echo "alive after the stop notice"
+        dunstctl close-all
+        start=$(date +%s%N)
+        for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+        kill -0 $pid 2>/dev/null && echo "still running after close" || echo "exited $(( ($(date +%s%N) - start) / 1000000 ))ms after close"
+        wait $pid; echo "status $?""#
+    );
+    let out_dir = env.root().join("desktop");
+    let (r, _) = in_desktop(
+        &env,
+        &[
+            "env",
+            &format!("OUT={}", out_dir.display()),
+            "bash",
+            "-c",
+            &script,
+        ],
+    );
+    r.ok()
+        .stdout_has("alive after the stop notice")
+        .stdout_has("status 0");
+    assert!(r.stdout().contains("ms after close"), "{}", r.report());
+}
+
+fn libfaketime() -> Option<PathBuf> {
+    let roots = ["/usr/lib", "/usr/lib64"];
+    for root in roots {
+        let direct = Path::new(root).join("faketime/libfaketime.so.1");
+        if direct.is_file() {
+            return Some(direct);
+        }
+        for entry in std::fs::read_dir(root).ok()?.flatten() {
+            let p = entry.path().join("faketime/libfaketime.so.1");
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn a_wall_clock_jump_fires_the_stop_at_once() {
+    if !desktop_or_skip(
+        "a_wall_clock_jump_fires_the_stop_at_once",
+        &[DESKTOP, &["faketime"]].concat(),
+    ) {
+        return;
+    }
+    let Some(lib) = libfaketime() else {
+        assert!(
+            !crate::util::desktop_required(),
+            "libfaketime.so.1 not found"
+        );
+        eprintln!("\n*** a_wall_clock_jump_fires_the_stop_at_once: SKIPPED: libfaketime.so.1 not found ***\n");
+        return;
+    };
+    // A 10-minute ice session whose wall clock jumps 30 minutes ahead after a
+    // second, while the monotonic clock does not: what a resume from suspend
+    // looks like. The stop must follow the jump, not the 10 minutes.
+    let env = Env::new();
+    let out_dir = env.root().join("desktop");
+    let rc = env.root().join("faketime.rc");
+    std::fs::write(&rc, "+0\n").expect("faketime file");
+    let script = format!(
+        r#"FAKETIME_TIMESTAMP_FILE={rc} FAKETIME_NO_CACHE=1 DONT_FAKE_MONOTONIC=1 LD_PRELOAD={lib} \
+            {BIN} start --phase ice --linger 0s >"$OUT/start.out" 2>&1 &
+        pid=$!
+        for _ in $(seq 100); do [ "$(grep -c Notify "$OUT/notify.log")" -ge 1 ] && break; sleep 0.1; done
+        sleep 1
+        date +%s.%N >"$OUT/jump"
+        echo "+30m" >{rc}
+        for _ in $(seq 600); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+        kill -TERM $pid 2>/dev/null && echo "did not stop within 60s"
+        wait $pid; echo "status $?""#,
+        rc = rc.display(),
+        lib = lib.display(),
+    );
+    let (r, out) = in_desktop(
+        &env,
+        &[
+            "env",
+            &format!("OUT={}", out_dir.display()),
+            "bash",
+            "-c",
+            &script,
+        ],
+    );
+    let start_out = std::fs::read_to_string(out.join("start.out")).unwrap_or_default();
+    r.ok().stdout_has("status 0");
+    let shown = shown(&out);
+    assert_eq!(shown.len(), 2, "{shown:#?}\n{start_out}");
+    assert_eq!(
+        shown[1].1, "Take the ice off now",
+        "a full session, not ended early: {start_out}"
+    );
+    let jump: f64 = std::fs::read_to_string(out.join("jump"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let times = notify_times(&out);
+    let latency = times[1] - jump;
+    eprintln!("stop notice sent {latency:.3}s after the wall clock jumped");
+    // The requirement is 2s; the bound here is looser so that a loaded
+    // machine does not fail it, yet a timer that slept on the monotonic
+    // clock (9 more minutes) fails it by far. The note reports the figures.
+    assert!(
+        latency < 10.0,
+        "the stop came {latency:.1}s after the jump\n{start_out}"
+    );
+    let log = env.run(["log", "--json"]).ok().json();
+    assert_eq!(log[0]["outcome"], "completed");
+}

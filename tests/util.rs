@@ -1,0 +1,223 @@
+//! Running the binary hermetically, and reporting failures with the whole
+//! command, its status, stdout and stderr.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_therapy-timer");
+
+/// A private home for one test: state and config directories of its own.
+pub struct Env {
+    dir: TempDir,
+    tz: &'static str,
+}
+
+impl Env {
+    /// A new environment in UTC.
+    pub fn new() -> Env {
+        Env::in_zone("UTC")
+    }
+
+    /// A new environment whose local time zone is `tz` (an IANA name).
+    pub fn in_zone(tz: &'static str) -> Env {
+        let dir = tempfile::Builder::new()
+            .prefix("therapy-timer-test")
+            .tempdir()
+            .expect("a temporary directory");
+        Env { dir, tz }
+    }
+
+    /// The temporary directory everything lives in.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Where the state file is.
+    pub fn state_file(&self) -> PathBuf {
+        self.root().join("state/therapy-timer/state.json")
+    }
+
+    /// The command, with the tool's own variables and the desktop removed.
+    pub fn cmd<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.program(BIN, args)
+    }
+
+    /// Another program (a wrapper such as `dbus-run-session`) in the same
+    /// hermetic environment.
+    pub fn program<I, S>(&self, program: impl AsRef<OsStr>, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut c = Command::new(program);
+        c.args(args)
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("RUST_BACKTRACE")
+            .env("HOME", self.root())
+            .env("XDG_STATE_HOME", self.root().join("state"))
+            .env("XDG_CONFIG_HOME", self.root().join("config"))
+            // No bus at the fallback paths either.
+            .env("XDG_RUNTIME_DIR", self.root().join("runtime"))
+            .env("TZ", self.tz);
+        c
+    }
+
+    /// Runs the command and returns its output.
+    pub fn run<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        run(self.cmd(args))
+    }
+}
+
+/// A finished run.
+pub struct Run {
+    pub what: String,
+    pub out: Output,
+}
+
+/// Runs `cmd` to the end.
+pub fn run(mut cmd: Command) -> Run {
+    let what = format!("{cmd:?}");
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    Run { what, out }
+}
+
+impl Run {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.out.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.out.stderr).into_owned()
+    }
+
+    pub fn code(&self) -> Option<i32> {
+        self.out.status.code()
+    }
+
+    /// Everything about the run, for a failure message.
+    pub fn report(&self) -> String {
+        format!(
+            "command: {}\nstatus: {}\n--- stdout\n{}--- stderr\n{}---",
+            self.what,
+            self.out.status,
+            self.stdout(),
+            self.stderr()
+        )
+    }
+
+    /// Asserts the exit code, and returns self for more checks.
+    #[track_caller]
+    pub fn code_is(&self, code: i32) -> &Run {
+        assert_eq!(
+            self.code(),
+            Some(code),
+            "wrong exit code\n{}",
+            self.report()
+        );
+        self
+    }
+
+    /// Asserts success.
+    #[track_caller]
+    pub fn ok(&self) -> &Run {
+        self.code_is(0)
+    }
+
+    /// Asserts that stderr contains `text`.
+    #[track_caller]
+    pub fn stderr_has(&self, text: &str) -> &Run {
+        assert!(
+            self.stderr().contains(text),
+            "stderr lacks {text:?}\n{}",
+            self.report()
+        );
+        self
+    }
+
+    /// Asserts that stdout contains `text`.
+    #[track_caller]
+    pub fn stdout_has(&self, text: &str) -> &Run {
+        assert!(
+            self.stdout().contains(text),
+            "stdout lacks {text:?}\n{}",
+            self.report()
+        );
+        self
+    }
+
+    /// Parses stdout as JSON.
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout())
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e})\n{}", self.report()))
+    }
+
+    /// Asserts that nothing panicked.
+    #[track_caller]
+    pub fn no_panic(&self) -> &Run {
+        assert!(
+            !self.stderr().contains("panicked"),
+            "the binary panicked\n{}",
+            self.report()
+        );
+        assert_ne!(
+            self.code(),
+            Some(101),
+            "exit 101 is a panic\n{}",
+            self.report()
+        );
+        self
+    }
+}
+
+/// Whether the desktop tests must run (CI sets this) rather than skip.
+pub fn desktop_required() -> bool {
+    std::env::var_os("THERAPY_TIMER_REQUIRE_DESKTOP").is_some_and(|v| v == "1")
+}
+
+/// The programs a desktop test needs that are missing here.
+pub fn missing_programs(names: &[&str]) -> Vec<String> {
+    names
+        .iter()
+        .filter(|n| {
+            !std::env::var_os("PATH")
+                .map(|p| std::env::split_paths(&p).any(|d| d.join(n).is_file()))
+                .unwrap_or(false)
+        })
+        .map(|n| (*n).to_owned())
+        .collect()
+}
+
+/// Returns false (and says so loudly) when a desktop test cannot run here;
+/// panics instead when THERAPY_TIMER_REQUIRE_DESKTOP=1.
+pub fn desktop_or_skip(test: &str, needs: &[&str]) -> bool {
+    let missing = missing_programs(needs);
+    if missing.is_empty() {
+        return true;
+    }
+    let msg = format!(
+        "{test}: SKIPPED: missing {} (Debian: apt-get install xvfb dunst dbus dbus-x11 faketime)",
+        missing.join(", ")
+    );
+    if desktop_required() {
+        panic!("{msg}; THERAPY_TIMER_REQUIRE_DESKTOP=1 makes this a failure");
+    }
+    eprintln!("\n*** {msg} ***\n");
+    false
+}
