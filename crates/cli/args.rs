@@ -56,6 +56,100 @@ pub enum Command {
     Status(StatusArgs),
     /// Show the sessions done.
     Log(LogArgs),
+    /// Follow the plan in the foreground: announce each start and stop.
+    Watch(WatchArgs),
+    /// Fire the events that are due now, once (run it every minute from cron
+    /// or a systemd timer).
+    Tick(TickArgs),
+    /// Print (or install) a crontab line or systemd user units that run `tick`.
+    Schedule(ScheduleArgs),
+    /// Check that notifications, state, time zone and scheduler work.
+    Doctor(DoctorArgs),
+    /// Print the effective settings and where each came from.
+    Config(ConfigArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
+}
+
+/// `watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Stop following at this time (default: never).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    #[command(flatten)]
+    pub planning: Planning,
+}
+
+/// `tick`.
+#[derive(Debug, Args)]
+pub struct TickArgs {
+    /// Print what was fired as JSON lines.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub planning: Planning,
+}
+
+/// The scheduler `schedule` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Scheduler {
+    /// A crontab line.
+    Cron,
+    /// A systemd user service and timer.
+    Systemd,
+}
+
+/// `schedule`.
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// Which scheduler.
+    #[arg(value_enum)]
+    pub scheduler: Scheduler,
+    /// Install the systemd units into the user unit directory.
+    #[arg(long)]
+    pub write: bool,
+    /// With --write, replace units that exist and differ.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `doctor`.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Print the checks as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `config`.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub planning: Planning,
+}
+
+/// `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The output forms of `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    /// Sentences for people (the default).
+    Text,
+    /// One JSON object (the same as --json).
+    Json,
+    /// waybar's custom-module JSON: text, tooltip, class, percentage.
+    Waybar,
+    /// One short line, for polybar or i3blocks.
+    Plain,
 }
 
 /// `injury [TIME]`.
@@ -81,10 +175,11 @@ pub struct Planning {
     /// Use this injury time for this call only, instead of the recorded one.
     #[arg(long, value_name = "TIME")]
     pub injured_at: Option<String>,
-    /// Daily local hours in which no session is planned to start, or "off".
-    /// Ice-off notices are given at any hour.
-    #[arg(long, value_name = "HH:MM-HH:MM|off", default_value = "22:00-07:00", value_parser = parse_quiet_hours)]
-    pub quiet_hours: QuietSetting,
+    /// Daily local hours in which no session is planned to start, or "off"
+    /// [default: the config file's, else 22:00-07:00]. Ice-off notices are
+    /// given at any hour.
+    #[arg(long, value_name = "HH:MM-HH:MM|off", value_parser = parse_quiet_hours)]
+    pub quiet_hours: Option<QuietSetting>,
     #[command(flatten)]
     pub when: When,
 }
@@ -133,8 +228,11 @@ pub struct PlanArgs {
     #[arg(long = "for", value_name = "DURATION", default_value = "24h", value_parser = parse_duration)]
     pub span: Duration,
     /// Print a JSON array of {"phase", "start", "end"} in UTC.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "ics")]
     pub json: bool,
+    /// Print an iCalendar (RFC 5545) file of the plan, with alarms.
+    #[arg(long)]
+    pub ics: bool,
     #[command(flatten)]
     pub planning: Planning,
 }
@@ -152,9 +250,12 @@ pub struct NextArgs {
 /// `status`.
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// Print a JSON object.
-    #[arg(long)]
+    /// Print a JSON object (the same as --format json).
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// The output form.
+    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+    pub format: StatusFormat,
     #[command(flatten)]
     pub planning: Planning,
 }

@@ -1,17 +1,23 @@
 //! One module per command; `run` turns the raw arguments into validated
 //! values and dispatches.
 
+mod completions;
+mod config;
+mod doctor;
 mod injury;
 mod log;
 mod next;
 mod plan;
+mod schedule;
 mod start;
 mod status;
+mod tick;
+mod watch;
 
 use chrono::{DateTime, Local, Utc};
-use therapy_timer::{Course, Protocol};
+use therapy_timer::{Course, Protocol, QuietHours};
 
-use crate::args::{Cli, Command, Planning, When};
+use crate::args::{Cli, Command, Planning, QuietSetting, When};
 use crate::clock::Clock;
 use crate::error::CliError;
 use crate::state::{settle_stale, State, Store};
@@ -26,6 +32,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Next(a) => next::run(&Ctx::new(&a.planning.when)?, &a),
         Command::Status(a) => status::run(&Ctx::new(&a.planning.when)?, &a),
         Command::Log(a) => log::run(&Ctx::new(&a.when)?, a.json),
+        Command::Watch(a) => watch::run(&Ctx::new(&a.planning.when)?, &a),
+        Command::Tick(a) => tick::run(&Ctx::new(&a.planning.when)?, &a),
+        Command::Schedule(a) => schedule::run(&a),
+        Command::Doctor(a) => doctor::run(&a),
+        Command::Config(a) => config::run(&Ctx::new(&a.planning.when)?, &a),
+        Command::Completions(a) => completions::completions(a.shell),
+        Command::Man => completions::man(),
     }
 }
 
@@ -71,6 +84,14 @@ impl Ctx {
         Protocol::default()
     }
 
+    /// The quiet hours in use: the flag's, else the default.
+    fn quiet_hours(&self, planning: &Planning) -> Option<QuietHours> {
+        match planning.quiet_hours {
+            Some(QuietSetting(q)) => q,
+            None => Some(QuietHours::default()),
+        }
+    }
+
     /// The injury time: `--injured-at`, else the recorded one.
     fn injured_at(
         &self,
@@ -90,7 +111,7 @@ impl Ctx {
             .ok_or_else(|| CliError::Usage(NO_INJURY.into()))?;
         let mut course = state
             .course(Some(injured), self.protocol(), self.now())?
-            .with_quiet_hours(planning.quiet_hours.0);
+            .with_quiet_hours(self.quiet_hours(planning));
         settle_stale(&mut course, self.now());
         Ok(course)
     }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use therapy_timer::{Phase, Readiness, Session};
 
 use super::{print_json, Ctx};
-use crate::args::StatusArgs;
+use crate::args::{StatusArgs, StatusFormat};
 use crate::error::CliError;
 use crate::state::settle_stale;
 use crate::text::{between, clock, full, span, REVIEW};
@@ -33,7 +33,7 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
     let injured = ctx.injured_at(args.planning.injured_at.as_deref(), &state)?;
     let mut course = state
         .course(injured, ctx.protocol(), now)?
-        .with_quiet_hours(args.planning.quiet_hours.0);
+        .with_quiet_hours(ctx.quiet_hours(&args.planning));
     settle_stale(&mut course, now);
     let readiness = course.readiness(now);
     let known = injured.is_some();
@@ -54,7 +54,7 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
         review_due,
         review: review_due.then_some(REVIEW),
     };
-    if args.json {
+    if args.json || args.format == StatusFormat::Json {
         return print_json(&status);
     }
     match injured {
