@@ -6,6 +6,7 @@ mod clock;
 mod commands;
 mod error;
 mod notifier;
+mod settings;
 mod state;
 mod text;
 mod time_arg;

@@ -21,6 +21,7 @@ use notify_rust::{Hint, Notification, NotificationHandle, Timeout};
 use therapy_timer::Urgency;
 
 use crate::clock::Wake;
+use crate::settings::NoticeStyle;
 
 /// How long one notification may take to be accepted by the server.
 const SHOW_TIMEOUT: Duration = Duration::from_secs(3);
@@ -46,23 +47,35 @@ pub struct Notifier {
     desktop: bool,
     warned: bool,
     kept: Vec<NotificationHandle>,
+    style: NoticeStyle,
 }
 
 impl Notifier {
     /// A notifier that tries the desktop first (`desktop = false` writes to
-    /// the terminal only).
-    pub fn new(desktop: bool) -> Notifier {
+    /// the terminal only), styling notices as configured.
+    pub fn new(desktop: bool, style: NoticeStyle) -> Notifier {
         Notifier {
             desktop,
             warned: false,
             kept: Vec::new(),
+            style,
         }
     }
 
     /// Shows `notice`; returns whether the desktop accepted it.
+    ///
+    /// The configured urgency and timeout apply to every notice but a
+    /// critical one (an ice stop), which stays critical and up until
+    /// dismissed whatever the settings say.
     pub fn send(&mut self, notice: &Notice) -> bool {
+        let mut notice = notice.clone();
+        if notice.urgency != Urgency::Critical {
+            notice.urgency = self.style.urgency;
+            notice.expire = Some(self.style.timeout);
+        }
+        let notice = &notice;
         if self.desktop {
-            match show_bounded(notice) {
+            match show_bounded(notice, self.style.sound.as_deref()) {
                 Ok(handle) => {
                     self.kept.push(handle);
                     return true;
@@ -129,7 +142,7 @@ enum Failure {
     Error(String),
 }
 
-fn show_bounded(notice: &Notice) -> Result<NotificationHandle, Failure> {
+fn show_bounded(notice: &Notice, sound: Option<&str>) -> Result<NotificationHandle, Failure> {
     let mut n = Notification::new();
     n.appname(APP)
         .summary(&notice.summary)
@@ -153,6 +166,9 @@ fn show_bounded(notice: &Notice) -> Result<NotificationHandle, Failure> {
         .hint(Hint::DesktopEntry(APP.into()))
         // Keep it in the tray until dismissed, where the server supports it.
         .hint(Hint::Resident(notice.urgency == Urgency::Critical));
+        if let Some(name) = sound {
+            n.hint(Hint::SoundName(name.to_owned()));
+        }
     }
     let (tx, rx) = mpsc::channel();
     let spawned = std::thread::Builder::new()

@@ -8,9 +8,14 @@ use therapy_timer::{Phase, Urgency};
 
 use crate::notifier::Notice;
 
-/// A duration rounded to whole seconds, as people write it: `6m 12s`.
+/// A duration rounded to whole seconds, as people write it: `6m 12s`;
+/// whole days up to four in hours (`48h`), as the care articles count them.
 pub fn span(d: Duration) -> String {
-    humantime::format_duration(Duration::from_secs(d.as_secs())).to_string()
+    let s = d.as_secs();
+    if (24 * 3600..=96 * 3600).contains(&s) && s.is_multiple_of(3600) {
+        return format!("{}h", s / 3600);
+    }
+    humantime::format_duration(Duration::from_secs(s)).to_string()
 }
 
 /// The time between two instants, rounded up to the minute when longer than
@@ -127,6 +132,7 @@ mod tests {
     #[test]
     fn spans_read_like_people_write() {
         assert_eq!(span(Duration::from_millis(372_400)), "6m 12s");
+        assert_eq!(span(Duration::from_secs(48 * 3600)), "48h");
         let t = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
         assert_eq!(between(t, t + TimeDelta::seconds(42 * 60 + 1)), "43m");
         assert_eq!(between(t, t + TimeDelta::seconds(30)), "30s");

@@ -1,9 +1,52 @@
-//! `therapy-timer config`.
+//! `therapy-timer config`: the effective settings and where each came from.
+
+use therapy_timer::{Dose, Phase};
 
 use super::Ctx;
 use crate::args::ConfigArgs;
 use crate::error::CliError;
+use crate::text::span;
 
-pub fn run(_ctx: &Ctx, _args: &ConfigArgs) -> Result<(), CliError> {
-    Err(CliError::Failure("not built yet".into()))
+pub fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<(), CliError> {
+    let s = &ctx.settings;
+    match &s.path {
+        Some((p, true)) => println!("config file: {}", p.display()),
+        Some((p, false)) => println!("config file: {} (none there; defaults in use)", p.display()),
+        None => println!("config file: none (neither XDG_CONFIG_HOME nor HOME is set)"),
+    }
+    let p = ctx.protocol();
+    let dose = |d: Dose| format!("{} on, {} rest", span(d.on), span(d.rest));
+    let [ice, heat, window, review] = s.protocol_sources;
+    let (quiet, quiet_from) = ctx.quiet_hours_from(&args.planning);
+    let [urgency, timeout, sound] = s.notice_sources;
+    let rows = [
+        ("ice", dose(p.dose(Phase::Ice)), ice),
+        ("heat", dose(p.dose(Phase::Heat)), heat),
+        ("acute window (ice)", span(p.acute_window()), window),
+        ("clinician reminder after", span(p.review_after()), review),
+        (
+            "quiet hours",
+            quiet.map_or_else(|| "off".to_owned(), |q| q.to_string()),
+            quiet_from,
+        ),
+        (
+            "notice urgency",
+            format!(
+                "{:?} (an ice-off notice is always critical)",
+                s.notices.urgency
+            )
+            .to_lowercase(),
+            urgency,
+        ),
+        ("notice timeout", span(s.notices.timeout), timeout),
+        (
+            "notice sound",
+            s.notices.sound.clone().unwrap_or_else(|| "none".into()),
+            sound,
+        ),
+    ];
+    for (name, value, source) in rows {
+        println!("{name:<25} {value}  ({source})");
+    }
+    Ok(())
 }

@@ -17,6 +17,9 @@ mod watch;
 use chrono::{DateTime, Local, Utc};
 use therapy_timer::{Course, Protocol, QuietHours};
 
+use crate::notifier::Notifier;
+use crate::settings::{Settings, Source};
+
 use crate::args::{Cli, Command, Planning, QuietSetting, When};
 use crate::clock::Clock;
 use crate::error::CliError;
@@ -47,6 +50,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 pub struct Ctx {
     clock: Clock,
     store: Store,
+    settings: Settings,
 }
 
 /// Said whenever a command needs an injury time and none is known.
@@ -65,6 +69,7 @@ impl Ctx {
         Ok(Ctx {
             clock,
             store: Store::locate()?,
+            settings: Settings::load()?,
         })
     }
 
@@ -79,17 +84,28 @@ impl Ctx {
         parse_time(input, self.now(), &Local).map_err(|e| CliError::Usage(format!("{flag}: {e}")))
     }
 
-    /// The protocol in use.
+    /// The protocol in use: the config file's, else the default.
     fn protocol(&self) -> Protocol {
-        Protocol::default()
+        self.settings.protocol
     }
 
-    /// The quiet hours in use: the flag's, else the default.
-    fn quiet_hours(&self, planning: &Planning) -> Option<QuietHours> {
+    /// The quiet hours in use and where they came from: the flag's, else the
+    /// config file's, else the default.
+    fn quiet_hours_from(&self, planning: &Planning) -> (Option<QuietHours>, Source) {
         match planning.quiet_hours {
-            Some(QuietSetting(q)) => q,
-            None => Some(QuietHours::default()),
+            Some(QuietSetting(q)) => (q, Source::Flag),
+            None => self.settings.quiet_hours,
         }
+    }
+
+    /// The quiet hours in use.
+    fn quiet_hours(&self, planning: &Planning) -> Option<QuietHours> {
+        self.quiet_hours_from(planning).0
+    }
+
+    /// A notifier with the configured style.
+    fn notifier(&self) -> Notifier {
+        Notifier::new(true, self.settings.notices.clone())
     }
 
     /// The injury time: `--injured-at`, else the recorded one.

@@ -111,7 +111,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
 
     let (tx, rx) = mpsc::channel();
     forward_signals(tx.clone()).map_err(CliError::Failure)?;
-    let mut notifier = Notifier::new(true);
+    let mut notifier = ctx.notifier();
     notifier.send(&start_notice(phase, length, session.end, now));
     println!(
         "{} on at {} for {}; off at {}.",
