@@ -17,21 +17,36 @@ use chrono::{DateTime, TimeDelta, Utc};
 const RECHECK: Duration = Duration::from_secs(1);
 
 /// What can wake a waiting command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Wake {
     /// SIGINT, SIGTERM or SIGHUP, by number.
     Signal(i32),
     /// The desktop notification being waited on was closed or answered.
     NotificationDone,
+    /// The person chose an action on the notice of the session that
+    /// started at the given time.
+    Action {
+        /// The action's key.
+        key: String,
+        /// The start of the session the notice was about.
+        session: DateTime<Utc>,
+    },
 }
 
 /// How a wait ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Waited {
     /// The deadline was reached.
     Reached,
     /// A signal arrived first.
     Signal(i32),
+    /// The person answered a notice first.
+    Action {
+        /// The action's key.
+        key: String,
+        /// The start of the session the notice was about.
+        session: DateTime<Utc>,
+    },
 }
 
 /// The clock the commands read: the system's, or shifted by `--at`.
@@ -79,6 +94,7 @@ impl Clock {
             tick(now);
             match wake.recv_timeout(left.min(RECHECK)) {
                 Ok(Wake::Signal(n)) => return Waited::Signal(n),
+                Ok(Wake::Action { key, session }) => return Waited::Action { key, session },
                 Ok(Wake::NotificationDone) | Err(RecvTimeoutError::Timeout) => {}
                 // No sender left: nothing can wake us early any more.
                 Err(RecvTimeoutError::Disconnected) => std::thread::sleep(left.min(RECHECK)),

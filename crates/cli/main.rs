@@ -2,6 +2,7 @@
 //! library that parses, reads the clock, waits, persists and notifies.
 
 mod args;
+mod bus;
 mod clock;
 mod commands;
 mod error;

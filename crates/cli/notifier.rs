@@ -39,6 +39,8 @@ pub struct Notice {
     pub urgency: Urgency,
     /// How long the notice stays up; `None` for the server's default.
     pub expire: Option<Duration>,
+    /// Buttons: (key, label).
+    pub actions: Vec<(&'static str, &'static str)>,
 }
 
 /// Sends notices to the desktop, or to the terminal when it cannot.
@@ -63,23 +65,60 @@ impl Notifier {
     }
 
     /// Shows `notice`; returns whether the desktop accepted it.
+    pub fn send(&mut self, notice: &Notice) -> bool {
+        !matches!(self.show(notice), Shown::Terminal)
+    }
+
+    /// Shows `notice` and sends the action the person chooses, if any, to
+    /// `to`, tagged with `session`. Returns whether the desktop accepted it.
+    pub fn send_with_actions(
+        &mut self,
+        notice: &Notice,
+        session: chrono::DateTime<chrono::Utc>,
+        to: &Sender<Wake>,
+    ) -> bool {
+        match self.show(notice) {
+            Shown::Terminal => false,
+            Shown::Kept => true,
+            Shown::WithActions(handle) => {
+                let tx = to.clone();
+                // The thread owns the handle, which keeps the notice up on
+                // desktops that close it with its sender's connection.
+                let spawned = std::thread::Builder::new()
+                    .name("actions".into())
+                    .spawn(move || {
+                        handle.wait_for_action(|key| {
+                            if key != "__closed" {
+                                let _ = tx.send(Wake::Action {
+                                    key: key.to_owned(),
+                                    session,
+                                });
+                            }
+                        });
+                    });
+                spawned.is_ok()
+            }
+        }
+    }
+
+    /// Shows `notice` on the desktop, else on the terminal.
     ///
     /// The configured urgency and timeout apply to every notice but a
     /// critical one (an ice stop), which stays critical and up until
     /// dismissed whatever the settings say.
-    pub fn send(&mut self, notice: &Notice) -> bool {
+    fn show(&mut self, notice: &Notice) -> Shown {
         let mut notice = notice.clone();
         if notice.urgency != Urgency::Critical {
             notice.urgency = self.style.urgency;
             notice.expire = Some(self.style.timeout);
         }
-        let notice = &notice;
         if self.desktop {
-            match show_bounded(notice, self.style.sound.as_deref()) {
-                Ok(handle) => {
+            match show_bounded(&notice, self.style.sound.as_deref()) {
+                Ok(handle) if notice.actions.is_empty() => {
                     self.kept.push(handle);
-                    return true;
+                    return Shown::Kept;
                 }
+                Ok(handle) => return Shown::WithActions(Box::new(handle)),
                 Err(Failure::TimedOut) => {
                     // A hung server would block every later notice too.
                     self.desktop = false;
@@ -97,7 +136,7 @@ impl Notifier {
             "\x07therapy-timer: {}: {}",
             notice.summary, notice.body
         );
-        false
+        Shown::Terminal
     }
 
     fn warn(&mut self, why: &str) {
@@ -137,6 +176,43 @@ impl Notifier {
     }
 }
 
+/// The notification server ("dunst 1.9.0 by knopwob, spec 1.2") and its
+/// capabilities, asked with the same time limit as a notice.
+pub fn server() -> Result<(String, Vec<String>), String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("server-info".into())
+        .spawn(move || {
+            let info = notify_rust::get_server_information()
+                .map(|i| {
+                    format!(
+                        "{} {} by {}, spec {}",
+                        i.name, i.version, i.vendor, i.spec_version
+                    )
+                })
+                .map_err(|e| e.to_string());
+            let caps = notify_rust::get_capabilities().map_err(|e| e.to_string());
+            let _ = tx.send(info.and_then(|i| caps.map(|c| (i, c))));
+        })
+        .map_err(|e| format!("cannot start a thread: {e}"))?;
+    rx.recv_timeout(SHOW_TIMEOUT).unwrap_or_else(|_| {
+        Err(format!(
+            "the notification server did not answer within {}s",
+            SHOW_TIMEOUT.as_secs()
+        ))
+    })
+}
+
+/// Where a notice went.
+enum Shown {
+    /// To the desktop; its handle is kept.
+    Kept,
+    /// To the desktop, with actions; the caller listens on the handle.
+    WithActions(Box<NotificationHandle>),
+    /// To the terminal.
+    Terminal,
+}
+
 enum Failure {
     TimedOut,
     Error(String),
@@ -169,6 +245,9 @@ fn show_bounded(notice: &Notice, sound: Option<&str>) -> Result<NotificationHand
         if let Some(name) = sound {
             n.hint(Hint::SoundName(name.to_owned()));
         }
+    }
+    for (key, label) in &notice.actions {
+        n.action(key, label);
     }
     let (tx, rx) = mpsc::channel();
     let spawned = std::thread::Builder::new()

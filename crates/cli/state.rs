@@ -35,6 +35,9 @@ pub struct State {
     /// When the clinician reminder was announced, so it is announced once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_announced_at: Option<DateTime<Utc>>,
+    /// No session is planned before this (a snooze or a skip).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<DateTime<Utc>>,
 }
 
 impl State {
@@ -50,7 +53,7 @@ impl State {
         let start = injured_at
             .or(self.injured_at)
             .unwrap_or_else(|| self.sessions.first().map_or(now, |s| s.start.min(now)));
-        let mut course = Course::new(start, protocol);
+        let mut course = Course::new(start, protocol).with_not_before(self.not_before);
         for s in &self.sessions {
             course
                 .record(*s)
@@ -59,9 +62,10 @@ impl State {
         Ok(course)
     }
 
-    /// Replaces the session log with the course's.
-    pub fn set_sessions(&mut self, course: &Course) {
+    /// Takes the course's log and not-before time as the new state.
+    pub fn absorb(&mut self, course: &Course) {
         self.sessions = course.sessions().to_vec();
+        self.not_before = course.not_before();
     }
 }
 

@@ -72,7 +72,36 @@ pub fn start_notice(
         body: format!("{care} It comes off at {}.", clock(end, now)),
         urgency: Urgency::Normal,
         expire: Some(Duration::from_secs(15)),
+        actions: Vec::new(),
     }
+}
+
+/// The notice of a planned session that is due (from `tick` or `watch`):
+/// it is counted as started now unless the person answers otherwise.
+pub fn due_notice(
+    phase: Phase,
+    length: Duration,
+    end: DateTime<Utc>,
+    now: DateTime<Utc>,
+    actions: bool,
+) -> Notice {
+    let mut n = start_notice(phase, length, end, now);
+    n.summary = match phase {
+        Phase::Ice => format!("Time for ice: {}", span(length)),
+        Phase::Heat => format!("Time for heat: {}", span(length)),
+    };
+    if actions {
+        n.body
+            .push_str(" Counted as started now; Snooze or Skip if you cannot.");
+        n.actions = vec![
+            ("start", "Start now"),
+            ("snooze", "Snooze 10 min"),
+            ("skip", "Skip"),
+        ];
+        // Up until answered or dismissed.
+        n.expire = None;
+    }
+    n
 }
 
 /// The notice at the end of a session: `early` is how long it ran when it
@@ -92,16 +121,52 @@ pub fn stop_notice(
         Some(ran) => format!("{what}: ended early after {}", span(ran)),
         None => what.to_owned(),
     };
-    Notice {
-        summary,
-        body: format!(
+    stop_with(summary, urgency, next_from, now)
+}
+
+/// The stop notice when it comes late (the machine was asleep or off):
+/// `due` is when the session should have ended.
+pub fn overdue_stop_notice(
+    phase: Phase,
+    urgency: Urgency,
+    due: DateTime<Utc>,
+    next_from: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Notice {
+    let what = match phase {
+        Phase::Ice => "Take the ice off now",
+        Phase::Heat => "Take the heat off now",
+    };
+    let summary = format!(
+        "{what}: it was due at {} ({} ago)",
+        clock(due, now),
+        between(due, now)
+    );
+    stop_with(summary, urgency, next_from, now)
+}
+
+fn stop_with(
+    summary: String,
+    urgency: Urgency,
+    next_from: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Notice {
+    let body = if next_from <= now {
+        "The rest is already over: the next session may start now.".to_owned()
+    } else {
+        format!(
             "Rest until {} ({}); the next session may start then.",
             clock(next_from, now),
             between(now, next_from)
-        ),
+        )
+    };
+    Notice {
+        summary,
+        body,
         urgency,
         // Critical notices stay until dismissed; the rest for a minute.
         expire: (urgency != Urgency::Critical).then_some(Duration::from_secs(60)),
+        actions: Vec::new(),
     }
 }
 
@@ -112,6 +177,7 @@ pub fn review_notice() -> Notice {
         body: REVIEW.into(),
         urgency: Urgency::Normal,
         expire: None,
+        actions: Vec::new(),
     }
 }
 

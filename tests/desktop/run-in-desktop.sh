@@ -27,7 +27,8 @@ for _ in $(seq 200); do [ -s "$out/display" ] && break; sleep 0.05; done
 [ -s "$out/display" ] || { echo "Xvfb did not start" >&2; cat "$out/xvfb.log" >&2; exit 90; }
 export DISPLAY=":$(head -n1 "$out/display")"
 
-dunst -config "$here/dunstrc" >"$out/dunst.log" 2>&1 &
+sed "s|PICK_ACTION|$here/pick-action.sh|" "$here/dunstrc" >"$out/dunstrc"
+dunst -config "$out/dunstrc" >"$out/dunst.log" 2>&1 &
 dpid=$!
 # NameHasOwner never starts a server by D-Bus activation (dunstctl would).
 owner() {

@@ -20,7 +20,7 @@ pub fn run(ctx: &Ctx, json: bool) -> Result<(), CliError> {
         let (start, end) = (s.start.with_timezone(&Local), s.end.with_timezone(&Local));
         let how = match s.outcome {
             Outcome::Running if s.end > ctx.now() => "running",
-            Outcome::Running => "not confirmed (its timer was stopped)",
+            Outcome::Running => "ended (no timer confirmed it)",
             Outcome::Completed => "completed",
             Outcome::CutShort => "cut short",
         };

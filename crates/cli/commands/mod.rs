@@ -54,7 +54,8 @@ pub struct Ctx {
 }
 
 /// Said whenever a command needs an injury time and none is known.
-const NO_INJURY: &str = "no injury time is recorded; record it with `therapy-timer injury TIME` \
+pub(super) const NO_INJURY: &str =
+    "no injury time is recorded; record it with `therapy-timer injury TIME` \
     (e.g. `therapy-timer injury \"3h ago\"`), or pass --injured-at TIME";
 
 impl Ctx {

@@ -87,7 +87,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
             }
         }
         course.record(session)?;
-        state.set_sessions(&course);
+        state.absorb(&course);
         Ok(session)
     })?;
 
@@ -123,9 +123,15 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
 
     let terminal = std::io::stdout().is_terminal();
     let mut last_line = None;
-    let waited = ctx.clock.wait_until(session.end, &rx, |t| {
-        progress(terminal, &mut last_line, session.start, session.end, t)
-    });
+    // A session's notices carry no actions; any other wake-up waits on.
+    let waited = loop {
+        match ctx.clock.wait_until(session.end, &rx, |t| {
+            progress(terminal, &mut last_line, session.start, session.end, t)
+        }) {
+            Waited::Action { .. } => continue,
+            w => break w,
+        }
+    };
     if terminal {
         println!();
     }
@@ -134,7 +140,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
     // would not be after the start.
     let ended = match waited {
         Waited::Reached => session.end,
-        Waited::Signal(_) => {
+        Waited::Signal(_) | Waited::Action { .. } => {
             let precise = ctx.clock.now();
             Some(super::whole_seconds(precise))
                 .filter(|t| *t > session.start)
@@ -159,7 +165,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
                     ))
                 })?,
         };
-        state.set_sessions(&course);
+        state.absorb(&course);
         Ok((done, course.readiness(ended).earliest(ended)))
     })?;
     let early = (waited != Waited::Reached).then(|| done.length());

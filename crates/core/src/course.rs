@@ -4,7 +4,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::event::Events;
+use crate::event::{Event, EventKind, Events};
 use crate::phase::Phase;
 use crate::plan::Plan;
 use crate::protocol::{after, Protocol};
@@ -43,6 +43,8 @@ pub struct Course {
     protocol: Protocol,
     quiet_hours: Option<QuietHours>,
     sessions: Vec<Session>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_before: Option<DateTime<Utc>>,
 }
 
 impl Course {
@@ -64,6 +66,7 @@ impl Course {
             protocol,
             quiet_hours: None,
             sessions: Vec::new(),
+            not_before: None,
         }
     }
 
@@ -273,6 +276,115 @@ impl Course {
         Ok(*running)
     }
 
+    /// Removes the running session that started at `started_at`: it did not
+    /// happen after all (the person skipped or postponed it), so it leaves
+    /// no rest behind. Only a running session can be cancelled; history is
+    /// not rewritten.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chrono::{TimeZone, Utc};
+    /// use therapy_timer::{Course, Phase, Protocol, Readiness, Session};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+    /// let mut course = Course::new(t, Protocol::default());
+    /// course.record(Session::running(Phase::Ice, t, Duration::from_secs(600))?)?;
+    /// course.cancel(t)?;
+    /// assert_eq!(course.readiness(t), Readiness::Ready);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn cancel(&mut self, started_at: DateTime<Utc>) -> Result<Session, Error> {
+        let i = self
+            .sessions
+            .iter()
+            .position(|s| s.start == started_at && s.outcome == Outcome::Running)
+            .ok_or(Error::NoRunningSession { started_at })?;
+        Ok(self.sessions.remove(i))
+    }
+
+    /// This course with no session planned before `not_before` (a snooze, or
+    /// a skipped session); `None` clears it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Protocol};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+    /// let snoozed = t + TimeDelta::minutes(10);
+    /// let course = Course::new(t, Protocol::default()).with_not_before(Some(snoozed));
+    /// assert_eq!(course.plan(t, &Utc).next().unwrap().start, snoozed);
+    /// ```
+    pub fn with_not_before(mut self, not_before: Option<DateTime<Utc>>) -> Course {
+        self.not_before = not_before;
+        self
+    }
+
+    /// The time before which no session is planned, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use therapy_timer::{Course, Protocol};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+    /// assert_eq!(Course::new(t, Protocol::default()).not_before(), None);
+    /// ```
+    pub fn not_before(&self) -> Option<DateTime<Utc>> {
+        self.not_before
+    }
+
+    /// What a timer that wakes at `now` must announce: the stop of every
+    /// running session whose end has passed (each at its planned end; how
+    /// late it is, the caller sees from `now - at`), then the start of the
+    /// next planned session if it is due now, then the clinician reminder if
+    /// its time has come.
+    ///
+    /// However long the timer was away (a machine asleep, a scheduler that
+    /// skipped runs), this is never more than what matters now: an overdue
+    /// stop is always there, but the starts missed meanwhile are not
+    /// replayed; there is at most one start, and it is at `now`. Whether the
+    /// reminder was announced before is the caller's to remember.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, EventKind, Phase, Protocol, Session};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+    /// let mut course = Course::new(t, Protocol::default());
+    /// course.record(Session::running(Phase::Ice, t, Duration::from_secs(600))?)?;
+    ///
+    /// // Five hours later: the ice stop is overdue, and a new session is due.
+    /// let now = t + TimeDelta::hours(5);
+    /// let due = course.due(now, &Utc);
+    /// let kinds: Vec<_> = due.iter().map(|e| (e.kind, e.at)).collect();
+    /// assert_eq!(kinds, [(EventKind::Stop, t + TimeDelta::minutes(10)), (EventKind::Start, now)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn due<Tz: TimeZone>(&self, now: DateTime<Utc>, tz: &Tz) -> Vec<Event> {
+        let mut due: Vec<Event> = self
+            .sessions
+            .iter()
+            .filter(|s| s.outcome == Outcome::Running && s.end <= now)
+            .map(|s| Event::new(EventKind::Stop, s.phase, s.end))
+            .collect();
+        if let Some(next) = self.plan(now, tz).next().filter(|s| s.start <= now) {
+            due.push(Event::new(EventKind::Start, next.phase, next.start));
+        }
+        if self.review_due(now) {
+            let at = self.review_at();
+            due.push(Event::new(EventKind::Review, self.phase_at(at), at));
+        }
+        due
+    }
+
     /// The phase at `at`: ice before the end of the acute window, heat from
     /// then on.
     ///
@@ -433,8 +545,8 @@ impl Course {
 
     /// The planned sessions from `from` on, lazily, on the clock of `tz`.
     ///
-    /// The first starts at the latest of `from`, the injury and the end of
-    /// the rest owed; each next one at the previous end plus its rest; a
+    /// The first starts at the latest of `from`, the injury, the end of the
+    /// rest owed and the [not-before time](Course::with_not_before); each next one at the previous end plus its rest; a
     /// start in quiet hours moves to their end. The iterator is endless
     /// (until the end of chrono's time range): bound it with `take` or
     /// `take_while`.
@@ -458,6 +570,9 @@ impl Course {
         let mut first = from.max(self.injured_at);
         if let Some((until, _)) = self.rest_until() {
             first = first.max(until);
+        }
+        if let Some(t) = self.not_before {
+            first = first.max(t);
         }
         Plan::new(
             self.protocol,
@@ -514,14 +629,17 @@ struct RawCourse {
     quiet_hours: Option<QuietHours>,
     #[serde(default)]
     sessions: Vec<Session>,
+    #[serde(default)]
+    not_before: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<RawCourse> for Course {
     type Error = Error;
 
     fn try_from(raw: RawCourse) -> Result<Course, Error> {
-        let mut course =
-            Course::new(raw.injured_at, raw.protocol).with_quiet_hours(raw.quiet_hours);
+        let mut course = Course::new(raw.injured_at, raw.protocol)
+            .with_quiet_hours(raw.quiet_hours)
+            .with_not_before(raw.not_before);
         for session in raw.sessions {
             course.record(session)?;
         }
@@ -717,6 +835,72 @@ mod tests {
         c.finish(t(1, 9, 0), t(1, 9, 10)).unwrap();
         let next = c.events(t(1, 9, 10), &Utc).next().unwrap();
         assert_eq!((next.kind, next.at), (EventKind::Start, t(1, 10, 10)));
+    }
+
+    #[test]
+    fn due_fires_only_what_matters_now() {
+        let ten = Duration::from_secs(600);
+        let mut c = course().with_quiet_hours(Some(QuietHours::default()));
+        // Nothing recorded, ready: one start, at now.
+        let due = c.due(t(1, 9, 0), &Utc);
+        assert_eq!(due.len(), 1);
+        assert_eq!((due[0].kind, due[0].at), (EventKind::Start, t(1, 9, 0)));
+        // A session running: nothing until its end; then its stop alone
+        // (the rest after it is owed).
+        c.record(Session::running(Phase::Ice, t(1, 9, 0), ten).unwrap())
+            .unwrap();
+        assert!(c.due(t(1, 9, 9), &Utc).is_empty());
+        let due = c.due(t(1, 9, 10), &Utc);
+        assert_eq!(due.len(), 1);
+        assert_eq!(
+            (due[0].kind, due[0].urgency),
+            (EventKind::Stop, Urgency::Critical)
+        );
+        // Overnight (quiet hours) after a long gap: the overdue stop only.
+        let due = c.due(t(1, 23, 30), &Utc);
+        assert_eq!(due.len(), 1, "{due:?}");
+        assert_eq!(due[0].at, t(1, 9, 10));
+        // In the morning: the overdue stop, then one start now, not the
+        // starts missed meanwhile.
+        let due = c.due(t(2, 8, 0), &Utc);
+        let got: Vec<_> = due.iter().map(|e| (e.kind, e.at)).collect();
+        assert_eq!(
+            got,
+            [
+                (EventKind::Stop, t(1, 9, 10)),
+                (EventKind::Start, t(2, 8, 0))
+            ]
+        );
+        // After the review point the reminder is due too.
+        c.finish(t(1, 9, 0), t(1, 9, 10)).unwrap();
+        let due = c.due(t(4, 9, 0), &Utc);
+        assert_eq!(due.last().map(|e| e.kind), Some(EventKind::Review));
+    }
+
+    #[test]
+    fn cancel_and_not_before() {
+        let mut c = course();
+        let ten = Duration::from_secs(600);
+        c.record(Session::running(Phase::Ice, t(1, 9, 0), ten).unwrap())
+            .unwrap();
+        c.cancel(t(1, 9, 0)).unwrap();
+        assert!(c.sessions().is_empty());
+        assert_eq!(
+            c.cancel(t(1, 9, 0)),
+            Err(Error::NoRunningSession {
+                started_at: t(1, 9, 0)
+            })
+        );
+        // Completed sessions cannot be cancelled.
+        c.record(session(Phase::Ice, t(1, 9, 0), 10)).unwrap();
+        assert!(c.cancel(t(1, 9, 0)).is_err());
+        let c = c.with_not_before(Some(t(1, 12, 0)));
+        assert_eq!(
+            c.plan(t(1, 10, 30), &Utc).next().unwrap().start,
+            t(1, 12, 0)
+        );
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(serde_json::from_str::<Course>(&json).unwrap(), c);
     }
 
     #[test]
