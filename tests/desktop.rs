@@ -25,6 +25,11 @@ fn harness() -> PathBuf {
 /// Runs `command` (program and arguments) beside dunst; returns the run and
 /// the folder with history.json and notify.log.
 fn in_desktop(env: &Env, command: &[&str]) -> (Run, PathBuf) {
+    in_desktop_with(env, &[], command)
+}
+
+/// [`in_desktop`] with extra environment for the whole desktop (dunst too).
+fn in_desktop_with(env: &Env, vars: &[(&str, &str)], command: &[&str]) -> (Run, PathBuf) {
     let out = env.root().join("desktop");
     std::fs::create_dir_all(&out).expect("desktop output folder");
     std::fs::create_dir_all(env.root().join("runtime")).expect("runtime folder");
@@ -35,7 +40,9 @@ fn in_desktop(env: &Env, command: &[&str]) -> (Run, PathBuf) {
         out.clone().into(),
     ];
     args.extend(command.iter().map(std::ffi::OsString::from));
-    let r = run(env.program("dbus-run-session", &args));
+    let mut cmd = env.program("dbus-run-session", &args);
+    cmd.envs(vars.iter().copied());
+    let r = run(cmd);
     (r, out)
 }
 
@@ -296,4 +303,131 @@ fn a_wall_clock_jump_fires_the_stop_at_once() {
     );
     let log = env.run(["log", "--json"]).ok().json();
     assert_eq!(log[0]["outcome"], "completed");
+}
+
+#[test]
+fn tick_finds_the_bus_without_an_address() {
+    if !desktop_or_skip(
+        "tick_finds_the_bus_without_an_address",
+        &[DESKTOP, &["dbus-daemon"]].concat(),
+    ) {
+        return;
+    }
+    // cron gives no DBUS_SESSION_BUS_ADDRESS; the bus socket is at
+    // $XDG_RUNTIME_DIR/bus. The bus here is a private one at such a path.
+    let env = Env::new();
+    let runtime = env.root().join("runtime");
+    let out = env.root().join("desktop");
+    std::fs::create_dir_all(&runtime).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    env.run(["injury", "now"]).ok();
+    let bus_at = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/desktop/bus-at.sh");
+    let script = format!(
+        "env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR={} {BIN} tick --quiet-hours off",
+        runtime.display()
+    );
+    let r = run(env.program(
+        "bash",
+        [
+            bus_at.as_os_str(),
+            runtime.as_os_str(),
+            "bash".as_ref(),
+            harness().as_os_str(),
+            out.as_os_str(),
+            "bash".as_ref(),
+            "-c".as_ref(),
+            script.as_ref(),
+        ],
+    ));
+    r.ok().stdout_has("fired start ice");
+    assert!(
+        !r.stderr().contains("notifications are not available"),
+        "{}",
+        r.report()
+    );
+    let shown = shown(&out);
+    assert_eq!(shown.len(), 1, "{shown:#?}\n{}", r.report());
+    assert_eq!(shown[0].1, "Time for ice: 10m");
+}
+
+/// A config with a 2-second ice session, so that watch can be followed.
+fn short_ice(env: &Env) {
+    let dir = env.root().join("config/therapy-timer");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "[protocol]\nice = { on = \"2s\", rest = \"1h\" }\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn watch_announces_each_start_and_stop() {
+    if !desktop_or_skip("watch_announces_each_start_and_stop", DESKTOP) {
+        return;
+    }
+    let env = Env::new();
+    short_ice(&env);
+    env.run(["injury", "now"]).ok();
+    let until = (chrono::Utc::now() + chrono::TimeDelta::seconds(5)).to_rfc3339();
+    let (r, out) = in_desktop(
+        &env,
+        &[BIN, "watch", "--until", &until, "--quiet-hours", "off"],
+    );
+    r.ok()
+        .stdout_has("ice session due: counted as started")
+        .stdout_has("ice stop");
+    let shown = shown(&out);
+    assert_eq!(shown.len(), 2, "{shown:#?}");
+    assert_eq!(shown[0].1, "Time for ice: 2s");
+    assert!(
+        shown[1].0.starts_with("CRITICAL|Take the ice off now"),
+        "{:?}",
+        shown[1]
+    );
+    let log = env.run(["log", "--json"]).ok().json();
+    assert_eq!(log[0]["outcome"], "completed");
+}
+
+#[test]
+fn watch_takes_an_answer_from_the_notice() {
+    if !desktop_or_skip("watch_takes_an_answer_from_the_notice", DESKTOP) {
+        return;
+    }
+    // dunst offers the notice's actions through `dunstctl context`, which
+    // asks its dmenu (tests/desktop/pick-action.sh picks "Skip").
+    let env = Env::new();
+    short_ice(&env);
+    env.run(["injury", "now"]).ok();
+    let until = (chrono::Utc::now() + chrono::TimeDelta::seconds(6)).to_rfc3339();
+    let out_dir = env.root().join("desktop");
+    let script = format!(
+        r#"{BIN} watch --until {until} --quiet-hours off &
+        pid=$!
+        for _ in $(seq 100); do [ "$(grep -c Notify "$OUT/notify.log")" -ge 1 ] && break; sleep 0.1; done
+        sleep 0.5
+        dunstctl context
+        wait $pid"#
+    );
+    let (r, _) = in_desktop_with(
+        &env,
+        &[("THERAPY_TIMER_TEST_PICK", "Skip")],
+        &[
+            "env",
+            &format!("OUT={}", out_dir.display()),
+            "bash",
+            "-c",
+            &script,
+        ],
+    );
+    r.ok().stdout_has("ice session skipped; the next from");
+    let log = env.run(["log", "--json"]).ok().json();
+    assert_eq!(
+        log,
+        serde_json::json!([]),
+        "a skipped session must not be logged"
+    );
+    let state: Value =
+        serde_json::from_str(&std::fs::read_to_string(env.state_file()).unwrap()).unwrap();
+    assert!(state["not_before"].is_string(), "{state}");
 }

@@ -9,3 +9,4 @@ mod plan;
 mod start;
 mod state;
 mod time_forms;
+mod unattended;
