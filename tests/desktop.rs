@@ -431,3 +431,24 @@ fn watch_takes_an_answer_from_the_notice() {
         serde_json::from_str(&std::fs::read_to_string(env.state_file()).unwrap()).unwrap();
     assert!(state["not_before"].is_string(), "{state}");
 }
+
+#[test]
+fn doctor_passes_when_everything_a_course_needs_works() {
+    if !desktop_or_skip(
+        "doctor_passes_when_everything_a_course_needs_works",
+        DESKTOP,
+    ) {
+        return;
+    }
+    let env = Env::new();
+    env.run(["injury", "3h ago"]).ok();
+    env.run(["schedule", "systemd", "--write"]).ok();
+    let (r, _) = in_desktop(&env, &[BIN, "doctor"]);
+    r.ok()
+        .stdout_has("ok   session bus: unix:")
+        .stdout_has("ok   notification server: dunst")
+        .stdout_has("actions")
+        .stdout_has("ok   state:")
+        .stdout_has("ok   time zone: TZ=UTC")
+        .stdout_has("ok   scheduler: systemd user timer");
+}

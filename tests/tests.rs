@@ -6,6 +6,7 @@ mod util;
 
 mod desktop;
 mod plan;
+mod scheduling;
 mod start;
 mod state;
 mod time_forms;

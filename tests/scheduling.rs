@@ -1,0 +1,166 @@
+//! `schedule` and `doctor`: the crontab line and the systemd units, checked
+//! by the real tools, and the doctor's verdicts.
+
+use std::fs;
+use std::process::Command;
+
+use crate::util::{desktop_or_skip, run, Env, BIN};
+
+const DEBIAN_PYTHON: &str = "/usr/bin/python3";
+
+#[test]
+fn systemd_units_pass_systemd_analyze_verify() {
+    if !desktop_or_skip(
+        "systemd_units_pass_systemd_analyze_verify",
+        &["systemd-analyze"],
+    ) {
+        return;
+    }
+    let env = Env::new();
+    env.run(["schedule", "systemd", "--write"])
+        .ok()
+        .stdout_has("systemctl --user enable --now therapy-timer-tick.timer");
+    let dir = env.root().join("config/systemd/user");
+    let timer = fs::read_to_string(dir.join("therapy-timer-tick.timer")).unwrap();
+    assert!(timer.contains("Persistent=true") && timer.contains("OnCalendar=*-*-* *:*:00"));
+    let service = fs::read_to_string(dir.join("therapy-timer-tick.service")).unwrap();
+    assert!(
+        service.contains(&format!("ExecStart=\"{BIN}\" tick")),
+        "{service}"
+    );
+    assert!(
+        service.contains("Environment=\"XDG_STATE_HOME="),
+        "{service}"
+    );
+    let verify = run({
+        let mut c = Command::new("systemd-analyze");
+        c.current_dir(&dir).args([
+            "verify",
+            "therapy-timer-tick.timer",
+            "therapy-timer-tick.service",
+        ]);
+        c
+    });
+    verify.ok();
+    assert_eq!(verify.stderr(), "", "systemd-analyze complained");
+}
+
+#[test]
+fn installed_units_are_not_overwritten_silently() {
+    let env = Env::new();
+    env.run(["schedule", "systemd", "--write"]).ok();
+    // Again: the same content, nothing to do.
+    env.run(["schedule", "systemd", "--write"]).ok();
+    let timer = env
+        .root()
+        .join("config/systemd/user/therapy-timer-tick.timer");
+    fs::write(&timer, "[Timer]\nOnCalendar=hourly\n").unwrap();
+    env.run(["schedule", "systemd", "--write"])
+        .code_is(1)
+        .stderr_has("exists and differs from what would be written; it was left as it is");
+    assert_eq!(
+        fs::read_to_string(&timer).unwrap(),
+        "[Timer]\nOnCalendar=hourly\n"
+    );
+    env.run(["schedule", "systemd", "--write", "--force"]).ok();
+    assert!(fs::read_to_string(&timer)
+        .unwrap()
+        .contains("Persistent=true"));
+    env.run(["schedule", "cron", "--write"])
+        .code_is(2)
+        .stderr_has("--write is for systemd");
+}
+
+#[test]
+fn the_crontab_line_parses_and_runs_from_crons_bare_environment() {
+    // Debian's own python3, which python3-croniter installs into (a python3
+    // earlier on PATH, such as pyenv's, would not have it).
+    if !std::path::Path::new(DEBIAN_PYTHON).is_file() {
+        assert!(
+            !crate::util::desktop_required(),
+            "{DEBIAN_PYTHON} is missing"
+        );
+        eprintln!("\n*** crontab line: SKIPPED: {DEBIAN_PYTHON} missing ***\n");
+        return;
+    }
+    let env = Env::new();
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T09:00:00Z",
+    ])
+    .ok();
+    // Whatever the hour the test runs at, a session is due: no quiet hours.
+    let config = env.root().join("config/therapy-timer");
+    fs::create_dir_all(&config).unwrap();
+    fs::write(config.join("config.toml"), "quiet_hours = \"off\"\n").unwrap();
+    let out = env.run(["schedule", "cron"]).ok().stdout();
+    let line = out
+        .lines()
+        .find(|l| !l.starts_with('#'))
+        .expect("a crontab line")
+        .to_owned();
+    let fields: Vec<_> = line.split_whitespace().collect();
+    let schedule = fields[..5].join(" ");
+    let command = fields[5..].join(" ");
+    // The schedule, by a real cron parser (Debian: python3-croniter).
+    let check = run({
+        let mut c = Command::new(DEBIAN_PYTHON);
+        c.args([
+            "-c",
+            "import sys; from croniter import croniter; import datetime as d; \
+             it = croniter(sys.argv[1], d.datetime(2026, 3, 1, 9, 0, 30)); \
+             print(it.get_next(d.datetime), it.get_next(d.datetime))",
+            &schedule,
+        ]);
+        c
+    });
+    if check.stderr().contains("No module named 'croniter'") {
+        assert!(
+            !crate::util::desktop_required(),
+            "python3-croniter is missing"
+        );
+        eprintln!("\n*** crontab schedule not parsed: SKIPPED: python3-croniter missing ***\n");
+    } else {
+        assert_eq!(
+            check.ok().stdout(),
+            "2026-03-01 09:01:00 2026-03-01 09:02:00\n"
+        );
+    }
+    // The command, the way cron runs it: sh, an almost empty environment.
+    let r = run({
+        let mut c = Command::new("env");
+        c.args([
+            "-i",
+            &format!("HOME={}", env.root().display()),
+            "SHELL=/bin/sh",
+            "PATH=/usr/bin:/bin",
+        ])
+        .args(["sh", "-c", &command]);
+        c
+    });
+    r.ok();
+    let log = env.run(["log", "--json"]).ok().json();
+    assert_eq!(
+        log.as_array().map(Vec::len),
+        Some(1),
+        "the tick from cron did not record the due start"
+    );
+}
+
+#[test]
+fn doctor_fails_and_says_how_to_fix() {
+    let env = Env::new();
+    let r = env.run(["doctor"]);
+    r.code_is(1)
+        .stdout_has("FAIL session bus")
+        .stdout_has("FAIL notification server")
+        .stdout_has("no injury recorded")
+        .stdout_has("FAIL scheduler")
+        .stdout_has("fix: therapy-timer schedule systemd --write")
+        .stderr_has("4 of 5 checks failed");
+    let json = env.run(["doctor", "--json"]).code_is(1).json();
+    assert_eq!(json.as_array().map(Vec::len), Some(5));
+    assert_eq!(json[3]["check"], "time zone");
+}
