@@ -83,7 +83,7 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
     match readiness {
         Readiness::Ready => println!("A session may start now."),
         Readiness::Running { phase, ends, until } => println!(
-            "A {phase} session is running until {}; the next may start at {}.",
+            "The {phase} session is running until {}; the next may start at {}.",
             clock(ends, now),
             clock(until, now)
         ),
