@@ -8,4 +8,5 @@ mod desktop;
 mod plan;
 mod start;
 mod state;
+mod statusbar;
 mod time_forms;

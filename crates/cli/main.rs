@@ -7,6 +7,7 @@ mod commands;
 mod error;
 mod notifier;
 mod state;
+mod statusbar;
 mod text;
 mod time_arg;
 
