@@ -9,5 +9,6 @@ mod plan;
 mod scheduling;
 mod start;
 mod state;
+mod statusbar;
 mod time_forms;
 mod unattended;

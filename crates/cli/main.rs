@@ -9,6 +9,7 @@ mod error;
 mod notifier;
 mod settings;
 mod state;
+mod statusbar;
 mod text;
 mod time_arg;
 

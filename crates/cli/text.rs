@@ -170,6 +170,47 @@ fn stop_with(
     }
 }
 
+/// The first line of the status bar's tooltip when a session's planned end
+/// has passed and nobody confirmed the stop.
+pub fn overdue_line(
+    phase: Phase,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> String {
+    let what = match phase {
+        Phase::Ice => "Take the ice off now",
+        Phase::Heat => "Take the heat off now",
+    };
+    format!(
+        "{what}: the {phase} session from {} was due to end at {} ({} ago) and no stop was \
+         confirmed.",
+        clock(start, now),
+        clock(end, now),
+        between(end, now)
+    )
+}
+
+/// `s` broken at spaces into lines of at most `width` characters (a longer
+/// word gets a line of its own), for a tooltip that does not wrap.
+pub fn wrap(s: &str, width: usize) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut line = 0;
+    for word in s.split_whitespace() {
+        let n = word.chars().count();
+        if line > 0 && line + 1 + n > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += n;
+    }
+    out
+}
+
 /// The one-time reminder that spasms lasting this long need a clinician.
 pub fn review_notice() -> Notice {
     Notice {
@@ -193,7 +234,7 @@ mod tests {
 
     use chrono::{TimeDelta, TimeZone, Utc};
 
-    use super::{between, span};
+    use super::{between, span, wrap};
 
     #[test]
     fn spans_read_like_people_write() {
@@ -203,5 +244,15 @@ mod tests {
         assert_eq!(between(t, t + TimeDelta::seconds(42 * 60 + 1)), "43m");
         assert_eq!(between(t, t + TimeDelta::seconds(30)), "30s");
         assert_eq!(between(t, t - TimeDelta::seconds(30)), "0s");
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_within_the_width() {
+        assert_eq!(wrap("aa bb cc dd", 5), "aa bb\ncc dd");
+        assert_eq!(wrap("a verylongword b", 4), "a\nverylongword\nb");
+        assert_eq!(wrap("", 10), "");
+        assert!(wrap(super::REVIEW, 60)
+            .lines()
+            .all(|l| l.chars().count() <= 60));
     }
 }

@@ -1,14 +1,17 @@
 //! `therapy-timer status`.
 
+use std::io::Write;
+
 use chrono::{DateTime, Local, Utc};
 use serde::Serialize;
-use therapy_timer::{Phase, Readiness, Session};
+use therapy_timer::{Course, Phase, Readiness, Session};
 
 use super::{print_json, Ctx};
 use crate::args::{StatusArgs, StatusFormat};
 use crate::error::CliError;
 use crate::state::settle_stale;
-use crate::text::{between, clock, full, span, REVIEW};
+use crate::statusbar::{self, pango_escape};
+use crate::text::{between, clock, full, overdue_line, span, wrap, REVIEW};
 
 /// `status --json`: one object, stable field names.
 #[derive(Debug, Serialize)]
@@ -34,6 +37,10 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
     let mut course = state
         .course(injured, ctx.protocol(), now)?
         .with_quiet_hours(ctx.quiet_hours(&args.planning));
+    // The bar looks at the log as read: settling marks a session nobody
+    // confirmed the stop of as completed, and that is what it must show.
+    let bar = statusbar::view(&course, injured.is_some(), now);
+    let unconfirmed = statusbar::overdue(&course, now);
     settle_stale(&mut course, now);
     let readiness = course.readiness(now);
     let known = injured.is_some();
@@ -54,50 +61,113 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
         review_due,
         review: review_due.then_some(REVIEW),
     };
-    if args.json || args.format == StatusFormat::Json {
-        return print_json(&status);
+    let format = if args.json {
+        StatusFormat::Json
+    } else {
+        args.format
+    };
+    match format {
+        StatusFormat::Json => print_json(&status),
+        StatusFormat::Text => {
+            for line in sentences(&course, &status) {
+                println!("{line}");
+            }
+            Ok(())
+        }
+        StatusFormat::Waybar => {
+            let mut lines: Vec<String> = unconfirmed
+                .map(|s| overdue_line(s.phase, s.start, s.end, now))
+                .into_iter()
+                .collect();
+            lines.extend(sentences(&course, &status));
+            let tooltip: Vec<String> = lines.iter().map(|l| wrap(l, TOOLTIP_WIDTH)).collect();
+            let module = Waybar {
+                text: pango_escape(&bar.text),
+                tooltip: pango_escape(&tooltip.join("\n")),
+                class: bar.class.as_str(),
+                percentage: bar.percentage,
+            };
+            let json = serde_json::to_string(&module)
+                .map_err(|e| CliError::Failure(format!("cannot write JSON: {e}")))?;
+            print_line(&json)
+        }
+        StatusFormat::Plain => print_line(&bar.plain),
     }
-    match injured {
+}
+
+/// waybar's custom module with `"return-type": "json"`: exactly these keys.
+#[derive(Debug, Serialize)]
+struct Waybar {
+    text: String,
+    tooltip: String,
+    class: &'static str,
+    percentage: u8,
+}
+
+/// A tooltip does not wrap; the clinician reminder is a paragraph.
+const TOOLTIP_WIDTH: usize = 72;
+
+/// Writes one line to stdout without panicking when the reader is gone (a
+/// status bar that restarts closes the pipe).
+fn print_line(line: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::Failure(format!("cannot write to stdout: {e}")))
+}
+
+/// The status in sentences, one a line: the text form, and the tooltip.
+fn sentences(course: &Course, status: &Status) -> Vec<String> {
+    let now = status.now;
+    let mut lines = Vec::new();
+    match status.injured_at {
         Some(t) => {
             let days = (now - t).num_hours() / 24 + 1;
-            println!("Injured {} ({} ago): day {days}.", full(t), between(t, now));
-            match status.phase {
-                Some(Phase::Ice) => println!(
+            lines.push(format!(
+                "Injured {} ({} ago): day {days}.",
+                full(t),
+                between(t, now)
+            ));
+            lines.push(match status.phase {
+                Some(Phase::Ice) => format!(
                     "Phase: ice, until {} (then heat).",
                     clock(course.heat_from(), now)
                 ),
-                _ => println!("Phase: heat."),
-            }
+                _ => "Phase: heat.".to_owned(),
+            });
         }
-        None => println!("No injury time recorded (record it with: therapy-timer injury TIME)."),
+        None => lines.push(
+            "No injury time recorded (record it with: therapy-timer injury TIME).".to_owned(),
+        ),
     }
-    match course.sessions().last() {
-        Some(s) => println!(
+    lines.push(match course.sessions().last() {
+        Some(s) => format!(
             "Last session: {} at {}, {}.",
             s.phase,
             clock(s.start, now),
             span(s.length())
         ),
-        None => println!("No session logged yet."),
-    }
-    match readiness {
-        Readiness::Ready => println!("A session may start now."),
-        Readiness::Running { phase, ends, until } => println!(
-            "A {phase} session is running until {}; the next may start at {}.",
+        None => "No session logged yet.".to_owned(),
+    });
+    lines.push(match status.readiness {
+        Readiness::Ready => "A session may start now.".to_owned(),
+        Readiness::Running { phase, ends, until } => format!(
+            "The {phase} session is running until {}; the next may start at {}.",
             clock(ends, now),
             clock(until, now)
         ),
-        Readiness::Resting { after, until } => println!(
+        Readiness::Resting { after, until } => format!(
             "Resting after {after}: the next session may start at {} (in {}).",
             clock(until, now),
             between(now, until)
         ),
         Readiness::BeforeInjury { until } => {
-            println!("That time is before the injury ({}).", clock(until, now))
+            format!("That time is before the injury ({}).", clock(until, now))
         }
+    });
+    if status.review_due {
+        lines.push(String::new());
+        lines.push(REVIEW.to_owned());
     }
-    if review_due {
-        println!("\n{REVIEW}");
-    }
-    Ok(())
+    lines
 }

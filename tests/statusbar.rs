@@ -1,0 +1,234 @@
+//! `status --format waybar|plain`: what a status bar polls. Every waybar line
+//! is checked against the custom module's JSON schema, then for its values.
+
+use std::fs;
+
+use serde_json::Value;
+
+use crate::util::{Env, Run};
+
+const INJURED: &str = "2026-03-01T08:00:00Z";
+
+/// An ice session 09:00-09:10 as `start` leaves it while it runs (or after
+/// its process died without confirming the stop).
+const RUNNING_ICE: &str = r#"{"format": 1, "injured_at": "2026-03-01T08:00:00Z", "sessions": [
+    {"phase":"ice","start":"2026-03-01T09:00:00Z","end":"2026-03-01T09:10:00Z","outcome":"running"}]}"#;
+
+/// The same session, done.
+const COMPLETED_ICE: &str = r#"{"format": 1, "injured_at": "2026-03-01T08:00:00Z", "sessions": [
+    {"phase":"ice","start":"2026-03-01T09:00:00Z","end":"2026-03-01T09:10:00Z","outcome":"completed"}]}"#;
+
+fn write_state(env: &Env, content: &str) {
+    fs::create_dir_all(env.state_file().parent().unwrap()).unwrap();
+    fs::write(env.state_file(), content).unwrap();
+}
+
+fn with_injury() -> Env {
+    let env = Env::new();
+    env.run(["injury", INJURED, "--at", INJURED]).ok();
+    env
+}
+
+fn with_state(content: &str) -> Env {
+    let env = Env::new();
+    write_state(&env, content);
+    env
+}
+
+/// Runs `status --format waybar --at AT`, checks the line against waybar's
+/// custom-module schema, and returns (text, class, percentage, tooltip).
+#[track_caller]
+fn waybar(env: &Env, at: &str) -> (String, String, u64, String) {
+    let r = env.run(["status", "--format", "waybar", "--at", at]);
+    r.ok().no_panic();
+    let out = r.stdout();
+    assert!(
+        out.ends_with('\n') && out.trim_end_matches('\n').lines().count() == 1,
+        "not exactly one line\n{}",
+        r.report()
+    );
+    let v = r.json();
+    let obj = v
+        .as_object()
+        .unwrap_or_else(|| panic!("not a JSON object\n{}", r.report()));
+    let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        ["class", "percentage", "text", "tooltip"],
+        "{}",
+        r.report()
+    );
+    let string = |k: &str| match &v[k] {
+        Value::String(s) => s.clone(),
+        other => panic!("{k} is not a string: {other}\n{}", r.report()),
+    };
+    let (text, class, tooltip) = (string("text"), string("class"), string("tooltip"));
+    assert!(
+        ["ice", "heat", "rest", "overdue"].contains(&class.as_str()),
+        "class {class:?} is not one of ice, heat, rest, overdue\n{}",
+        r.report()
+    );
+    let percentage = v["percentage"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("percentage is not a whole number\n{}", r.report()));
+    assert!(percentage <= 100, "percentage {percentage}\n{}", r.report());
+    assert!(!text.is_empty() && !text.contains('\n'), "{}", r.report());
+    (text, class, percentage, tooltip)
+}
+
+#[track_caller]
+fn plain(env: &Env, at: &str) -> Run {
+    let r = env.run(["status", "--format", "plain", "--at", at]);
+    r.ok().no_panic();
+    r
+}
+
+#[test]
+fn ready_with_an_injury_is_the_phase_now() {
+    let env = with_injury();
+    let at = "2026-03-01T09:00:00Z";
+    let (text, class, pct, tooltip) = waybar(&env, at);
+    assert_eq!(
+        (text.as_str(), class.as_str(), pct),
+        ("ice now", "ice", 100)
+    );
+    assert_eq!(
+        tooltip,
+        "Injured Sun 01 Mar 2026 08:00 +00:00 (1h ago): day 1.\n\
+         Phase: ice, until Tue 08:00 (then heat).\n\
+         No session logged yet.\n\
+         A session may start now."
+    );
+    assert_eq!(plain(&env, at).stdout(), "ice now\n");
+}
+
+#[test]
+fn heat_after_the_acute_window() {
+    let env = with_injury();
+    let at = "2026-03-03T09:00:00Z"; // 49 h after the injury
+    let (text, class, pct, tooltip) = waybar(&env, at);
+    assert_eq!(
+        (text.as_str(), class.as_str(), pct),
+        ("heat now", "heat", 100)
+    );
+    assert!(tooltip.contains("Phase: heat."), "{tooltip}");
+    assert!(!tooltip.contains("clinician"), "{tooltip}");
+    assert_eq!(plain(&env, at).stdout(), "heat now\n");
+}
+
+#[test]
+fn a_running_session_shows_time_left_and_progress() {
+    let env = with_state(RUNNING_ICE);
+    let at = "2026-03-01T09:03:48Z";
+    let (text, class, pct, tooltip) = waybar(&env, at);
+    assert_eq!(
+        (text.as_str(), class.as_str(), pct),
+        ("ice 6m 12s", "ice", 38)
+    );
+    assert!(
+        tooltip.ends_with("The ice session is running until 09:10; the next may start at 10:10."),
+        "{tooltip}"
+    );
+    assert_eq!(plain(&env, at).stdout(), "ice 6m 12s\n");
+}
+
+#[test]
+fn resting_shows_time_left_and_share_of_the_rest() {
+    let env = with_state(COMPLETED_ICE);
+    // The rest runs 09:10-10:10; 17 of its 60 minutes are gone.
+    let at = "2026-03-01T09:27:00Z";
+    let (text, class, pct, tooltip) = waybar(&env, at);
+    assert_eq!(
+        (text.as_str(), class.as_str(), pct),
+        ("rest 43m", "rest", 28)
+    );
+    assert!(
+        tooltip.contains(
+            "Last session: ice at 09:00, 10m.\n\
+             Resting after ice: the next session may start at 10:10 (in 43m)."
+        ),
+        "{tooltip}"
+    );
+    assert_eq!(plain(&env, at).stdout(), "rest 43m\n");
+}
+
+#[test]
+fn a_running_session_past_its_end_is_overdue_not_settled() {
+    // Regression: status settles stale sessions in memory; the bar must see
+    // the log as read, where nobody confirmed that the ice came off.
+    let env = with_state(RUNNING_ICE);
+    let at = "2026-03-01T09:13:00Z";
+    let (text, class, pct, tooltip) = waybar(&env, at);
+    assert_eq!(
+        (text.as_str(), class.as_str(), pct),
+        ("ice off! 3m over", "overdue", 100)
+    );
+    assert!(
+        tooltip.starts_with(
+            "Take the ice off now: the ice session from 09:00 was due to end at 09:10\n\
+             (3m ago) and no stop was confirmed."
+        ),
+        "{tooltip}"
+    );
+    assert_eq!(plain(&env, at).stdout(), "ICE OFF NOW (3m over)\n");
+    // Polling leaves the file as it was.
+    assert_eq!(fs::read_to_string(env.state_file()).unwrap(), RUNNING_ICE);
+    // The same session, confirmed, is plain rest.
+    let env = with_state(COMPLETED_ICE);
+    assert_eq!(plain(&env, at).stdout(), "rest 57m\n");
+}
+
+#[test]
+fn without_an_injury_it_is_rest_and_says_how_to_record_one() {
+    let env = Env::new();
+    let at = "2026-03-01T09:00:00Z";
+    let (text, class, pct, tooltip) = waybar(&env, at);
+    assert_eq!((text.as_str(), class.as_str(), pct), ("ready", "rest", 100));
+    assert!(tooltip.contains("therapy-timer injury TIME"), "{tooltip}");
+    assert_eq!(plain(&env, at).stdout(), "ready\n");
+}
+
+#[test]
+fn the_tooltip_carries_the_clinician_reminder_when_due() {
+    let env = with_injury();
+    let (_, class, _, tooltip) = waybar(&env, "2026-03-04T09:00:00Z");
+    assert_eq!(class, "heat");
+    assert!(
+        tooltip.contains("\n\nBack spasms that last beyond a few days"),
+        "{tooltip}"
+    );
+    assert!(
+        tooltip.lines().all(|l| l.chars().count() <= 72),
+        "{tooltip}"
+    );
+}
+
+#[test]
+fn a_corrupt_state_file_is_still_exit_1() {
+    let env = with_state("{\"format\": 1, \"sessions\": [");
+    for format in ["waybar", "plain"] {
+        env.run(["status", "--format", format])
+            .no_panic()
+            .code_is(1)
+            .stderr_has("is not valid JSON");
+    }
+}
+
+#[test]
+fn text_and_json_are_unchanged_by_the_bar_formats() {
+    let env = with_state(RUNNING_ICE);
+    let at = "2026-03-01T09:13:00Z";
+    // Text and JSON report the settled log, as before.
+    let s = env
+        .run(["status", "--format", "json", "--at", at])
+        .ok()
+        .json();
+    assert_eq!(s["last_session"]["outcome"], "completed");
+    assert_eq!(s["readiness"]["state"], "resting");
+    env.run(["status", "--at", at])
+        .ok()
+        .stdout_has("Resting after ice: the next session may start at 10:10 (in 57m).\n");
+    env.run(["status", "--json", "--format", "plain"])
+        .code_is(2);
+}
