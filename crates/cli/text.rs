@@ -104,6 +104,14 @@ pub fn due_notice(
     n
 }
 
+/// What a stop notice tells the person to do.
+fn off_now(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Ice => "Take the ice off now",
+        Phase::Heat => "Take the heat off now",
+    }
+}
+
 /// The notice at the end of a session: `early` is how long it ran when it
 /// was ended before its time.
 pub fn stop_notice(
@@ -113,10 +121,7 @@ pub fn stop_notice(
     next_from: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Notice {
-    let what = match phase {
-        Phase::Ice => "Take the ice off now",
-        Phase::Heat => "Take the heat off now",
-    };
+    let what = off_now(phase);
     let summary = match early {
         Some(ran) => format!("{what}: ended early after {}", span(ran)),
         None => what.to_owned(),
@@ -133,10 +138,7 @@ pub fn overdue_stop_notice(
     next_from: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Notice {
-    let what = match phase {
-        Phase::Ice => "Take the ice off now",
-        Phase::Heat => "Take the heat off now",
-    };
+    let what = off_now(phase);
     let summary = format!(
         "{what}: it was due at {} ({} ago)",
         clock(due, now),
@@ -178,10 +180,7 @@ pub fn overdue_line(
     end: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> String {
-    let what = match phase {
-        Phase::Ice => "Take the ice off now",
-        Phase::Heat => "Take the heat off now",
-    };
+    let what = off_now(phase);
     format!(
         "{what}: the {phase} session from {} was due to end at {} ({} ago) and no stop was \
          confirmed.",
