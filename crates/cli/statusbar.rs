@@ -3,7 +3,7 @@
 //! clock, no files, no local time zone, so the unit tests drive it directly.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use therapy_timer::{Course, Outcome, Phase, Readiness, Session};
+use therapy_timer::{Course, Phase, Readiness};
 
 use crate::state::settle_stale;
 use crate::text::{between, span};
@@ -57,25 +57,11 @@ pub struct View {
     pub percentage: u8,
 }
 
-/// The session whose stop nobody confirmed: the latest one begun by `now`
-/// is still `running` in the log although its planned end has passed. The
-/// ice may still be on. `course` must be the log as read, before
-/// [`settle_stale`] marks such sessions completed.
-pub fn overdue(course: &Course, now: DateTime<Utc>) -> Option<Session> {
-    course
-        .sessions()
-        .iter()
-        .rev()
-        .find(|s| s.start <= now)
-        .filter(|s| s.outcome == Outcome::Running && s.end <= now)
-        .copied()
-}
-
 /// The bar's view at `now`. `as_read` is the course with the log as read
-/// (see [`overdue`]); `injury_known` says whether its injury time was
+/// (see [`Course::overdue`]); `injury_known` says whether its injury time was
 /// recorded or given, rather than guessed from the first session.
 pub fn view(as_read: &Course, injury_known: bool, now: DateTime<Utc>) -> View {
-    if let Some(s) = overdue(as_read, now) {
+    if let Some(s) = as_read.overdue(now) {
         let over = between(s.end, now);
         let name = s.phase.as_str();
         return View {
@@ -165,7 +151,7 @@ mod tests {
     use chrono::{DateTime, TimeDelta, TimeZone, Utc};
     use therapy_timer::{Course, Outcome, Phase, Protocol, Session};
 
-    use super::{overdue, pango_escape, share, view, Class, View};
+    use super::{pango_escape, share, view, Class, View};
 
     fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 3, 1, h, m, s).unwrap()
@@ -264,7 +250,7 @@ mod tests {
         );
         // Exactly at the planned end the stop is due: overdue, "0s over".
         assert_eq!(view(&c, true, at(9, 10, 0)).text, "ice off! 0s over");
-        assert_eq!(overdue(&c, at(9, 9, 59)), None);
+        assert_eq!(c.overdue(at(9, 9, 59)), None);
     }
 
     #[test]
@@ -273,11 +259,11 @@ mod tests {
         c.record(running(Phase::Ice, at(9, 0, 0), 10)).unwrap();
         c.record(Session::new(Phase::Ice, at(10, 10, 0), at(10, 20, 0)).unwrap())
             .unwrap();
-        assert_eq!(overdue(&c, at(10, 30, 0)), None);
+        assert_eq!(c.overdue(at(10, 30, 0)), None);
         assert_eq!(view(&c, true, at(10, 30, 0)).class, Class::Rest);
         // ... but it is, seen from before the later one began.
         assert_eq!(
-            overdue(&c, at(9, 30, 0)).map(|s| (s.start, s.outcome)),
+            c.overdue(at(9, 30, 0)).map(|s| (s.start, s.outcome)),
             Some((at(9, 0, 0), Outcome::Running))
         );
     }

@@ -40,7 +40,7 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
     // The bar looks at the log as read: settling marks a session nobody
     // confirmed the stop of as completed, and that is what it must show.
     let bar = statusbar::view(&course, injured.is_some(), now);
-    let unconfirmed = statusbar::overdue(&course, now);
+    let unconfirmed = course.overdue(now).copied();
     settle_stale(&mut course, now);
     let readiness = course.readiness(now);
     let known = injured.is_some();

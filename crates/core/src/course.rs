@@ -338,6 +338,32 @@ impl Course {
         self.not_before
     }
 
+    /// The session whose stop is overdue at `now`: the latest session begun
+    /// by `now` is still running although its planned end has passed, so
+    /// nobody recorded the stop and the ice (or heat) may still be on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Phase, Protocol, Session};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+    /// let mut course = Course::new(t, Protocol::default());
+    /// course.record(Session::running(Phase::Ice, t, Duration::from_secs(600))?)?;
+    /// assert_eq!(course.overdue(t + TimeDelta::minutes(5)), None);
+    /// assert_eq!(course.overdue(t + TimeDelta::minutes(13)).map(|s| s.start), Some(t));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn overdue(&self, now: DateTime<Utc>) -> Option<&Session> {
+        self.sessions
+            .iter()
+            .rev()
+            .find(|s| s.start <= now)
+            .filter(|s| s.outcome == Outcome::Running && s.end <= now)
+    }
+
     /// What a timer that wakes at `now` must announce: the stop of every
     /// running session whose end has passed (each at its planned end; how
     /// late it is, the caller sees from `now - at`), then the start of the
