@@ -4,6 +4,7 @@
 
 mod util;
 
+mod completions;
 mod desktop;
 mod plan;
 mod start;
