@@ -6,6 +6,7 @@ mod util;
 
 mod completions;
 mod desktop;
+mod ics;
 mod plan;
 mod start;
 mod state;

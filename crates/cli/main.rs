@@ -5,6 +5,7 @@ mod args;
 mod clock;
 mod commands;
 mod error;
+mod ics;
 mod notifier;
 mod state;
 mod text;

@@ -45,6 +45,23 @@ pub fn full(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// How to apply `phase` safely: said when a session starts, in the notice
+/// and in the calendar.
+pub fn care(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Ice => "Put a towel between the pack and your skin; never ice bare skin.",
+        Phase::Heat => "Not on bare skin, and do not fall asleep on it.",
+    }
+}
+
+/// The words for taking `phase` off, in the stop notice and the calendar.
+pub fn take_off(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Ice => "Take the ice off now",
+        Phase::Heat => "Take the heat off now",
+    }
+}
+
 /// The notice at the start of a session.
 pub fn start_notice(
     phase: Phase,
@@ -52,19 +69,13 @@ pub fn start_notice(
     end: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Notice {
-    let (summary, care) = match phase {
-        Phase::Ice => (
-            format!("Ice on for {}", span(length)),
-            "Put a towel between the pack and your skin; never ice bare skin.",
-        ),
-        Phase::Heat => (
-            format!("Heat on for {}", span(length)),
-            "Not on bare skin, and do not fall asleep on it.",
-        ),
+    let summary = match phase {
+        Phase::Ice => format!("Ice on for {}", span(length)),
+        Phase::Heat => format!("Heat on for {}", span(length)),
     };
     Notice {
         summary,
-        body: format!("{care} It comes off at {}.", clock(end, now)),
+        body: format!("{} It comes off at {}.", care(phase), clock(end, now)),
         urgency: Urgency::Normal,
         expire: Some(Duration::from_secs(15)),
     }
@@ -79,10 +90,7 @@ pub fn stop_notice(
     next_from: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Notice {
-    let what = match phase {
-        Phase::Ice => "Take the ice off now",
-        Phase::Heat => "Take the heat off now",
-    };
+    let what = take_off(phase);
     let summary = match early {
         Some(ran) => format!("{what}: ended early after {}", span(ran)),
         None => what.to_owned(),
