@@ -4,7 +4,9 @@
 
 mod util;
 
+mod completions;
 mod desktop;
+mod ics;
 mod plan;
 mod scheduling;
 mod start;

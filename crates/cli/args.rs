@@ -6,35 +6,78 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use therapy_timer::QuietHours;
 
-const AFTER_HELP: &str = "\
-PROTOCOL (from care articles on back spasms):
-  Ice 10 minutes on, over a towel, never on bare skin; at least an hour off.
+/// The text after `--help`, in parts the man page reuses as its own
+/// sections, so the red flags and exit codes are written once.
+#[derive(Debug)]
+pub struct HelpSection {
+    /// The man page's section heading.
+    pub man: &'static str,
+    /// The heading line in `--help`, if the body does not carry its own.
+    pub help: Option<&'static str>,
+    /// The text, wrapped for a terminal.
+    pub body: &'static str,
+}
+
+/// The parts of the text after `--help`, in order.
+pub const HELP_SECTIONS: [HelpSection; 5] = [
+    HelpSection {
+        man: "PROTOCOL",
+        help: Some("PROTOCOL (from care articles on back spasms):"),
+        body: "  Ice 10 minutes on, over a towel, never on bare skin; at least an hour off.
   Ice for the first 24-48 hours; after that, heat 15-20 minutes at a time,
   with at least as long between sessions. therapy-timer refuses doses beyond
-  these limits and sessions before the rest is over.
-
+  these limits and sessions before the rest is over.",
+    },
+    HelpSection {
+        man: "SEE A CLINICIAN",
+        help: None,
+        body: "\
 SEE A CLINICIAN AT ONCE for: numbness, tingling or weakness in the legs;
 loss of bladder or bowel control; a high fever; unexplained weight loss;
 spasms after a fall or accident (especially with osteoporosis); severe pain
 that does not improve. See one too if spasms last beyond a few days.
 
-therapy-timer is not a medical device and gives no medical advice.
-
-EXIT CODES:
-  0    success
+therapy-timer is not a medical device and gives no medical advice.",
+    },
+    HelpSection {
+        man: "EXIT STATUS",
+        help: Some("EXIT CODES:"),
+        body: "  0    success
   1    runtime failure (state file, file system)
   2    invalid input (a flag, a TIME, a dose beyond a safety limit)
   75   refused: the rest after the last session is not over; try later
-  130  a session ended early by Ctrl-C (SIGINT); 143 by SIGTERM; 129 SIGHUP
-
+  130  a session ended early by Ctrl-C (SIGINT); 143 by SIGTERM; 129 SIGHUP",
+    },
+    HelpSection {
+        man: "TIME",
+        help: None,
+        body: "\
 TIME is one of: now; RFC 3339 (2026-03-01T08:00:00Z); a duration ago
-(3h ago, 1day 2h ago); local HH:MM (today) or YYYY-MM-DD HH:MM.
+(3h ago, 1day 2h ago); local HH:MM (today) or YYYY-MM-DD HH:MM.",
+    },
+    HelpSection {
+        man: "FILES",
+        help: None,
+        body: "\
+State lives in $XDG_STATE_HOME/therapy-timer/ (else ~/.local/state/therapy-timer/).",
+    },
+];
 
-State lives in $XDG_STATE_HOME/therapy-timer/ (else ~/.local/state/therapy-timer/).";
+/// The text after `--help`: the protocol, the red flags, the exit codes.
+fn after_help() -> String {
+    HELP_SECTIONS
+        .iter()
+        .map(|s| match s.help {
+            Some(heading) => format!("{heading}\n{}", s.body),
+            None => s.body.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
 
 /// Times ice and heat therapy for back spasms, with desktop notifications.
 #[derive(Debug, Parser)]
-#[command(name = "therapy-timer", version, after_help = AFTER_HELP)]
+#[command(name = "therapy-timer", version, after_help = after_help())]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]

@@ -6,6 +6,7 @@ mod bus;
 mod clock;
 mod commands;
 mod error;
+mod ics;
 mod notifier;
 mod settings;
 mod state;

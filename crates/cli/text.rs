@@ -50,6 +50,23 @@ pub fn full(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// How to apply `phase` safely: said when a session starts, in the notice
+/// and in the calendar.
+pub fn care(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Ice => "Put a towel between the pack and your skin; never ice bare skin.",
+        Phase::Heat => "Not on bare skin, and do not fall asleep on it.",
+    }
+}
+
+/// The words for taking `phase` off, in the stop notice and the calendar.
+pub fn take_off(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Ice => "Take the ice off now",
+        Phase::Heat => "Take the heat off now",
+    }
+}
+
 /// The notice at the start of a session.
 pub fn start_notice(
     phase: Phase,
@@ -57,19 +74,13 @@ pub fn start_notice(
     end: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Notice {
-    let (summary, care) = match phase {
-        Phase::Ice => (
-            format!("Ice on for {}", span(length)),
-            "Put a towel between the pack and your skin; never ice bare skin.",
-        ),
-        Phase::Heat => (
-            format!("Heat on for {}", span(length)),
-            "Not on bare skin, and do not fall asleep on it.",
-        ),
+    let summary = match phase {
+        Phase::Ice => format!("Ice on for {}", span(length)),
+        Phase::Heat => format!("Heat on for {}", span(length)),
     };
     Notice {
         summary,
-        body: format!("{care} It comes off at {}.", clock(end, now)),
+        body: format!("{} It comes off at {}.", care(phase), clock(end, now)),
         urgency: Urgency::Normal,
         expire: Some(Duration::from_secs(15)),
         actions: Vec::new(),
@@ -104,14 +115,6 @@ pub fn due_notice(
     n
 }
 
-/// What a stop notice tells the person to do.
-fn off_now(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Ice => "Take the ice off now",
-        Phase::Heat => "Take the heat off now",
-    }
-}
-
 /// The notice at the end of a session: `early` is how long it ran when it
 /// was ended before its time.
 pub fn stop_notice(
@@ -121,7 +124,7 @@ pub fn stop_notice(
     next_from: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Notice {
-    let what = off_now(phase);
+    let what = take_off(phase);
     let summary = match early {
         Some(ran) => format!("{what}: ended early after {}", span(ran)),
         None => what.to_owned(),
@@ -138,7 +141,7 @@ pub fn overdue_stop_notice(
     next_from: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Notice {
-    let what = off_now(phase);
+    let what = take_off(phase);
     let summary = format!(
         "{what}: it was due at {} ({} ago)",
         clock(due, now),
@@ -180,7 +183,7 @@ pub fn overdue_line(
     end: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> String {
-    let what = off_now(phase);
+    let what = take_off(phase);
     format!(
         "{what}: the {phase} session from {} was due to end at {} ({} ago) and no stop was \
          confirmed.",

@@ -146,3 +146,14 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
     println!("{text}");
     Ok(())
 }
+
+/// Writes `bytes` to stdout and flushes. Unlike `print!`, a closed pipe
+/// (`therapy-timer man | head`) is an error, not a panic.
+fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
+    use std::io::Write;
+
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::Failure(format!("cannot write to stdout: {e}")))
+}

@@ -2,9 +2,10 @@
 
 use chrono::{Local, TimeDelta};
 
-use super::{print_json, Ctx};
+use super::{print_json, write_stdout, Ctx};
 use crate::args::PlanArgs;
 use crate::error::CliError;
+use crate::ics;
 use crate::text::full;
 
 pub fn run(ctx: &Ctx, args: &PlanArgs) -> Result<(), CliError> {
@@ -25,6 +26,20 @@ pub fn run(ctx: &Ctx, args: &PlanArgs) -> Result<(), CliError> {
         .collect();
     if args.json {
         return print_json(&sessions);
+    }
+    if args.ics {
+        let review = Some(course.review_at()).filter(|t| (from..until).contains(t));
+        if sessions.is_empty() && review.is_none() {
+            // RFC 5545 wants at least one event; an empty file would import
+            // as nothing, silently.
+            return Err(CliError::Usage(format!(
+                "no session starts from {} for {}, so there is no calendar to write; \
+                 plan for longer with --for (e.g. --for 2d)",
+                full(from),
+                humantime::format_duration(args.span)
+            )));
+        }
+        return write_stdout(ics::calendar(&sessions, review, ctx.now()).as_bytes());
     }
     println!(
         "Plan from {} for {}{}:",
