@@ -212,7 +212,7 @@ pub fn desktop_or_skip(test: &str, needs: &[&str]) -> bool {
         return true;
     }
     let msg = format!(
-        "{test}: SKIPPED: missing {} (Debian: apt-get install xvfb dunst dbus dbus-x11 faketime)",
+        "{test}: SKIPPED: missing {} (Debian: apt-get install xvfb dunst dbus dbus-x11 faketime systemd python3-croniter)",
         missing.join(", ")
     );
     if desktop_required() {
