@@ -133,10 +133,7 @@ fn answer(
                 )
             }
             "skip" => {
-                course.cancel(s.start)?;
-                let rest = ctx.protocol().rest_after(s.phase, s.length());
-                let next = s.end + TimeDelta::from_std(rest).unwrap_or(TimeDelta::hours(1));
-                course = course.with_not_before(Some(next));
+                let next = course.skip(s.start)?;
                 format!(
                     "{} session skipped; the next from {}",
                     s.phase,

@@ -304,6 +304,37 @@ impl Course {
         Ok(self.sessions.remove(i))
     }
 
+    /// Skips the running session that started at `started_at`: it is
+    /// removed (it did not happen) and the next session is planned no
+    /// earlier than it would have come had this one run: its planned end
+    /// plus its rest. Returns that time.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Phase, Protocol, Session};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+    /// let mut course = Course::new(t, Protocol::default());
+    /// course.record(Session::running(Phase::Ice, t, Duration::from_secs(600))?)?;
+    /// let next = course.skip(t)?;
+    /// assert_eq!(next, t + TimeDelta::minutes(70));
+    /// assert!(course.sessions().is_empty());
+    /// assert_eq!(course.plan(t, &Utc).next().unwrap().start, next);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn skip(&mut self, started_at: DateTime<Utc>) -> Result<DateTime<Utc>, Error> {
+        let skipped = self.cancel(started_at)?;
+        let next = after(
+            skipped.end,
+            self.protocol.rest_after(skipped.phase, skipped.length()),
+        );
+        self.not_before = Some(self.not_before.map_or(next, |t| t.max(next)));
+        Ok(next)
+    }
+
     /// This course with no session planned before `not_before` (a snooze, or
     /// a skipped session); `None` clears it.
     ///
