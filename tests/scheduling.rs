@@ -46,6 +46,38 @@ fn systemd_units_pass_systemd_analyze_verify() {
 }
 
 #[test]
+fn the_watch_service_passes_systemd_analyze_verify() {
+    if !desktop_or_skip(
+        "the_watch_service_passes_systemd_analyze_verify",
+        &["systemd-analyze"],
+    ) {
+        return;
+    }
+    let env = Env::new();
+    env.run(["schedule", "systemd", "--watch", "--write"])
+        .ok()
+        .stdout_has("systemctl --user enable --now therapy-timer-watch.service");
+    let dir = env.root().join("config/systemd/user");
+    let unit = fs::read_to_string(dir.join("therapy-timer-watch.service")).unwrap();
+    assert!(
+        unit.contains(&format!("ExecStart=\"{BIN}\" watch")),
+        "{unit}"
+    );
+    assert!(unit.contains("RestartPreventExitStatus=2"), "{unit}");
+    let verify = run({
+        let mut c = Command::new("systemd-analyze");
+        c.current_dir(&dir)
+            .args(["verify", "therapy-timer-watch.service"]);
+        c
+    });
+    verify.ok();
+    assert_eq!(verify.stderr(), "", "systemd-analyze complained");
+    env.run(["schedule", "cron", "--watch"])
+        .code_is(2)
+        .stderr_has("--watch is for systemd");
+}
+
+#[test]
 fn installed_units_are_not_overwritten_silently() {
     let env = Env::new();
     env.run(["schedule", "systemd", "--write"]).ok();

@@ -157,6 +157,12 @@ pub struct ScheduleArgs {
     /// With --write, replace units that exist and differ.
     #[arg(long)]
     pub force: bool,
+    /// systemd only: a user service that runs `watch` all the time instead
+    /// of a timer that runs `tick`. Its notices stay up on desktops that drop
+    /// a notice when its sender exits (GNOME 46+), and offer Start now /
+    /// Snooze / Skip.
+    #[arg(long)]
+    pub watch: bool,
 }
 
 /// `doctor`.

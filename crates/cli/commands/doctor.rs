@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::schedule::{unit_dir, TIMER};
+use super::schedule::{unit_dir, TIMER, WATCH};
 use crate::args::DoctorArgs;
 use crate::error::CliError;
 use crate::state::Store;
@@ -144,12 +144,17 @@ fn time_zone_check() -> Check {
 }
 
 fn scheduler_check() -> Check {
-    let timer = unit_dir()
-        .ok()
-        .map(|d| d.join(TIMER))
-        .filter(|p| p.is_file());
-    if let Some(p) = timer {
+    let unit = |name: &str| {
+        unit_dir()
+            .ok()
+            .map(|d| d.join(name))
+            .filter(|p| p.is_file())
+    };
+    if let Some(p) = unit(TIMER) {
         return pass("scheduler", format!("systemd user timer {}", p.display()));
+    }
+    if let Some(p) = unit(WATCH) {
+        return pass("scheduler", format!("systemd user service {}", p.display()));
     }
     let cron = std::process::Command::new("crontab")
         .arg("-l")
@@ -171,7 +176,8 @@ fn scheduler_check() -> Check {
     }
     fail(
         "scheduler",
-        "no systemd user timer and no crontab line runs therapy-timer tick".into(),
+        "no systemd user timer or watch service, and no crontab line runs therapy-timer tick"
+            .into(),
         "therapy-timer schedule systemd --write (or schedule cron), or keep therapy-timer watch running"
             .into(),
     )

@@ -10,6 +10,8 @@ use crate::error::CliError;
 pub const SERVICE: &str = "therapy-timer-tick.service";
 /// See [`SERVICE`].
 pub const TIMER: &str = "therapy-timer-tick.timer";
+/// The unit of `schedule systemd --watch`.
+pub const WATCH: &str = "therapy-timer-watch.service";
 
 /// Variables `tick` should see as the user's shell does: where the state
 /// and config are, and the time zone for quiet hours.
@@ -29,6 +31,12 @@ pub fn run(args: &ScheduleArgs) -> Result<(), CliError> {
         .collect();
     match args.scheduler {
         Scheduler::Cron => {
+            if args.watch {
+                return Err(CliError::Usage(
+                    "--watch is for systemd; cron starts programs, it does not keep them running"
+                        .into(),
+                ));
+            }
             if args.write {
                 return Err(CliError::Usage(
                     "--write is for systemd; for cron, add the printed line with `crontab -e`"
@@ -36,6 +44,24 @@ pub fn run(args: &ScheduleArgs) -> Result<(), CliError> {
                 ));
             }
             print!("{}", cron_line(&exe, &env));
+            Ok(())
+        }
+        Scheduler::Systemd if args.watch => {
+            let service = watch_unit(&exe, &env);
+            if !args.write {
+                println!("# {WATCH}\n{service}");
+                println!(
+                    "# Install with: therapy-timer schedule systemd --watch --write, then\n\
+                     # systemctl --user daemon-reload && systemctl --user enable --now {WATCH}"
+                );
+                return Ok(());
+            }
+            let dir = unit_dir()?;
+            write_unit(&dir.join(WATCH), &service, args.force)?;
+            println!("Wrote {}.", dir.join(WATCH).display());
+            println!(
+                "Now run: systemctl --user daemon-reload && systemctl --user enable --now {WATCH}"
+            );
             Ok(())
         }
         Scheduler::Systemd => {
@@ -82,15 +108,7 @@ pub fn cron_line(exe: &Path, env: &[(&str, String)]) -> String {
 /// The service and the timer that runs it every minute. `Persistent=true`
 /// runs a missed activation at once after a resume or a boot.
 pub fn units(exe: &Path, env: &[(&str, String)]) -> (String, String) {
-    let environment: String = env
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "Environment=\"{k}={}\"\n",
-                v.replace('\\', "\\\\").replace('"', "\\\"")
-            )
-        })
-        .collect();
+    let environment = environment(env);
     let service = format!(
         "[Unit]\n\
          Description=therapy-timer: fire due ice and heat notices\n\n\
@@ -112,6 +130,40 @@ pub fn units(exe: &Path, env: &[(&str, String)]) -> (String, String) {
          WantedBy=timers.target\n"
     );
     (service, timer)
+}
+
+/// A user service that follows the plan with `watch`, started with the
+/// graphical session so that notifications reach it.
+pub fn watch_unit(exe: &Path, env: &[(&str, String)]) -> String {
+    format!(
+        "[Unit]\n\
+         Description=therapy-timer: follow the ice and heat plan\n\
+         PartOf=graphical-session.target\n\
+         After=graphical-session.target\n\n\
+         [Service]\n\
+         ExecStart=\"{}\" watch\n\
+         Restart=on-failure\n\
+         RestartSec=10\n\
+         # Exit 2 is bad input (no injury recorded yet): restarting cannot help.\n\
+         RestartPreventExitStatus=2\n\
+         {}\n\
+         [Install]\n\
+         WantedBy=graphical-session.target\n",
+        exe.display(),
+        environment(env)
+    )
+}
+
+/// `Environment=` lines for the variables passed on.
+fn environment(env: &[(&str, String)]) -> String {
+    env.iter()
+        .map(|(k, v)| {
+            format!(
+                "Environment=\"{k}={}\"\n",
+                v.replace('\\', "\\\\").replace('"', "\\\"")
+            )
+        })
+        .collect()
 }
 
 /// The user unit directory: `$XDG_CONFIG_HOME/systemd/user`, else
