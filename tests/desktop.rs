@@ -389,13 +389,10 @@ fn watch_announces_each_start_and_stop() {
     assert_eq!(log[0]["outcome"], "completed");
 }
 
-#[test]
-fn watch_takes_an_answer_from_the_notice() {
-    if !desktop_or_skip("watch_takes_an_answer_from_the_notice", DESKTOP) {
-        return;
-    }
-    // dunst offers the notice's actions through `dunstctl context`, which
-    // asks its dmenu (tests/desktop/pick-action.sh picks "Skip").
+/// Runs `watch` for a few seconds beside dunst and answers the first start
+/// notice with `pick` through `dunstctl context` (dunst hands the actions to
+/// its dmenu, tests/desktop/pick-action.sh, which picks that label).
+fn watch_and_answer(pick: &str) -> (Env, Run) {
     let env = Env::new();
     short_ice(&env);
     env.run(["injury", "now"]).ok();
@@ -411,7 +408,7 @@ fn watch_takes_an_answer_from_the_notice() {
     );
     let (r, _) = in_desktop_with(
         &env,
-        &[("THERAPY_TIMER_TEST_PICK", "Skip")],
+        &[("THERAPY_TIMER_TEST_PICK", pick)],
         &[
             "env",
             &format!("OUT={}", out_dir.display()),
@@ -420,6 +417,19 @@ fn watch_takes_an_answer_from_the_notice() {
             &script,
         ],
     );
+    (env, r)
+}
+
+fn state_json(env: &Env) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(env.state_file()).unwrap()).unwrap()
+}
+
+#[test]
+fn watch_takes_skip_from_the_notice() {
+    if !desktop_or_skip("watch_takes_skip_from_the_notice", DESKTOP) {
+        return;
+    }
+    let (env, r) = watch_and_answer("Skip");
     r.ok().stdout_has("ice session skipped; the next from");
     let log = env.run(["log", "--json"]).ok().json();
     assert_eq!(
@@ -427,9 +437,50 @@ fn watch_takes_an_answer_from_the_notice() {
         serde_json::json!([]),
         "a skipped session must not be logged"
     );
-    let state: Value =
-        serde_json::from_str(&std::fs::read_to_string(env.state_file()).unwrap()).unwrap();
-    assert!(state["not_before"].is_string(), "{state}");
+    // The next one is where it would have been: the 2s session's end + 1h.
+    let state = state_json(&env);
+    let next = chrono::DateTime::parse_from_rfc3339(state["not_before"].as_str().unwrap()).unwrap();
+    let lead = next.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    assert!(
+        lead > chrono::TimeDelta::minutes(55) && lead <= chrono::TimeDelta::minutes(61),
+        "{lead}"
+    );
+}
+
+#[test]
+fn watch_takes_snooze_from_the_notice() {
+    if !desktop_or_skip("watch_takes_snooze_from_the_notice", DESKTOP) {
+        return;
+    }
+    let (env, r) = watch_and_answer("Snooze 10 min");
+    r.ok().stdout_has("ice session snoozed until");
+    let log = env.run(["log", "--json"]).ok().json();
+    assert_eq!(
+        log,
+        serde_json::json!([]),
+        "a snoozed session must not be logged"
+    );
+    let state = state_json(&env);
+    let next = chrono::DateTime::parse_from_rfc3339(state["not_before"].as_str().unwrap()).unwrap();
+    let lead = next.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    assert!(
+        lead > chrono::TimeDelta::minutes(8) && lead <= chrono::TimeDelta::minutes(10),
+        "{lead}"
+    );
+}
+
+#[test]
+fn watch_takes_start_now_from_the_notice() {
+    if !desktop_or_skip("watch_takes_start_now_from_the_notice", DESKTOP) {
+        return;
+    }
+    let (env, r) = watch_and_answer("Start now");
+    r.ok()
+        .stdout_has("ice session started now, by your answer")
+        .stdout_has("ice stop");
+    let log = env.run(["log", "--json"]).ok().json();
+    assert_eq!(log.as_array().map(Vec::len), Some(1), "{log}");
+    assert_eq!(log[0]["outcome"], "completed");
 }
 
 #[test]
