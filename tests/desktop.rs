@@ -420,8 +420,23 @@ fn watch_and_answer(pick: &str) -> (Env, Run) {
     (env, r)
 }
 
-fn state_json(env: &Env) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(env.state_file()).unwrap()).unwrap()
+/// Asserts that no session was logged and that the next is planned between
+/// `min` (exclusive) and `max` (inclusive) minutes from now.
+fn assert_postponed(env: &Env, min: i64, max: i64) {
+    let log = env.run(["log", "--json"]).ok().json();
+    assert_eq!(
+        log,
+        serde_json::json!([]),
+        "an answered-away session must not be logged"
+    );
+    let state: Value =
+        serde_json::from_str(&std::fs::read_to_string(env.state_file()).unwrap()).unwrap();
+    let next = chrono::DateTime::parse_from_rfc3339(state["not_before"].as_str().unwrap()).unwrap();
+    let lead = next.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    assert!(
+        lead > chrono::TimeDelta::minutes(min) && lead <= chrono::TimeDelta::minutes(max),
+        "{lead}"
+    );
 }
 
 #[test]
@@ -431,20 +446,8 @@ fn watch_takes_skip_from_the_notice() {
     }
     let (env, r) = watch_and_answer("Skip");
     r.ok().stdout_has("ice session skipped; the next from");
-    let log = env.run(["log", "--json"]).ok().json();
-    assert_eq!(
-        log,
-        serde_json::json!([]),
-        "a skipped session must not be logged"
-    );
     // The next one is where it would have been: the 2s session's end + 1h.
-    let state = state_json(&env);
-    let next = chrono::DateTime::parse_from_rfc3339(state["not_before"].as_str().unwrap()).unwrap();
-    let lead = next.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    assert!(
-        lead > chrono::TimeDelta::minutes(55) && lead <= chrono::TimeDelta::minutes(61),
-        "{lead}"
-    );
+    assert_postponed(&env, 55, 61);
 }
 
 #[test]
@@ -454,19 +457,7 @@ fn watch_takes_snooze_from_the_notice() {
     }
     let (env, r) = watch_and_answer("Snooze 10 min");
     r.ok().stdout_has("ice session snoozed until");
-    let log = env.run(["log", "--json"]).ok().json();
-    assert_eq!(
-        log,
-        serde_json::json!([]),
-        "a snoozed session must not be logged"
-    );
-    let state = state_json(&env);
-    let next = chrono::DateTime::parse_from_rfc3339(state["not_before"].as_str().unwrap()).unwrap();
-    let lead = next.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    assert!(
-        lead > chrono::TimeDelta::minutes(8) && lead <= chrono::TimeDelta::minutes(10),
-        "{lead}"
-    );
+    assert_postponed(&env, 8, 10);
 }
 
 #[test]
