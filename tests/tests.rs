@@ -4,9 +4,11 @@
 
 mod util;
 
+mod cli_tree;
 mod completions;
 mod desktop;
 mod ics;
+mod man;
 mod plan;
 mod scheduling;
 mod start;

@@ -221,3 +221,28 @@ pub fn desktop_or_skip(test: &str, needs: &[&str]) -> bool {
     eprintln!("\n*** {msg} ***\n");
     false
 }
+
+/// Like [`desktop_or_skip`], for tests that need other programs: the skip
+/// names the Debian packages that provide them.
+pub fn tools_or_skip(test: &str, needs: &[&str], debian: &str) -> bool {
+    let missing = missing_programs(needs);
+    if missing.is_empty() {
+        return true;
+    }
+    let msg = format!(
+        "{test}: SKIPPED: missing {} (Debian: apt-get install {debian})",
+        missing.join(", ")
+    );
+    if desktop_required() {
+        panic!("{msg}; THERAPY_TIMER_REQUIRE_DESKTOP=1 makes this a failure");
+    }
+    eprintln!("\n*** {msg} ***\n");
+    false
+}
+
+/// `s` quoted for sh, bash, zsh and fish alike (single quotes; fish also
+/// reads a backslash in them, so only words without one are accepted).
+pub fn shell_quote(s: &str) -> String {
+    assert!(!s.contains('\\'), "cannot quote {s:?} for every shell");
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
