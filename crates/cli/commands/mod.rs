@@ -6,6 +6,7 @@ mod config;
 mod doctor;
 mod injury;
 mod log;
+mod man;
 mod next;
 mod plan;
 mod schedule;
@@ -41,7 +42,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Doctor(a) => doctor::run(&a),
         Command::Config(a) => config::run(&Ctx::new(&a.planning.when)?, &a),
         Command::Completions(a) => completions::completions(a.shell),
-        Command::Man => completions::man(),
+        Command::Man(a) => man::run(&a),
     }
 }
 
