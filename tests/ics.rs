@@ -241,3 +241,96 @@ fn plan_ics_with_nothing_to_plan_says_how_to_plan_more() {
         .code_is(2)
         .stderr_has("cannot be used with");
 }
+
+/// `(UID, DTSTART)` of each event, in order.
+fn uids_and_starts(cal: &IcalCalendar) -> Vec<(String, String)> {
+    cal.events
+        .iter()
+        .map(|e| {
+            (
+                value(&e.properties, "UID").to_owned(),
+                value(&e.properties, "DTSTART").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Regression: two exports 2 s apart gave every event a different UID
+/// (made from the start times, which move with the export), so importing
+/// the newer one doubled the calendar instead of updating it.
+#[test]
+fn re_exports_keep_the_uids_and_raise_sequence_and_last_modified() {
+    let env = Env::new();
+    // Recorded once, as an absolute time; the exports use the real clock.
+    env.run(["injury", "2h ago"]).ok();
+    let export = || {
+        let r = env.run(["plan", "--ics", "--for", "6h", "--quiet-hours", "off"]);
+        calendar(r.ok())
+    };
+    let first = export();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let second = export();
+
+    let (a, b) = (uids_and_starts(&first), uids_and_starts(&second));
+    assert!(a.len() >= 5, "{a:?}");
+    let uids = |v: &[(String, String)]| v.iter().map(|(u, _)| u.clone()).collect::<Vec<_>>();
+    assert_eq!(uids(&a), uids(&b), "the UIDs changed between exports");
+    // The plan starts now, so the times did move: the UIDs held anyway.
+    assert_ne!(a[0].1, b[0].1, "the exports planned the same times");
+    let mut unique = uids(&a);
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), a.len(), "UIDs repeat within one file: {a:?}");
+    for (old, new) in first.events.iter().zip(&second.events) {
+        let number = |e: &IcalEvent, name| -> i64 {
+            value(&e.properties, name)
+                .parse()
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+        };
+        assert!(number(new, "SEQUENCE") > number(old, "SEQUENCE"));
+        assert!(value(&new.properties, "LAST-MODIFIED") > value(&old.properties, "LAST-MODIFIED"));
+        assert_eq!(
+            value(&new.properties, "LAST-MODIFIED"),
+            value(&new.properties, "DTSTAMP")
+        );
+    }
+}
+
+#[test]
+fn a_session_has_the_same_uid_whether_planned_from_now_or_later() {
+    let env = Env::new();
+    let at = [
+        "--injured-at",
+        INJURED,
+        "--at",
+        INJURED,
+        "--quiet-hours",
+        "off",
+    ];
+    let now = calendar(
+        env.run(["plan", "--ics", "--for", "8h"].iter().chain(&at))
+            .ok(),
+    );
+    // 3h30m is three ice cadences (1h10m): a planned start in both.
+    let later = calendar(
+        env.run(
+            [
+                "plan",
+                "--ics",
+                "--for",
+                "2h",
+                "--from",
+                "2026-03-01T11:30:00Z",
+            ]
+            .iter()
+            .chain(&at),
+        )
+        .ok(),
+    );
+    let now = uids_and_starts(&now);
+    let later = uids_and_starts(&later);
+    assert_eq!(later[0].1, "20260301T113000Z");
+    let same = now.iter().find(|(_, start)| *start == later[0].1);
+    assert_eq!(same, Some(&later[0]), "from now: {now:?}\nlater: {later:?}");
+    assert_eq!(later[0].0, "1772352000-s4@therapy-timer");
+}

@@ -12,11 +12,30 @@ use crate::text::{care, review_notice, span, take_off, REVIEW};
 /// (RFC 5545 §3.1).
 const LINE_LIMIT: usize = 75;
 
+/// Which course a calendar is for, and where in it its first session is:
+/// what makes an event's UID the same on every export.
+#[derive(Debug, Clone, Copy)]
+pub struct Place {
+    /// The course's injury time: it names the course.
+    pub injured_at: DateTime<Utc>,
+    /// The number of the first session in the file within the course,
+    /// counting from 1: sessions recorded before it, plus one.
+    pub first: usize,
+}
+
 /// An iCalendar file of `sessions`, plus an event for the clinician
 /// reminder at `review` if given. `stamp` is when the file was made
-/// (every event's DTSTAMP).
+/// (every event's DTSTAMP and LAST-MODIFIED).
+///
+/// A session's UID is its course and its number in it
+/// (`1772352000-s12@therapy-timer`), not its start time: the plan moves
+/// with every export (it starts now, after the rest owed), and a calendar
+/// app that imports a newer export must update the events, not add a
+/// second set. SEQUENCE grows with the export time (seconds since the
+/// injury), so the newer export wins.
 pub fn calendar(
     sessions: &[PlannedSession],
+    place: Place,
     review: Option<DateTime<Utc>>,
     stamp: DateTime<Utc>,
 ) -> String {
@@ -29,18 +48,51 @@ pub fn calendar(
     ));
     ics.line("CALSCALE:GREGORIAN");
     ics.line("METHOD:PUBLISH");
-    for s in sessions {
-        session(&mut ics, s, stamp);
+    let course = place.injured_at.timestamp();
+    let version = Version::of(place, stamp);
+    for (i, s) in sessions.iter().enumerate() {
+        let uid = format!("{course}-s{}@therapy-timer", place.first + i);
+        session(&mut ics, s, &uid, version);
     }
     if let Some(at) = review {
-        reminder(&mut ics, at, stamp);
+        reminder(
+            &mut ics,
+            at,
+            &format!("{course}-review@therapy-timer"),
+            version,
+        );
     }
     ics.line("END:VCALENDAR");
     ics.text
 }
 
+/// When the file was made, and the SEQUENCE number that says so.
+#[derive(Debug, Clone, Copy)]
+struct Version {
+    stamp: DateTime<Utc>,
+    sequence: i64,
+}
+
+impl Version {
+    /// SEQUENCE is an INTEGER (32 bits signed, RFC 5545 §3.3.8): the
+    /// seconds from the injury to the export fit for 68 years.
+    fn of(place: Place, stamp: DateTime<Utc>) -> Version {
+        let sequence = (stamp - place.injured_at)
+            .num_seconds()
+            .clamp(0, i64::from(i32::MAX));
+        Version { stamp, sequence }
+    }
+
+    /// DTSTAMP, LAST-MODIFIED and SEQUENCE.
+    fn write(self, ics: &mut Ics) {
+        ics.line(&format!("DTSTAMP:{}", utc(self.stamp)));
+        ics.line(&format!("LAST-MODIFIED:{}", utc(self.stamp)));
+        ics.line(&format!("SEQUENCE:{}", self.sequence));
+    }
+}
+
 /// One session: the event, an alarm at its start and one at its end.
-fn session(ics: &mut Ics, s: &PlannedSession, stamp: DateTime<Utc>) {
+fn session(ics: &mut Ics, s: &PlannedSession, uid: &str, version: Version) {
     let (name, word) = match s.phase {
         Phase::Ice => ("Ice", "ice"),
         Phase::Heat => ("Heat", "heat"),
@@ -52,14 +104,8 @@ fn session(ics: &mut Ics, s: &PlannedSession, stamp: DateTime<Utc>) {
         span(length)
     };
     ics.line("BEGIN:VEVENT");
-    // The same session gets the same UID on every export, so importing a
-    // newer plan updates events instead of doubling them.
-    ics.line(&format!(
-        "UID:{}-{}@therapy-timer",
-        s.start.timestamp(),
-        s.phase
-    ));
-    ics.line(&format!("DTSTAMP:{}", utc(stamp)));
+    ics.line(&format!("UID:{uid}"));
+    version.write(ics);
     ics.line(&format!("DTSTART:{}", utc(s.start)));
     ics.line(&format!("DTEND:{}", utc(s.end)));
     ics.text_property("SUMMARY", &format!("{name} ({minutes})"));
@@ -85,10 +131,10 @@ fn session(ics: &mut Ics, s: &PlannedSession, stamp: DateTime<Utc>) {
 
 /// The clinician reminder: a moment, not a block of time, so it has no end
 /// and does not make you busy.
-fn reminder(ics: &mut Ics, at: DateTime<Utc>, stamp: DateTime<Utc>) {
+fn reminder(ics: &mut Ics, at: DateTime<Utc>, uid: &str, version: Version) {
     ics.line("BEGIN:VEVENT");
-    ics.line(&format!("UID:{}-review@therapy-timer", at.timestamp()));
-    ics.line(&format!("DTSTAMP:{}", utc(stamp)));
+    ics.line(&format!("UID:{uid}"));
+    version.write(ics);
     ics.line(&format!("DTSTART:{}", utc(at)));
     ics.text_property("SUMMARY", &review_notice().summary);
     ics.text_property("DESCRIPTION", REVIEW);
@@ -195,7 +241,7 @@ mod tests {
     use chrono::{TimeZone, Utc};
     use therapy_timer::{Phase, PlannedSession};
 
-    use super::{calendar, escape, fold};
+    use super::{calendar, escape, fold, Place};
 
     fn folded(line: &str) -> String {
         let mut out = String::new();
@@ -268,6 +314,10 @@ mod tests {
             end: Utc.with_ymd_and_hms(2026, 3, 1, 8, 10, 0).unwrap(),
         };
         let stamp = Utc.with_ymd_and_hms(2026, 3, 1, 7, 30, 5).unwrap();
+        let place = Place {
+            injured_at: Utc.with_ymd_and_hms(2026, 3, 1, 7, 0, 0).unwrap(),
+            first: 3,
+        };
         let expected = format!(
             "BEGIN:VCALENDAR\r\n\
              VERSION:2.0\r\n\
@@ -275,8 +325,10 @@ mod tests {
              CALSCALE:GREGORIAN\r\n\
              METHOD:PUBLISH\r\n\
              BEGIN:VEVENT\r\n\
-             UID:1772352000-ice@therapy-timer\r\n\
+             UID:1772348400-s3@therapy-timer\r\n\
              DTSTAMP:20260301T073005Z\r\n\
+             LAST-MODIFIED:20260301T073005Z\r\n\
+             SEQUENCE:1805\r\n\
              DTSTART:20260301T080000Z\r\n\
              DTEND:20260301T081000Z\r\n\
              SUMMARY:Ice (10 min)\r\n\
@@ -299,17 +351,22 @@ mod tests {
              END:VCALENDAR\r\n",
             env!("CARGO_PKG_VERSION")
         );
-        assert_eq!(calendar(&[session], None, stamp), expected);
+        assert_eq!(calendar(&[session], place, None, stamp), expected);
     }
 
     #[test]
     fn the_review_is_a_reminder_with_an_alarm_and_no_end() {
         let at = Utc.with_ymd_and_hms(2026, 3, 4, 8, 0, 0).unwrap();
-        let ics = calendar(&[], Some(at), at);
+        let place = Place {
+            injured_at: Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap(),
+            first: 1,
+        };
+        let ics = calendar(&[], place, Some(at), at);
         let text = unfold(&ics);
         assert!(text.contains(
-            "BEGIN:VEVENT\r\nUID:1772611200-review@therapy-timer\r\n\
-             DTSTAMP:20260304T080000Z\r\nDTSTART:20260304T080000Z\r\n\
+            "BEGIN:VEVENT\r\nUID:1772352000-review@therapy-timer\r\n\
+             DTSTAMP:20260304T080000Z\r\nLAST-MODIFIED:20260304T080000Z\r\n\
+             SEQUENCE:259200\r\nDTSTART:20260304T080000Z\r\n\
              SUMMARY:Spasms for a few days? See a clinician\r\n"
         ));
         assert!(text.contains("should be seen by a clinician"));
@@ -325,7 +382,11 @@ mod tests {
             start,
             end: start + chrono::TimeDelta::minutes(15),
         };
-        let ics = calendar(&[session], None, start);
+        let place = Place {
+            injured_at: start,
+            first: 1,
+        };
+        let ics = calendar(&[session], place, None, start);
         assert!(ics.contains("SUMMARY:Heat (15 min)\r\n"));
         assert!(unfold(&ics).contains("do not fall asleep on it"));
         assert!(ics.contains("DESCRIPTION:Take the heat off now.\r\n"));

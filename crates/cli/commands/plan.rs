@@ -1,6 +1,7 @@
 //! `therapy-timer plan`.
 
-use chrono::{Local, TimeDelta};
+use chrono::{DateTime, Local, TimeDelta, Utc};
+use therapy_timer::Course;
 
 use super::{print_json, write_stdout, Ctx};
 use crate::args::PlanArgs;
@@ -39,7 +40,11 @@ pub fn run(ctx: &Ctx, args: &PlanArgs) -> Result<(), CliError> {
                 humantime::format_duration(args.span)
             )));
         }
-        return write_stdout(ics::calendar(&sessions, review, ctx.now()).as_bytes());
+        let place = ics::Place {
+            injured_at: course.injured_at(),
+            first: first_place(&course, from, ctx.now()),
+        };
+        return write_stdout(ics::calendar(&sessions, place, review, ctx.now()).as_bytes());
     }
     println!(
         "Plan from {} for {}{}:",
@@ -68,4 +73,21 @@ pub fn run(ctx: &Ctx, args: &PlanArgs) -> Result<(), CliError> {
         );
     }
     Ok(())
+}
+
+/// The number in the course (from 1) of the first session planned from
+/// `from`: the sessions recorded before it, and those planned from `now`
+/// up to it, come first. So a session keeps its number, and its calendar
+/// UID, whether the plan is exported now or `--from` a later time.
+fn first_place(course: &Course, from: DateTime<Utc>, now: DateTime<Utc>) -> usize {
+    let recorded = course.sessions().iter().filter(|s| s.start < from).count();
+    let planned_between = if from > now {
+        course
+            .plan(now, &Local)
+            .take_while(|s| s.start < from)
+            .count()
+    } else {
+        0
+    };
+    recorded + planned_between + 1
 }
