@@ -6,6 +6,7 @@ mod util;
 
 mod cli_tree;
 mod completions;
+mod config;
 mod desktop;
 mod ics;
 mod man;

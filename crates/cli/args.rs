@@ -176,6 +176,10 @@ pub struct DoctorArgs {
 /// `config`.
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
+    /// Check this config file (every key, every safety limit) without using
+    /// it, print what it would set, and exit 2 if it is not valid.
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub check: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub planning: Planning,
 }

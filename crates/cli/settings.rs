@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
-use therapy_timer::{Protocol, QuietHours, Urgency};
+use therapy_timer::{Dose, Phase, Protocol, QuietHours, Setting, Urgency};
+use toml::Spanned;
 
 use crate::error::CliError;
 
@@ -90,8 +91,27 @@ pub struct Settings {
 #[serde(deny_unknown_fields)]
 struct File {
     quiet_hours: Option<String>,
-    protocol: Option<toml::Table>,
+    protocol: Option<ProtocolFile>,
     notifications: Option<Notifications>,
+}
+
+/// `[protocol]`: every key optional, each kept with where it is in the
+/// file, so a broken limit can name its line.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProtocolFile {
+    ice: Option<Spanned<DoseFile>>,
+    heat: Option<Spanned<DoseFile>>,
+    acute_window: Option<Spanned<String>>,
+    review_after: Option<Spanned<String>>,
+}
+
+/// `ice = { on = "8m" }`: either half may be left out; the default fills it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DoseFile {
+    on: Option<Spanned<String>>,
+    rest: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -164,16 +184,9 @@ impl Settings {
         let file: File = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
         let mut s = Settings::defaults();
         if let Some(table) = file.protocol {
-            let keys = ["ice", "heat", "acute_window", "review_after"];
-            for (i, key) in keys.iter().enumerate() {
-                if table.contains_key(*key) {
-                    s.protocol_sources[i] = Source::File;
-                }
-            }
-            // The library checks every limit, with its own message.
-            s.protocol = toml::Value::Table(table)
-                .try_into()
-                .map_err(|e: toml::de::Error| bad(format!("[protocol]: {}", e.message())))?;
+            let (protocol, sources) = protocol(&table, text, &bad)?;
+            s.protocol = protocol;
+            s.protocol_sources = sources;
         }
         if let Some(q) = file.quiet_hours {
             let hours = if q.trim().eq_ignore_ascii_case("off") {
@@ -205,6 +218,135 @@ impl Settings {
             }
         }
         Ok(s)
+    }
+}
+
+/// The 1-based line of byte `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset).map_or(0, |t| t.matches('\n').count()) + 1
+}
+
+/// A duration from the file: `key` names it in the error, with its line.
+fn duration(
+    value: &Spanned<String>,
+    key: &str,
+    text: &str,
+    bad: &dyn Fn(String) -> CliError,
+) -> Result<Duration, CliError> {
+    humantime::parse_duration(value.get_ref()).map_err(|e| {
+        bad(format!(
+            "line {}: [protocol] {key} = {:?}: {e}; write it like \"10m\", \"1h\" or \"1h 30m\"",
+            line_of(text, value.span().start),
+            value.get_ref()
+        ))
+    })
+}
+
+/// `[protocol]` over the defaults: a dose's missing half comes from the
+/// default dose of its phase, then the library checks every limit; a
+/// broken one is reported at the line of the value that breaks it (or of
+/// its dose, when that value was filled in).
+fn protocol(
+    file: &ProtocolFile,
+    text: &str,
+    bad: &dyn Fn(String) -> CliError,
+) -> Result<(Protocol, [Source; 4]), CliError> {
+    let from = |set: bool| if set { Source::File } else { Source::Default };
+    let dose = |phase: Phase, d: &Option<Spanned<DoseFile>>| -> Result<Dose, CliError> {
+        let default = Dose::default_for(phase);
+        let Some(d) = d else { return Ok(default) };
+        let d = d.get_ref();
+        Ok(Dose::new(
+            match &d.on {
+                Some(v) => duration(v, &format!("{phase}.on"), text, bad)?,
+                None => default.on,
+            },
+            match &d.rest {
+                Some(v) => duration(v, &format!("{phase}.rest"), text, bad)?,
+                None => default.rest,
+            },
+        ))
+    };
+    let defaults = Protocol::default();
+    let ice = dose(Phase::Ice, &file.ice)?;
+    let heat = dose(Phase::Heat, &file.heat)?;
+    let window = match &file.acute_window {
+        Some(v) => duration(v, "acute_window", text, bad)?,
+        None => defaults.acute_window(),
+    };
+    let review = match &file.review_after {
+        Some(v) => duration(v, "review_after", text, bad)?,
+        None => defaults.review_after(),
+    };
+    let sources = [
+        from(file.ice.is_some()),
+        from(file.heat.is_some()),
+        from(file.acute_window.is_some()),
+        from(file.review_after.is_some()),
+    ];
+    let protocol = Protocol::new(ice, heat, window, review).map_err(|e| {
+        let (key, line) = where_broken(file, &e, text);
+        let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
+        let key = if key.is_empty() {
+            key
+        } else {
+            format!(" {key}")
+        };
+        bad(format!("{at}[protocol]{key}: {e}"))
+    })?;
+    Ok((protocol, sources))
+}
+
+/// The key a protocol error is about and the line it is on, if the file
+/// has it.
+fn where_broken(
+    file: &ProtocolFile,
+    e: &therapy_timer::Error,
+    text: &str,
+) -> (String, Option<usize>) {
+    use therapy_timer::Error as E;
+    // (phase, "on" or "rest") for a dose setting; the top-level key else.
+    let dose_key = |phase: Phase, on: bool| {
+        let d = match phase {
+            Phase::Ice => &file.ice,
+            Phase::Heat => &file.heat,
+        };
+        let half = d.as_ref().and_then(|d| {
+            let inner = d.get_ref();
+            if on {
+                inner.on.as_ref()
+            } else {
+                inner.rest.as_ref()
+            }
+            .map(Spanned::span)
+        });
+        let span = half.or_else(|| d.as_ref().map(Spanned::span));
+        let key = format!("{phase}.{}", if on { "on" } else { "rest" });
+        (key, span.map(|s| line_of(text, s.start)))
+    };
+    let top = |key: &str, v: &Option<Spanned<String>>| {
+        (
+            key.to_owned(),
+            v.as_ref().map(|v| line_of(text, v.span().start)),
+        )
+    };
+    match e {
+        E::SessionTooLong { phase, .. } | E::LongerThanProtocol { phase, .. } => {
+            dose_key(*phase, true)
+        }
+        E::RestTooShort { phase, .. } | E::RestTooLong { phase, .. } => dose_key(*phase, false),
+        E::ZeroDuration { setting } => match setting {
+            Setting::IceOn => dose_key(Phase::Ice, true),
+            Setting::IceRest => dose_key(Phase::Ice, false),
+            Setting::HeatOn => dose_key(Phase::Heat, true),
+            Setting::HeatRest => dose_key(Phase::Heat, false),
+            Setting::AcuteWindow => top("acute_window", &file.acute_window),
+            Setting::Review => top("review_after", &file.review_after),
+            _ => (String::new(), None),
+        },
+        E::AcuteWindowOutOfRange { .. } => top("acute_window", &file.acute_window),
+        E::ReviewTooLate { .. } => top("review_after", &file.review_after),
+        _ => (String::new(), None),
     }
 }
 
@@ -255,8 +397,46 @@ mod tests {
         let err = parse("[protocol]\nice = { on = \"30m\", rest = \"1h\" }\n").unwrap_err();
         assert_eq!(
             err,
-            "the config file /c/config.toml is not valid: [protocol]: an ice session of 30m is \
-             longer than the 10m safety limit; use at most 10m"
+            "the config file /c/config.toml is not valid: line 2: [protocol] ice.on: an ice \
+             session of 30m is longer than the 10m safety limit; use at most 10m"
+        );
+    }
+
+    #[test]
+    fn half_a_dose_is_filled_from_the_default_then_checked() {
+        let s = parse("[protocol]\nice = { on = \"8m\" }\nheat = { rest = \"40m\" }\n").unwrap();
+        let min = |m: u64| Duration::from_secs(m * 60);
+        assert_eq!(s.protocol.dose(Phase::Ice).on, min(8));
+        assert_eq!(s.protocol.dose(Phase::Ice).rest, min(60));
+        assert_eq!(s.protocol.dose(Phase::Heat).on, min(15));
+        assert_eq!(s.protocol.dose(Phase::Heat).rest, min(40));
+        assert_eq!(s.protocol_sources[..2], [Source::File, Source::File]);
+        // 20m of heat needs 20m of rest; the default rest (15m) is too short,
+        // and the error points at the dose whose rest was filled in.
+        let err =
+            parse("quiet_hours = \"off\"\n\n[protocol]\nheat = { on = \"20m\" }\n").unwrap_err();
+        assert!(err.contains("line 4: [protocol] heat.rest: "), "{err}");
+        assert!(parse("[protocol]\nice = {}\n").is_ok());
+    }
+
+    #[test]
+    fn a_broken_limit_names_its_line() {
+        let text = "[protocol]\nacute_window = \"24h\"\n\n\nice = { on = \"10m\",\n rest = \"30m\" }\nreview_after = \"96h\"\n";
+        let err = parse(text).unwrap_err();
+        assert!(err.contains("line 6: [protocol] ice.rest: "), "{err}");
+        let err = parse("[protocol]\nreview_after = \"96h\"\n").unwrap_err();
+        assert!(err.contains("line 2: [protocol] review_after: "), "{err}");
+        let err = parse("[protocol]\n\nacute_window = \"12h\"\n").unwrap_err();
+        assert!(err.contains("line 3: [protocol] acute_window: "), "{err}");
+        let err = parse("[protocol]\nheat = { on = \"ten\" }\n").unwrap_err();
+        assert!(
+            err.contains("line 2: [protocol] heat.on = \"ten\": "),
+            "{err}"
+        );
+        let err = parse("[protocol]\nice = { on = \"5m\", off = \"1h\" }\n").unwrap_err();
+        assert!(
+            err.contains("unknown field `off`") && err.contains("line 2"),
+            "{err}"
         );
     }
 

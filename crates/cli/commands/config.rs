@@ -1,11 +1,29 @@
-//! `therapy-timer config`: the effective settings and where each came from.
+//! `therapy-timer config`: the effective settings and where each came from;
+//! `config --check FILE`: whether a file is valid, and what it would set.
 
-use therapy_timer::{Dose, Phase};
+use std::path::Path;
+
+use therapy_timer::{Dose, Phase, QuietHours};
 
 use super::Ctx;
 use crate::args::ConfigArgs;
 use crate::error::CliError;
+use crate::settings::{Settings, Source};
 use crate::text::span;
+
+/// Checks `file` as a config file without using it.
+pub fn check(file: &Path) -> Result<(), CliError> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        CliError::Usage(format!(
+            "cannot read the config file {}: {e}; give the path of a TOML file",
+            file.display()
+        ))
+    })?;
+    let settings = Settings::parse(file, &text)?;
+    println!("{} is valid; it would set:", file.display());
+    print_rows(&settings, settings.quiet_hours);
+    Ok(())
+}
 
 pub fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<(), CliError> {
     let s = &ctx.settings;
@@ -14,10 +32,15 @@ pub fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<(), CliError> {
         Some((p, false)) => println!("config file: {} (none there; defaults in use)", p.display()),
         None => println!("config file: none (neither XDG_CONFIG_HOME nor HOME is set)"),
     }
-    let p = ctx.protocol();
+    print_rows(s, ctx.quiet_hours_from(&args.planning));
+    Ok(())
+}
+
+/// The settings, one a line, each with where it came from.
+fn print_rows(s: &Settings, (quiet, quiet_from): (Option<QuietHours>, Source)) {
+    let p = s.protocol;
     let dose = |d: Dose| format!("{} on, {} rest", span(d.on), span(d.rest));
     let [ice, heat, window, review] = s.protocol_sources;
-    let (quiet, quiet_from) = ctx.quiet_hours_from(&args.planning);
     let [urgency, timeout, sound] = s.notice_sources;
     let rows = [
         ("ice", dose(p.dose(Phase::Ice)), ice),
@@ -48,5 +71,4 @@ pub fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<(), CliError> {
     for (name, value, source) in rows {
         println!("{name:<25} {value}  ({source})");
     }
-    Ok(())
 }

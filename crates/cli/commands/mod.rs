@@ -40,7 +40,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Tick(a) => tick::run(&Ctx::new(&a.planning.when)?, &a),
         Command::Schedule(a) => schedule::run(&a),
         Command::Doctor(a) => doctor::run(&a),
-        Command::Config(a) => config::run(&Ctx::new(&a.planning.when)?, &a),
+        // Checking a file must not depend on the config file in use.
+        Command::Config(a) => match &a.check {
+            Some(file) => config::check(file),
+            None => config::run(&Ctx::new(&a.planning.when)?, &a),
+        },
         Command::Completions(a) => completions::completions(a.shell),
         Command::Man(a) => man::run(&a),
     }

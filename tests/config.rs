@@ -1,0 +1,93 @@
+//! The config file: every key optional, broken limits named by line, and
+//! `config --check FILE`.
+
+use std::fs;
+
+use crate::util::Env;
+
+fn write_config(env: &Env, text: &str) -> std::path::PathBuf {
+    let dir = env.root().join("config/therapy-timer");
+    fs::create_dir_all(&dir).expect("the config folder");
+    let path = dir.join("config.toml");
+    fs::write(&path, text).expect("the config file");
+    path
+}
+
+/// Regression: `ice = { on = "8m" }` was refused for a missing `rest`,
+/// though every key is optional.
+#[test]
+fn half_a_dose_in_the_config_file_is_filled_from_the_default() {
+    let env = Env::new();
+    write_config(&env, "[protocol]\nice = { on = \"8m\" }\n");
+    env.run(["config"])
+        .ok()
+        .stdout_has("ice                       8m on, 1h rest  (config file)")
+        .stdout_has("heat                      15m on, 15m rest  (default)");
+    // And the plan follows it: 8 minutes on, an hour off.
+    let plan = env
+        .run([
+            "plan",
+            "--json",
+            "--for",
+            "3h",
+            "--quiet-hours",
+            "off",
+            "--injured-at",
+            "2026-03-01T08:00:00Z",
+            "--at",
+            "2026-03-01T08:00:00Z",
+        ])
+        .ok()
+        .json();
+    assert_eq!(plan[0]["end"], "2026-03-01T08:08:00Z");
+    assert_eq!(plan[1]["start"], "2026-03-01T09:08:00Z");
+}
+
+/// Regression: a limit broken inside `[protocol]` lost its line number.
+#[test]
+fn a_broken_limit_in_the_config_file_names_its_line() {
+    let env = Env::new();
+    write_config(
+        &env,
+        "quiet_hours = \"off\"\n\n[protocol]\nacute_window = \"48h\"\nheat = { on = \"25m\" }\n",
+    );
+    env.run(["plan", "--injured-at", "3h ago"])
+        .code_is(2)
+        .stderr_has("is not valid: line 5: [protocol] heat.on: a heat session of 25m is longer than the 20m safety limit");
+}
+
+#[test]
+fn config_check_validates_a_file_without_using_it() {
+    let env = Env::new();
+    // The config in use is broken; --check must not read it.
+    write_config(&env, "[protocol\n");
+    let good = env.root().join("good.toml");
+    fs::write(
+        &good,
+        "[protocol]\nheat = { on = \"20m\", rest = \"20m\" }\n",
+    )
+    .unwrap();
+    env.run([
+        std::ffi::OsStr::new("config"),
+        "--check".as_ref(),
+        good.as_os_str(),
+    ])
+    .ok()
+    .stdout_has("is valid; it would set:")
+    .stdout_has("heat                      20m on, 20m rest  (config file)");
+    let bad = env.root().join("bad.toml");
+    fs::write(&bad, "[protocol]\n\nice = { rest = \"30m\" }\n").unwrap();
+    env.run([std::ffi::OsStr::new("config"), "--check".as_ref(), bad.as_os_str()])
+        .code_is(2)
+        .stderr_has("line 3: [protocol] ice.rest: a rest of 30m after ice is shorter than the 1h safety minimum");
+    let missing = env.root().join("missing.toml");
+    env.run([
+        std::ffi::OsStr::new("config"),
+        "--check".as_ref(),
+        missing.as_os_str(),
+    ])
+    .code_is(2)
+    .stderr_has("cannot read the config file");
+    // The broken file in use is still an error for everything else.
+    env.run(["config"]).code_is(2).stderr_has("line 1");
+}
