@@ -39,7 +39,13 @@ fn with_state(content: &str) -> Env {
 /// custom-module schema, and returns (text, class, percentage, tooltip).
 #[track_caller]
 fn waybar(env: &Env, at: &str) -> (String, String, u64, String) {
-    let r = env.run(["status", "--format", "waybar", "--at", at]);
+    waybar_with(env, &["--at", at])
+}
+
+/// Runs `status --format waybar ARGS`; otherwise as [`waybar`].
+#[track_caller]
+fn waybar_with(env: &Env, args: &[&str]) -> (String, String, u64, String) {
+    let r = env.run(["status", "--format", "waybar"].iter().chain(args));
     r.ok().no_panic();
     let out = r.stdout();
     assert!(
@@ -65,8 +71,8 @@ fn waybar(env: &Env, at: &str) -> (String, String, u64, String) {
     };
     let (text, class, tooltip) = (string("text"), string("class"), string("tooltip"));
     assert!(
-        ["ice", "heat", "rest", "overdue"].contains(&class.as_str()),
-        "class {class:?} is not one of ice, heat, rest, overdue\n{}",
+        ["ice", "heat", "rest", "overdue", "error"].contains(&class.as_str()),
+        "class {class:?} is not one of ice, heat, rest, overdue, error\n{}",
         r.report()
     );
     let percentage = v["percentage"]
@@ -205,14 +211,19 @@ fn the_tooltip_carries_the_clinician_reminder_when_due() {
 }
 
 #[test]
-fn a_corrupt_state_file_is_still_exit_1() {
+fn a_corrupt_state_file_is_on_the_bar_and_in_its_log_and_exit_1_for_text() {
     let env = with_state("{\"format\": 1, \"sessions\": [");
     for format in ["waybar", "plain"] {
-        env.run(["status", "--format", format])
-            .no_panic()
-            .code_is(1)
-            .stderr_has("is not valid JSON");
+        let r = env.run(["status", "--format", format]);
+        r.no_panic().ok().stderr_has("is not valid JSON");
+        // The tooltip is wrapped; compare its words.
+        let words = r.stdout().replace("\\n", " ");
+        assert!(words.contains("is not valid JSON"), "{}", r.report());
     }
+    env.run(["status"])
+        .no_panic()
+        .code_is(1)
+        .stderr_has("is not valid JSON");
 }
 
 #[test]
@@ -231,4 +242,54 @@ fn text_and_json_are_unchanged_by_the_bar_formats() {
         .stdout_has("Resting after ice: the next session may start at 10:10 (in 57m).\n");
     env.run(["status", "--json", "--format", "plain"])
         .code_is(2);
+}
+
+/// Regression: with a bad config, `status --format waybar` exited 2 and
+/// printed nothing, so the bar went blank.
+#[test]
+fn the_bar_shows_an_error_instead_of_going_blank() {
+    // A config file with a dose beyond a limit.
+    let env = with_injury();
+    let config = env.root().join("config/therapy-timer");
+    fs::create_dir_all(&config).unwrap();
+    fs::write(
+        config.join("config.toml"),
+        "[protocol]\nice = { on = \"30m\" }\n",
+    )
+    .unwrap();
+    let (text, class, percentage, tooltip) = waybar_with(&env, &["--at", INJURED]);
+    assert_eq!(
+        (text.as_str(), class.as_str(), percentage),
+        ("!", "error", 0)
+    );
+    assert!(
+        tooltip.starts_with("therapy-timer: the config file"),
+        "{tooltip}"
+    );
+    assert!(tooltip.contains("ice.on"), "{tooltip}");
+    let r = env.run(["status", "--format", "plain", "--at", INJURED]);
+    r.ok().no_panic();
+    assert!(
+        r.stdout().starts_with("! the config file "),
+        "{}",
+        r.report()
+    );
+    assert_eq!(r.stdout().lines().count(), 1, "{}", r.report());
+    // For people and scripts, an error stays an error.
+    env.run(["status", "--at", INJURED]).code_is(2);
+    env.run(["status", "--format", "json", "--at", INJURED])
+        .code_is(2);
+
+    // A state file that is not JSON; a TIME that does not parse.
+    let env = with_state("{ not json");
+    let (text, class, _, tooltip) = waybar_with(&env, &["--at", INJURED]);
+    assert_eq!((text.as_str(), class.as_str()), ("!", "error"));
+    assert!(tooltip.contains("state"), "{tooltip}");
+    let env = with_injury();
+    let (_, class, _, tooltip) = waybar_with(&env, &["--at", "yesterday-ish"]);
+    assert_eq!(class, "error");
+    assert!(tooltip.contains("--at"), "{tooltip}");
+    let r = env.run(["status", "--format", "plain", "--at", "yesterday-ish"]);
+    r.ok();
+    assert!(r.stdout().starts_with("! --at: "), "{}", r.report());
 }

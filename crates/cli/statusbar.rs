@@ -8,6 +8,10 @@ use therapy_timer::{Course, Phase, Readiness};
 use crate::state::settle_stale;
 use crate::text::{between, span};
 
+/// waybar's class when status could not be worked out (the tooltip says
+/// why); the bar's text is then `!`.
+pub const ERROR_CLASS: &str = "error";
+
 /// The bar's class: a CSS class in waybar, and what the text is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {

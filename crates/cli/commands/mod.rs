@@ -34,7 +34,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Start(a) => start::run(&Ctx::new(&a.when)?, &a),
         Command::Plan(a) => plan::run(&Ctx::new(&a.planning.when)?, &a),
         Command::Next(a) => next::run(&Ctx::new(&a.planning.when)?, &a),
-        Command::Status(a) => status::run(&Ctx::new(&a.planning.when)?, &a),
+        Command::Status(a) => {
+            let shown = Ctx::new(&a.planning.when).and_then(|ctx| status::run(&ctx, &a));
+            status::or_bar_failure(shown, &a)
+        }
         Command::Log(a) => log::run(&Ctx::new(&a.when)?, a.json),
         Command::Watch(a) => watch::run(&Ctx::new(&a.planning.when)?, &a),
         Command::Tick(a) => tick::run(&Ctx::new(&a.planning.when)?, &a),

@@ -95,6 +95,37 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
     }
 }
 
+/// A status bar polls `status --format waybar|plain` and shows whatever it
+/// prints: on any failure (a bad config, an unreadable state file, a bad
+/// TIME) it gets the error form, and the exit is 0, so the bar shows `!`
+/// and the reason instead of going blank. Other formats keep the error and
+/// its exit code.
+pub fn or_bar_failure(shown: Result<(), CliError>, args: &StatusArgs) -> Result<(), CliError> {
+    let error = match shown {
+        Err(e) if !args.json && !matches!(e, CliError::Signal(_)) => e,
+        other => return other,
+    };
+    if matches!(args.format, StatusFormat::Waybar | StatusFormat::Plain) {
+        // Also where main would put it: bars log their modules' stderr.
+        eprintln!("therapy-timer: error: {error}");
+    }
+    match args.format {
+        StatusFormat::Waybar => {
+            let module = Waybar {
+                text: "!".into(),
+                tooltip: pango_escape(&wrap(&format!("therapy-timer: {error}"), TOOLTIP_WIDTH)),
+                class: statusbar::ERROR_CLASS,
+                percentage: 0,
+            };
+            let json = serde_json::to_string(&module)
+                .map_err(|e| CliError::Failure(format!("cannot write JSON: {e}")))?;
+            print_line(&json)
+        }
+        StatusFormat::Plain => print_line(&format!("! {error}")),
+        StatusFormat::Text | StatusFormat::Json => Err(error),
+    }
+}
+
 /// waybar's custom module with `"return-type": "json"`: exactly these keys.
 #[derive(Debug, Serialize)]
 struct Waybar {
