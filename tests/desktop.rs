@@ -485,6 +485,12 @@ fn doctor_passes_when_everything_a_course_needs_works() {
     let env = Env::new();
     env.run(["injury", "3h ago"]).ok();
     env.run(["schedule", "systemd", "--write"]).ok();
+    // A unit file alone is not a schedule: it must be enabled.
+    crate::util::run(env.program(
+        "systemctl",
+        ["--user", "enable", "therapy-timer-tick.timer"],
+    ))
+    .ok();
     let (r, _) = in_desktop(&env, &[BIN, "doctor"]);
     r.ok()
         .stdout_has("ok   session bus: unix:")
@@ -492,5 +498,5 @@ fn doctor_passes_when_everything_a_course_needs_works() {
         .stdout_has("actions")
         .stdout_has("ok   state:")
         .stdout_has("ok   time zone: TZ=UTC")
-        .stdout_has("ok   scheduler: systemd user timer");
+        .stdout_has("ok   scheduler: systemd: therapy-timer-tick.timer is enabled");
 }

@@ -196,3 +196,156 @@ fn doctor_fails_and_says_how_to_fix() {
     assert_eq!(json.as_array().map(Vec::len), Some(5));
     assert_eq!(json[3]["check"], "time zone");
 }
+
+/// The doctor's scheduler line, from `doctor --json`.
+fn scheduler_verdict(env: &Env, path: Option<&std::path::Path>) -> (bool, String, String) {
+    let mut c = env.cmd(["doctor", "--json"]);
+    if let Some(dir) = path {
+        let old = std::env::var_os("PATH").unwrap_or_default();
+        let mut paths = vec![dir.to_path_buf()];
+        paths.extend(std::env::split_paths(&old));
+        c.env("PATH", std::env::join_paths(paths).expect("a PATH"));
+    }
+    let r = run(c);
+    r.no_panic();
+    let json: serde_json::Value = r.json();
+    let check = json
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["check"] == "scheduler"))
+        .unwrap_or_else(|| panic!("no scheduler check\n{}", r.report()))
+        .clone();
+    let text = |k: &str| check[k].as_str().unwrap_or_default().to_owned();
+    (check["ok"] == true, text("detail"), text("fix"))
+}
+
+/// Regression: doctor called the scheduler fine once the unit file
+/// existed, even when the timer was never enabled. Asked of the real
+/// `systemctl --user`, whose is-enabled reads the unit folders without a
+/// user manager.
+#[test]
+fn doctor_asks_systemctl_whether_the_timer_is_enabled() {
+    if !desktop_or_skip(
+        "doctor_asks_systemctl_whether_the_timer_is_enabled",
+        &["systemctl"],
+    ) {
+        return;
+    }
+    let env = Env::new();
+    env.run(["schedule", "systemd", "--write"]).ok();
+    let (ok, detail, fix) = scheduler_verdict(&env, None);
+    assert!(!ok, "{detail}");
+    assert!(
+        detail.contains("therapy-timer-tick.timer is installed but disabled"),
+        "{detail}"
+    );
+    assert_eq!(
+        fix,
+        "systemctl --user daemon-reload && systemctl --user enable --now therapy-timer-tick.timer"
+    );
+    // Enabled the way a person would (no manager needed to make the link).
+    let enable = run(env.program(
+        "systemctl",
+        ["--user", "enable", "therapy-timer-tick.timer"],
+    ));
+    enable.ok();
+    let (ok, detail, _) = scheduler_verdict(&env, None);
+    assert!(ok, "{detail}");
+    assert!(
+        detail.starts_with("systemd: therapy-timer-tick.timer is enabled"),
+        "{detail}"
+    );
+    // Here no user manager answers is-active; the doctor says it cannot tell.
+    if detail.contains("no user manager answered") {
+        assert!(detail.contains("not known"), "{detail}");
+    } else {
+        assert!(
+            detail.ends_with("enabled and active (systemctl --user)"),
+            "{detail}"
+        );
+    }
+}
+
+/// Writes an executable script `name` into `dir`.
+fn stub(dir: &std::path::Path, name: &str, script: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::create_dir_all(dir).unwrap();
+    let path = dir.join(name);
+    fs::write(&path, format!("#!/bin/sh\n{script}")).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// What the doctor makes of a user manager's answers, and of a crontab.
+/// STUBS: no user manager runs in CI's container, and the real `crontab -l`
+/// would read the account's own crontab; these scripts answer as
+/// systemctl and crontab do (stdout and exit code).
+#[test]
+fn doctor_says_which_scheduler_runs_and_whether_it_is_active() {
+    let env = Env::new();
+    let bin = env.root().join("stub-bin");
+    let no_crontab = "echo 'no crontab for you' >&2; exit 1\n";
+    stub(&bin, "crontab", no_crontab);
+    // The timer enabled and active.
+    stub(
+        &bin,
+        "systemctl",
+        "case \"$2 $3\" in\n\
+         'is-enabled therapy-timer-tick.timer') echo enabled ;;\n\
+         'is-active therapy-timer-tick.timer') echo active ;;\n\
+         *) exit 1 ;;\nesac\n",
+    );
+    let (ok, detail, _) = scheduler_verdict(&env, Some(&bin));
+    assert!(ok, "{detail}");
+    assert_eq!(
+        detail,
+        "systemd: therapy-timer-tick.timer is enabled and active (systemctl --user)"
+    );
+    // Enabled, but the manager says it failed.
+    stub(
+        &bin,
+        "systemctl",
+        "case \"$2 $3\" in\n\
+         'is-enabled therapy-timer-tick.timer') echo enabled ;;\n\
+         'is-active therapy-timer-tick.timer') echo failed; exit 3 ;;\n\
+         *) exit 1 ;;\nesac\n",
+    );
+    let (ok, detail, fix) = scheduler_verdict(&env, Some(&bin));
+    assert!(!ok);
+    assert_eq!(
+        detail,
+        "systemd: therapy-timer-tick.timer is enabled but failed (systemctl --user is-active)"
+    );
+    assert!(
+        fix.contains("journalctl --user -u therapy-timer-tick.service"),
+        "{fix}"
+    );
+    // The watch service instead.
+    stub(
+        &bin,
+        "systemctl",
+        "case \"$2 $3\" in\n\
+         'is-enabled therapy-timer-watch.service') echo enabled ;;\n\
+         'is-active therapy-timer-watch.service') echo active ;;\n\
+         *) exit 1 ;;\nesac\n",
+    );
+    let (ok, detail, _) = scheduler_verdict(&env, Some(&bin));
+    assert!(
+        ok && detail.contains("therapy-timer-watch.service is enabled and active"),
+        "{detail}"
+    );
+    // No unit; cron has the line (a comment mentioning it does not count).
+    stub(&bin, "systemctl", "exit 1\n");
+    stub(
+        &bin,
+        "crontab",
+        "printf '# therapy-timer tick\\n* * * * * /usr/bin/therapy-timer tick >/dev/null\\n'\n",
+    );
+    let (ok, detail, _) = scheduler_verdict(&env, Some(&bin));
+    assert!(ok, "{detail}");
+    assert_eq!(
+        detail,
+        "cron: crontab -l has: * * * * * /usr/bin/therapy-timer tick >/dev/null"
+    );
+    stub(&bin, "crontab", "echo '# therapy-timer tick'\n");
+    let (ok, _, _) = scheduler_verdict(&env, Some(&bin));
+    assert!(!ok);
+}

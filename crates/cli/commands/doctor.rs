@@ -143,21 +143,148 @@ fn time_zone_check() -> Check {
     )
 }
 
+/// Whether something really runs `tick` or `watch`: a systemd user unit
+/// that is enabled (and active, when a user manager answers), else a
+/// crontab line. A unit file alone is not enough: it may never have been
+/// enabled.
 fn scheduler_check() -> Check {
-    let unit = |name: &str| {
+    let mut installed = None;
+    for unit in [TIMER, WATCH] {
+        match systemd_unit(unit) {
+            Unit::Unknown => {}
+            Unit::Enabled {
+                active: Some(a), ..
+            } if a == "active" => {
+                return pass(
+                    "scheduler",
+                    format!("systemd: {unit} is enabled and active (systemctl --user)"),
+                )
+            }
+            Unit::Enabled {
+                active: None,
+                state,
+            } => {
+                return pass(
+                    "scheduler",
+                    format!(
+                        "systemd: {unit} is {state}; no user manager answered, so whether it \
+                         runs now is not known (it starts with your next login)"
+                    ),
+                )
+            }
+            Unit::Enabled {
+                active: Some(a), ..
+            } => {
+                return fail(
+                    "scheduler",
+                    format!("systemd: {unit} is enabled but {a} (systemctl --user is-active)"),
+                    format!(
+                        "systemctl --user start {unit}; if it fails, see \
+                         journalctl --user -u {}",
+                        unit.replace(".timer", ".service")
+                    ),
+                )
+            }
+            Unit::Disabled(state) => {
+                installed.get_or_insert((unit, state));
+            }
+        }
+    }
+    if let Some(line) = crontab_line() {
+        return pass(
+            "scheduler",
+            format!("cron: crontab -l has: {}", line.trim()),
+        );
+    }
+    if let Some((unit, state)) = installed {
+        return fail(
+            "scheduler",
+            format!(
+                "systemd: {unit} is installed but {state} (systemctl --user is-enabled), \
+                 and no crontab line runs therapy-timer tick"
+            ),
+            format!("systemctl --user daemon-reload && systemctl --user enable --now {unit}"),
+        );
+    }
+    // No systemctl answer; a unit written by `schedule` may still be there.
+    let file = |name: &str| {
         unit_dir()
             .ok()
             .map(|d| d.join(name))
             .filter(|p| p.is_file())
     };
-    if let Some(p) = unit(TIMER) {
-        return pass("scheduler", format!("systemd user timer {}", p.display()));
+    if let Some(p) = file(TIMER).or_else(|| file(WATCH)) {
+        return fail(
+            "scheduler",
+            format!(
+                "{} is installed, but systemctl --user could not say whether it is enabled",
+                p.display()
+            ),
+            "run therapy-timer doctor inside your login session, where systemctl --user works"
+                .into(),
+        );
     }
-    if let Some(p) = unit(WATCH) {
-        return pass("scheduler", format!("systemd user service {}", p.display()));
+    fail(
+        "scheduler",
+        "no enabled systemd user timer or watch service, and no crontab line runs \
+         therapy-timer tick"
+            .into(),
+        "therapy-timer schedule systemd --write (or schedule cron), or keep therapy-timer watch running"
+            .into(),
+    )
+}
+
+/// What systemctl says of a user unit.
+#[derive(Debug)]
+enum Unit {
+    /// Not installed, or systemctl is not there to say.
+    Unknown,
+    /// Installed, not enabled: `disabled`, `masked`, ...
+    Disabled(String),
+    /// Enabled (`enabled`, `linked`, ...); `active` is what a user manager
+    /// answered to is-active (`active`, `inactive`, `failed`), if one did.
+    Enabled {
+        state: String,
+        active: Option<String>,
+    },
+}
+
+/// Asks `systemctl --user is-enabled` (which reads the unit folders, no
+/// manager needed) and `is-active` (which needs the user manager).
+fn systemd_unit(unit: &str) -> Unit {
+    let ask = |verb: &str| {
+        std::process::Command::new("systemctl")
+            .args(["--user", verb, unit])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .ok()
+            .map(|o| {
+                let out = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+                (o.status.success(), out)
+            })
+    };
+    let Some((enabled, state)) = ask("is-enabled") else {
+        return Unit::Unknown;
+    };
+    // Without the unit, is-enabled prints nothing (or "not-found").
+    if state.is_empty() || state == "not-found" {
+        return Unit::Unknown;
     }
-    let cron = std::process::Command::new("crontab")
+    if !enabled {
+        return Unit::Disabled(state);
+    }
+    // A manager that answers prints a state; without one, nothing.
+    let active = ask("is-active")
+        .map(|(_, out)| out)
+        .filter(|out| !out.is_empty());
+    Unit::Enabled { state, active }
+}
+
+/// The first crontab line (not a comment) that runs `therapy-timer tick`.
+fn crontab_line() -> Option<String> {
+    std::process::Command::new("crontab")
         .arg("-l")
+        .stdin(std::process::Stdio::null())
         .output()
         .ok()
         .filter(|o| o.status.success())
@@ -170,15 +297,5 @@ fn scheduler_check() -> Check {
                         && l.contains(" tick")
                 })
                 .map(str::to_owned)
-        });
-    if let Some(line) = cron {
-        return pass("scheduler", format!("crontab: {}", line.trim()));
-    }
-    fail(
-        "scheduler",
-        "no systemd user timer or watch service, and no crontab line runs therapy-timer tick"
-            .into(),
-        "therapy-timer schedule systemd --write (or schedule cron), or keep therapy-timer watch running"
-            .into(),
-    )
+        })
 }
