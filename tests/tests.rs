@@ -10,6 +10,7 @@ mod config;
 mod desktop;
 mod ics;
 mod man;
+mod packaging;
 mod plan;
 mod scheduling;
 mod start;
