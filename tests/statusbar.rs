@@ -293,3 +293,22 @@ fn the_bar_shows_an_error_instead_of_going_blank() {
     r.ok();
     assert!(r.stdout().starts_with("! --at: "), "{}", r.report());
 }
+
+/// A flag clap refuses (before `status` runs) is shown on the bar too.
+#[test]
+fn a_refused_flag_is_on_the_bar_not_a_blank() {
+    let env = with_injury();
+    let (text, class, _, tooltip) = waybar_with(&env, &["--quiet-hours", "25:00-07:00"]);
+    assert_eq!((text.as_str(), class.as_str()), ("!", "error"));
+    assert!(tooltip.contains("invalid quiet hours"), "{tooltip}");
+    let r = env.run(["status", "--format=plain", "--bogus"]);
+    r.ok().no_panic();
+    assert_eq!(r.stdout(), "! unexpected argument '--bogus' found\n");
+    // Not for people: `status` with a bad flag is still exit 2, and --help
+    // is still help.
+    env.run(["status", "--quiet-hours", "25:00-07:00"])
+        .code_is(2);
+    env.run(["status", "--format", "waybar", "--help"])
+        .ok()
+        .stdout_has("Usage:");
+}

@@ -20,7 +20,27 @@ use crate::args::Cli;
 use crate::error::{CliError, EXIT_OK};
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // A status bar polling `status --format waybar|plain` with a flag
+            // clap refuses would go blank: show the error in the bar instead.
+            let args: Vec<String> = std::env::args().collect();
+            match commands::bar_format(&args).filter(|_| e.use_stderr()) {
+                Some(format) => {
+                    let first = e.to_string();
+                    let message = first.lines().next().unwrap_or_default();
+                    let message = message.strip_prefix("error: ").unwrap_or(message);
+                    let code = match commands::bar_usage_error(format, message.to_owned()) {
+                        Ok(()) => EXIT_OK,
+                        Err(e) => e.code(),
+                    };
+                    std::process::exit(code);
+                }
+                None => e.exit(),
+            }
+        }
+    };
     let code = match commands::run(cli) {
         Ok(()) => EXIT_OK,
         Err(e) => {

@@ -53,6 +53,35 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// The bar format of a `status --format waybar|plain` command line, found
+/// in the raw arguments: for when clap refuses them, so the bar still
+/// shows why (see [`status::or_bar_failure`]).
+pub fn bar_format(args: &[String]) -> Option<crate::args::StatusFormat> {
+    use crate::args::StatusFormat;
+    // --json asks for JSON, whatever --format says (as in or_bar_failure).
+    if args.get(1).map(String::as_str) != Some("status") || args.iter().any(|a| a == "--json") {
+        return None;
+    }
+    let value = args
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| match a.strip_prefix("--format") {
+            Some("") => args.get(i + 1).map(String::as_str),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        })?;
+    match value {
+        "waybar" => Some(StatusFormat::Waybar),
+        "plain" => Some(StatusFormat::Plain),
+        _ => None,
+    }
+}
+
+/// Shows a command-line error in the status bar's format (exit 0).
+pub fn bar_usage_error(format: crate::args::StatusFormat, message: String) -> Result<(), CliError> {
+    status::bar_failure(format, CliError::Usage(message))
+}
+
 /// What every command needs: the clock (shifted by `--at`) and the store.
 #[derive(Debug)]
 pub struct Ctx {

@@ -105,11 +105,16 @@ pub fn or_bar_failure(shown: Result<(), CliError>, args: &StatusArgs) -> Result<
         Err(e) if !args.json && !matches!(e, CliError::Signal(_)) => e,
         other => return other,
     };
-    if matches!(args.format, StatusFormat::Waybar | StatusFormat::Plain) {
+    bar_failure(args.format, error)
+}
+
+/// Shows `error` in the bar's `format`, or returns it for the other formats.
+pub fn bar_failure(format: StatusFormat, error: CliError) -> Result<(), CliError> {
+    if matches!(format, StatusFormat::Waybar | StatusFormat::Plain) {
         // Also where main would put it: bars log their modules' stderr.
         eprintln!("therapy-timer: error: {error}");
     }
-    match args.format {
+    match format {
         StatusFormat::Waybar => {
             let module = Waybar {
                 text: "!".into(),
