@@ -237,6 +237,7 @@ fn show_bounded(notice: &Notice, sound: Option<&str>) -> Result<NotificationHand
             Urgency::Low => notify_rust::Urgency::Low,
             Urgency::Normal => notify_rust::Urgency::Normal,
             Urgency::Critical => notify_rust::Urgency::Critical,
+            _ => notify_rust::Urgency::Normal,
         })
         .hint(Hint::Category("x-therapy-timer.session".into()))
         .hint(Hint::DesktopEntry(APP.into()))

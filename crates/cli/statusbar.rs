@@ -111,6 +111,7 @@ pub fn view(as_read: &Course, injury_known: bool, now: DateTime<Utc>) -> View {
         Readiness::BeforeInjury { until } => {
             (Class::Rest, format!("rest {}", between(now, until)), 0)
         }
+        _ => (Class::Rest, "ready".to_owned(), 100),
     };
     View {
         class,
@@ -158,7 +159,7 @@ mod tests {
     }
 
     fn course() -> Course {
-        Course::new(at(8, 0, 0), Protocol::default())
+        Course::new(at(8, 0, 0), Protocol::default()).unwrap()
     }
 
     fn running(phase: Phase, start: DateTime<Utc>, minutes: u64) -> Session {
@@ -221,7 +222,7 @@ mod tests {
     #[test]
     fn resting_shows_time_left_and_share_of_the_rest_elapsed() {
         let mut c = course();
-        c.record(Session::new(Phase::Ice, at(9, 0, 0), at(9, 10, 0)).unwrap())
+        c.record(Session::completed(Phase::Ice, at(9, 0, 0), at(9, 10, 0)).unwrap())
             .unwrap();
         // The hour's rest runs 09:10-10:10; at 09:27 17 of 60 minutes are gone.
         assert_eq!(
@@ -257,7 +258,7 @@ mod tests {
     fn an_unconfirmed_session_is_not_overdue_once_a_later_one_began() {
         let mut c = course();
         c.record(running(Phase::Ice, at(9, 0, 0), 10)).unwrap();
-        c.record(Session::new(Phase::Ice, at(10, 10, 0), at(10, 20, 0)).unwrap())
+        c.record(Session::completed(Phase::Ice, at(10, 10, 0), at(10, 20, 0)).unwrap())
             .unwrap();
         assert_eq!(c.overdue(at(10, 30, 0)), None);
         assert_eq!(view(&c, true, at(10, 30, 0)).class, Class::Rest);

@@ -25,14 +25,14 @@ pub const COURSE_FORMAT: u32 = 2;
 /// cadence, logged session and rest, with a day to spare. A time whose
 /// horizon is past the end of chrono's calendar is refused up front, so no
 /// later computation saturates or panics.
-const HORIZON: Duration =
-    Duration::from_secs(COURSE_MAX.as_secs() + EVERY_MAX.as_secs() + REST_MAX.as_secs() + 2 * 86_400);
+const HORIZON: Duration = Duration::from_secs(
+    COURSE_MAX.as_secs() + EVERY_MAX.as_secs() + REST_MAX.as_secs() + 2 * 86_400,
+);
 
 /// Only sessions that started this long before the last one can still owe
 /// rest after it (a session lasts at most a day, its pack is taken off at
 /// most 15 minutes after its end, and a rest is at most 7 days).
-const REST_WINDOW: Duration =
-    Duration::from_secs(LOGGED_MAX.as_secs() + REST_MAX.as_secs() + 3600);
+const REST_WINDOW: Duration = Duration::from_secs(LOGGED_MAX.as_secs() + REST_MAX.as_secs() + 3600);
 
 /// A course of therapy for one injury: the record of what was done.
 ///
@@ -618,8 +618,11 @@ impl Course {
         if let Some(open) = self.open_session().filter(|s| s.start <= now) {
             // Taken off now, the rest would count from now at the earliest.
             let length = crate::duration::since(open.start, now.max(open.end));
-            let until = after(now.max(open.end), self.protocol.rest_after(open.phase, length))
-                .unwrap_or(now);
+            let until = after(
+                now.max(open.end),
+                self.protocol.rest_after(open.phase, length),
+            )
+            .unwrap_or(now);
             return if now < open.end {
                 Readiness::Running {
                     phase: open.phase,
@@ -949,8 +952,13 @@ impl TryFrom<RawCourse> for Course {
             .into_iter()
             .map(Session::try_from)
             .collect::<Result<Vec<_>, Error>>()?;
-        for s in &sessions {
+        for s in &mut sessions {
             in_range(s.start)?;
+            // Format 1 had no `off`: a finished session was stopped at its
+            // end.
+            if raw.format < 2 && s.off.is_none() && s.outcome != Outcome::Running {
+                s.off = Some(Off::new(s.end, OffBy::Stopped));
+            }
         }
         // O(n log n) in any order: sort, then check neighbours once.
         sessions.sort_by_key(|s| s.start);

@@ -600,8 +600,8 @@ impl Driver {
                     }
                     if given > REPEATS {
                         // The stop and its repeats ran out unanswered.
-                        let last = after(open.end, REPEAT_EVERY * u32::from(REPEATS))
-                            .unwrap_or(open.end);
+                        let last =
+                            after(open.end, REPEAT_EVERY * u32::from(REPEATS)).unwrap_or(open.end);
                         open.off = Some(Off::new(last, OffBy::NoAnswer));
                         self.alerts = None;
                     }
@@ -747,7 +747,10 @@ impl Driver {
             return Err(Error::SnoozeInThePast { until });
         }
         crate::course::in_range(until)?;
-        if self.course.answer_open_prompt(Answer::Snoozed { at, until }) {
+        if self
+            .course
+            .answer_open_prompt(Answer::Snoozed { at, until })
+        {
             return Ok(());
         }
         let next = self.course.next_prompt(tz).ok_or(Error::NoPrompt)?;
@@ -768,7 +771,10 @@ impl Driver {
                 now: at,
             });
         }
-        if at.checked_sub_signed(INJURY_MAX_AGE).is_some_and(|t| injured_at < t) {
+        if at
+            .checked_sub_signed(INJURY_MAX_AGE)
+            .is_some_and(|t| injured_at < t)
+        {
             return Err(Error::InjuryTooOld { injured_at });
         }
         if let Some(s) = self.course.open_session() {

@@ -78,7 +78,9 @@ fn parse(text: &str) -> Result<Duration, String> {
     humantime::parse_duration(text).map_err(|e| {
         let shown: String = text.chars().take(40).collect();
         let more = if text.chars().count() > 40 { "…" } else { "" };
-        format!("invalid duration \"{shown}{more}\": {e}; write it like \"10m\", \"1h\" or \"1h 30m\"")
+        format!(
+            "invalid duration \"{shown}{more}\": {e}; write it like \"10m\", \"1h\" or \"1h 30m\""
+        )
     })
 }
 

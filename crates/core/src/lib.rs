@@ -157,6 +157,7 @@ mod duration;
 mod error;
 mod event;
 mod json;
+mod legacy;
 pub mod limits;
 mod phase;
 mod plan;

@@ -36,6 +36,24 @@ pub struct PlannedSession {
     pub end: DateTime<Utc>,
 }
 
+impl PlannedSession {
+    /// A planned session of `phase` from `start` to `end` (for a caller's
+    /// own tests and previews; [`Course::plan`] makes the real ones).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use therapy_timer::{Phase, PlannedSession};
+    ///
+    /// let t = chrono::DateTime::UNIX_EPOCH;
+    /// assert_eq!(PlannedSession::new(Phase::Ice, t, t).phase, Phase::Ice);
+    /// ```
+    #[must_use]
+    pub const fn new(phase: Phase, start: DateTime<Utc>, end: DateTime<Utc>) -> PlannedSession {
+        PlannedSession { phase, start, end }
+    }
+}
+
 /// The planned sessions, a lazy iterator from
 /// [`Course::plan`](crate::Course::plan) that ends with the course.
 ///

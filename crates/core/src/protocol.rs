@@ -656,11 +656,23 @@ fn check_review(after: Duration) -> Result<Duration, Error> {
 #[derive(Debug, Default, Clone, Copy, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawDose {
-    #[serde(default, with = "serde_human_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "serde_human_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     on: Option<Duration>,
-    #[serde(default, with = "serde_human_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "serde_human_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     rest: Option<Duration>,
-    #[serde(default, with = "serde_human_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "serde_human_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     every: Option<Duration>,
 }
 
@@ -673,11 +685,23 @@ pub(crate) struct RawProtocol {
     ice: RawDose,
     #[serde(default)]
     heat: RawDose,
-    #[serde(default, with = "serde_human_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "serde_human_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     acute_window: Option<Duration>,
-    #[serde(default, with = "serde_human_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "serde_human_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     review_after: Option<Duration>,
-    #[serde(default, with = "serde_human_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "serde_human_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     course_length: Option<Duration>,
 }
 
@@ -726,7 +750,7 @@ mod tests {
     use std::time::Duration;
 
     use super::{Dose, Protocol, MINUTE};
-    use crate::error::{Error, Setting};
+    use crate::error::Error;
     use crate::phase::Phase;
 
     fn min(m: u64) -> Duration {
@@ -844,8 +868,8 @@ mod tests {
         );
         assert_eq!(
             p.session_length(Phase::Ice, Some(Duration::ZERO)),
-            Err(Error::ZeroDuration {
-                setting: Setting::IceOn
+            Err(Error::SessionTooShort {
+                length: Duration::ZERO
             })
         );
     }
@@ -880,7 +904,9 @@ mod tests {
             .to_string();
         assert!(err.contains("invalid duration \"ten\""), "{err}");
         let long = format!(r#"{{"ice":{{"on":"{}"}}}}"#, "x".repeat(1000));
-        let err = serde_json::from_str::<Protocol>(&long).unwrap_err().to_string();
+        let err = serde_json::from_str::<Protocol>(&long)
+            .unwrap_err()
+            .to_string();
         assert!(err.len() < 300, "{err}");
 
         // Half a dose takes the other half from the default, then is checked.

@@ -360,7 +360,10 @@ impl Session {
     /// ```
     #[must_use]
     pub fn is_running(&self, now: DateTime<Utc>) -> bool {
-        self.outcome == Outcome::Running && self.off.is_none() && self.start <= now && now < self.end
+        self.outcome == Outcome::Running
+            && self.off.is_none()
+            && self.start <= now
+            && now < self.end
     }
 
     /// Whether the pack may still be on: running, or overdue.
@@ -434,12 +437,7 @@ impl TryFrom<RawSession> for Session {
     type Error = Error;
 
     fn try_from(raw: RawSession) -> Result<Session, Error> {
-        // Today's first format had no `off`: a finished session was
-        // stopped at its end.
-        let off = raw.off.or(match raw.outcome {
-            Outcome::Running => None,
-            _ => Some(Off::new(raw.end, OffBy::Stopped)),
-        });
+        let off = raw.off;
         let session = Session {
             id: raw.id,
             phase: raw.phase,
@@ -476,7 +474,10 @@ mod tests {
         s.forced = true;
         s.outcome = Outcome::CutShort;
         let json = serde_json::to_string(&s).unwrap();
-        assert!(json.contains(r#""outcome":"cut_short","forced":true"#), "{json}");
+        assert!(
+            json.contains(r#""outcome":"cut_short","forced":true"#),
+            "{json}"
+        );
         assert_eq!(serde_json::from_str::<Session>(&json).unwrap(), s);
     }
 
@@ -502,17 +503,12 @@ mod tests {
     #[test]
     fn regression_a_running_twelve_hour_heat_session_from_json_is_refused() {
         let json = r#"{"phase":"heat","start":"2026-03-01T09:00:00Z","end":"2026-03-01T21:00:00Z","outcome":"running"}"#;
-        let err = serde_json::from_str::<Session>(json).unwrap_err().to_string();
+        let err = serde_json::from_str::<Session>(json)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("longer than the 20m safety limit"), "{err}");
         // A logged one is history: kept, and marked.
         let json = r#"{"phase":"heat","start":"2026-03-01T09:00:00Z","end":"2026-03-01T10:00:00Z","outcome":"completed","off":{"at":"2026-03-01T10:00:00Z","by":"logged"}}"#;
         assert!(serde_json::from_str::<Session>(json).unwrap().over_limit());
-    }
-
-    #[test]
-    fn todays_shape_reads_as_stopped_at_its_end() {
-        let json = r#"{"phase":"ice","start":"2026-03-01T09:00:00Z","end":"2026-03-01T09:10:00Z","outcome":"completed"}"#;
-        let s: Session = serde_json::from_str(json).unwrap();
-        assert_eq!(s.off.map(|o| o.at), Some(s.end));
     }
 }
