@@ -262,10 +262,10 @@ mod tests {
             .unwrap();
         assert_eq!(c.overdue(at(10, 30, 0)), None);
         assert_eq!(view(&c, true, at(10, 30, 0)).class, Class::Rest);
-        // ... but it is, seen from before the later one began.
+        // Starting the later one said the earlier pack was off.
         assert_eq!(
-            c.overdue(at(9, 30, 0)).map(|s| (s.start, s.outcome)),
-            Some((at(9, 0, 0), Outcome::Running))
+            c.sessions()[0].off.map(|o| (o.at, o.by)),
+            Some((at(10, 10, 0), therapy_timer::OffBy::Confirmed))
         );
     }
 

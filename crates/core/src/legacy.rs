@@ -76,6 +76,17 @@ impl Course {
             .open_session_mut()
             .filter(|s| s.start == started_at && s.outcome == Outcome::Running)
             .ok_or(Error::NoRunningSession { started_at })?;
+        if at > s.start
+            && at < s.end
+            && crate::duration::since(s.start, at) < crate::limits::SESSION_MIN
+        {
+            // Stopped within a second: it did not happen.
+            let mut gone = *s;
+            gone.end = at;
+            gone.outcome = Outcome::CutShort;
+            self.drop_last_session();
+            return Ok(gone);
+        }
         if at >= s.end {
             s.outcome = Outcome::Completed;
             s.off = Some(Off::new(s.end, OffBy::Stopped));

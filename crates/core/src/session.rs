@@ -379,10 +379,9 @@ impl Session {
         let latest = after(self.end, REPEAT_EVERY * u32::from(REPEATS)).unwrap_or(self.end);
         match self.off {
             Some(off) if off.at > self.end => off.at.min(latest),
-            Some(_) => self.end,
-            // Still open: the rest counts from the last repeat at the earliest.
-            None if self.outcome == Outcome::CutShort => self.end,
-            None => latest,
+            // Still open: from its planned end until someone says
+            // otherwise (once the repeats run out, from the last of them).
+            Some(_) | None => self.end,
         }
     }
 
