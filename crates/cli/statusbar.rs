@@ -150,7 +150,7 @@ mod tests {
     use std::time::Duration;
 
     use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-    use therapy_timer::{Course, Outcome, Phase, Protocol, Session};
+    use therapy_timer::{Course, Phase, Protocol, Session};
 
     use super::{pango_escape, share, view, Class, View};
 
