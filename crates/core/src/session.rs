@@ -163,17 +163,7 @@ impl Session {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> Result<Session, Error> {
-        let session = Session {
-            id: 0,
-            phase,
-            start,
-            end,
-            outcome: Outcome::Completed,
-            forced: false,
-            off: Some(Off::new(end, OffBy::Stopped)),
-        };
-        session.check()?;
-        Ok(session)
+        Session::finished(phase, start, end, OffBy::Stopped)
     }
 
     /// A session done without the timer, recorded after the fact. History
@@ -198,17 +188,7 @@ impl Session {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> Result<Session, Error> {
-        let session = Session {
-            id: 0,
-            phase,
-            start,
-            end,
-            outcome: Outcome::Completed,
-            forced: false,
-            off: Some(Off::new(end, OffBy::Logged)),
-        };
-        session.check()?;
-        Ok(session)
+        Session::finished(phase, start, end, OffBy::Logged)
     }
 
     /// A session that starts at `start` and is planned to last `length`:
@@ -244,6 +224,26 @@ impl Session {
             outcome: Outcome::Running,
             forced: false,
             off: None,
+        };
+        session.check()?;
+        Ok(session)
+    }
+
+    /// A finished session, its pack off at its end, said by `by`; checked.
+    fn finished(
+        phase: Phase,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        by: OffBy,
+    ) -> Result<Session, Error> {
+        let session = Session {
+            id: 0,
+            phase,
+            start,
+            end,
+            outcome: Outcome::Completed,
+            forced: false,
+            off: Some(Off::new(end, by)),
         };
         session.check()?;
         Ok(session)
