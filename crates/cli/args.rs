@@ -251,7 +251,7 @@ pub struct StartArgs {
     #[arg(long, value_enum, default_value_t = PhaseArg::Auto)]
     pub phase: PhaseArg,
     /// A shorter session than the protocol's (e.g. 6m); never a longer one.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_session_duration)]
     pub duration: Option<Duration>,
     /// Start even though the rest after the last session is not over (logged).
     #[arg(long)]
@@ -322,6 +322,16 @@ pub struct LogArgs {
 fn parse_duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(s)
         .map_err(|e| format!("{e}; write a duration like 10m, 90s, 1h 30m or 24h"))
+}
+
+/// A session's length: at least a second (a nanosecond session would be
+/// logged as done, and owe a rest).
+fn parse_session_duration(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d < Duration::from_secs(1) {
+        return Err("a session lasts at least 1s; write e.g. 6m".into());
+    }
+    Ok(d)
 }
 
 /// `--quiet-hours`: the hours, or none with `off`. (A newtype because clap

@@ -142,7 +142,7 @@ impl Notifier {
     fn warn(&mut self, why: &str) {
         if !self.warned {
             self.warned = true;
-            eprintln!(
+            errln!(
                 "therapy-timer: warning: desktop notifications are not available ({why}); \
                  notices are written here instead, and the timer goes on"
             );

@@ -121,8 +121,8 @@ impl Settings {
     pub fn load() -> Result<Settings, CliError> {
         let path = Settings::path();
         let text = match &path {
-            Some(p) => match std::fs::read_to_string(p) {
-                Ok(t) => Some(t),
+            Some(p) => match std::fs::read(p) {
+                Ok(bytes) => Some(utf8(p, bytes)?),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 Err(e) => {
                     return Err(CliError::Failure(format!(
@@ -161,7 +161,19 @@ impl Settings {
                 path.display()
             ))
         };
-        let file: File = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
+        // The line and toml's message, not its echo of the line: a line can
+        // be 100 KB long.
+        let file: File = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|r| {
+                let upto = &text.as_bytes()[..r.start.min(text.len())];
+                upto.iter().filter(|b| **b == b'\n').count() + 1
+            });
+            let message = e.message().trim_end();
+            bad(match line {
+                Some(n) => format!("line {n}: {message}"),
+                None => message.to_owned(),
+            })
+        })?;
         let mut s = Settings::defaults();
         if let Some(table) = file.protocol {
             let keys = ["ice", "heat", "acute_window", "review_after"];
@@ -194,7 +206,8 @@ impl Settings {
             if let Some(t) = n.timeout {
                 s.notices.timeout = humantime::parse_duration(&t).map_err(|e| {
                     bad(format!(
-                        "[notifications] timeout {t:?}: {e}; write e.g. \"15s\""
+                        "[notifications] timeout {}: {e}; write e.g. \"15s\"",
+                        crate::error::quote(&t)
                     ))
                 })?;
                 s.notice_sources[1] = Source::File;
@@ -206,6 +219,20 @@ impl Settings {
         }
         Ok(s)
     }
+}
+
+/// The config file's text, or an error naming the first line that is not
+/// UTF-8 (an invalid config is a usage error, exit 2).
+fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, CliError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..good].iter().filter(|b| **b == b'\n').count() + 1;
+        CliError::Usage(format!(
+            "the config file {} is not valid: line {line} is not UTF-8 text; save the \
+             file as UTF-8",
+            path.display()
+        ))
+    })
 }
 
 #[cfg(test)]

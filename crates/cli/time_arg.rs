@@ -18,17 +18,18 @@ pub fn parse_time<Tz: TimeZone>(
     tz: &Tz,
 ) -> Result<DateTime<Utc>, String> {
     let text = input.trim();
+    let q = crate::error::quote(input);
     if text.eq_ignore_ascii_case("now") {
         return Ok(now);
     }
     if let Some(ago) = text.strip_suffix("ago") {
         let d = humantime::parse_duration(ago.trim()).map_err(|e| {
-            format!("invalid time {input:?}: the duration before \"ago\" is not valid ({e}); write e.g. \"3h ago\" or \"1day 2h ago\"")
+            format!("invalid time {q}: the duration before \"ago\" is not valid ({e}); write e.g. \"3h ago\" or \"1day 2h ago\"")
         })?;
         return chrono::TimeDelta::from_std(d)
             .ok()
             .and_then(|d| now.checked_sub_signed(d))
-            .ok_or_else(|| format!("invalid time {input:?}: that is too long ago"));
+            .ok_or_else(|| format!("invalid time {q}: that is too long ago"));
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.with_timezone(&Utc));
@@ -45,14 +46,14 @@ pub fn parse_time<Tz: TimeZone>(
             })
     };
     let Some(local) = local else {
-        return Err(format!("invalid time {input:?}; use {TIME_FORMS}"));
+        return Err(format!("invalid time {q}; use {TIME_FORMS}"));
     };
     tz.from_local_datetime(&local)
         .earliest()
         .map(|t| t.with_timezone(&Utc))
         .ok_or_else(|| {
             format!(
-                "invalid time {input:?}: {} does not exist on the local clock \
+                "invalid time {q}: {} does not exist on the local clock \
                  (it is skipped by a daylight-saving change); use a time an hour later",
                 local.format("%Y-%m-%d %H:%M")
             )
