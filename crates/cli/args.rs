@@ -325,10 +325,11 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 }
 
 /// A session's length: at least a second (a nanosecond session would be
-/// logged as done, and owe a rest).
+/// logged as done, and owe a rest). Zero is left to the library, whose
+/// message names the phase.
 fn parse_session_duration(s: &str) -> Result<Duration, String> {
     let d = parse_duration(s)?;
-    if d < Duration::from_secs(1) {
+    if !d.is_zero() && d < Duration::from_secs(1) {
         return Err("a session lasts at least 1s; write e.g. 6m".into());
     }
     Ok(d)

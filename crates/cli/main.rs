@@ -7,6 +7,11 @@ mod output;
 
 mod args;
 mod bus;
+#[cfg(all(unix, not(target_os = "macos")))]
+mod bus_notify;
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+#[path = "portable_notify.rs"]
+mod bus_notify;
 mod clock;
 mod commands;
 mod error;
