@@ -6,6 +6,7 @@ mod util;
 
 mod completions;
 mod desktop;
+mod faults;
 mod ics;
 mod plan;
 mod scheduling;

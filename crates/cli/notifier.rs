@@ -347,10 +347,14 @@ fn deliver(
                 inner.answers.insert(id, answers);
             }
         }
-        Err(why) => {
+        Err(mut why) => {
             if started.elapsed() >= SHOW_TIMEOUT {
                 // A hung server would hold every later notice too.
                 inner.desktop = false;
+                why = format!(
+                    "the notification server did not answer within {}s",
+                    SHOW_TIMEOUT.as_secs()
+                );
             }
             // Unless the end of the process settled it already.
             if let Some(notice) = inner.in_flight.remove(&seq) {
