@@ -4,6 +4,7 @@
 
 mod util;
 
+mod bad_inputs;
 mod completions;
 mod desktop;
 mod faults;

@@ -34,10 +34,8 @@ fn main() {
         Err(e) if e.use_stderr() => {
             // clap quotes a bad value whole; a 100 KB argument must not come
             // back whole.
-            errln!(
-                "{}",
-                error::shorten_quoted(e.render().to_string().trim_end(), '\'')
-            );
+            let message = error::shorten_quoted(e.render().to_string().trim_end(), '\'');
+            errln!("{}", error::shorten_quoted(&message, '"'));
             std::process::exit(e.exit_code());
         }
         Err(e) => {

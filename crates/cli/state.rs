@@ -22,6 +22,7 @@ use crate::error::CliError;
 pub const FORMAT: u32 = 1;
 const FILE: &str = "state.json";
 const LOCK: &str = "state.lock";
+const INCONSISTENT: &str = "the session log is inconsistent: ";
 
 /// What the state file holds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -63,7 +64,7 @@ impl State {
         for s in &self.sessions {
             course
                 .record(*s)
-                .map_err(|e| CliError::Failure(format!("the session log is inconsistent: {e}")))?;
+                .map_err(|e| CliError::Failure(format!("{INCONSISTENT}{e}")))?;
         }
         Ok(course)
     }
@@ -346,8 +347,8 @@ impl State {
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<State, CliError> {
     let aside = |why: String| {
         CliError::Failure(format!(
-            "the state file {p} {why}; it was left as it is. Fix it, or move it aside \
-             to start a new course: mv {p} {p}.bad",
+            "the state file {p} {why}; left as it is. Fix it, or rename it to start a \
+             new course",
             p = path.display()
         ))
     };
@@ -373,10 +374,17 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<State, CliError> {
     }
     let state: State = serde_json::from_value(value)
         .map_err(|e| aside(format!("is not a therapy-timer state ({e})")))?;
-    // Check the log the way the library does (ordered, no overlaps).
+    // Check the log the way the library does (ordered, no overlaps). The
+    // library's hint after "; " is about recording a session, not about a
+    // file, so only its finding is kept.
     state
         .course(None, Protocol::default(), Utc::now())
-        .map_err(|e| aside(e.to_string()))?;
+        .map_err(|e| {
+            let e = e.to_string();
+            let e = e.strip_prefix(INCONSISTENT).unwrap_or(&e);
+            let finding = e.split("; ").next().unwrap_or(e);
+            aside(format!("has an inconsistent log ({finding})"))
+        })?;
     Ok(state)
 }
 
