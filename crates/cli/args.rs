@@ -348,3 +348,41 @@ fn parse_quiet_hours(s: &str) -> Result<QuietSetting, String> {
         .map(|q| QuietSetting(Some(q)))
         .map_err(|e: therapy_timer::Error| e.to_string())
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::{parse_duration, parse_quiet_hours, parse_session_duration, QuietSetting};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        /// Durations: no panic, and what is accepted is the same after
+        /// humantime writes it and it is read again.
+        #[test]
+        fn durations_parse_or_refuse_and_round_trip(
+            s in prop_oneof!["\\PC{0,30}", "[0-9]{1,20}(ns|us|ms|s|m|h|d|days|w|M|y)?( [0-9]{1,5}(s|m|h))?"]
+        ) {
+            if let Ok(d) = parse_duration(&s) {
+                let text = humantime::format_duration(d).to_string();
+                prop_assert_eq!(parse_duration(&text), Ok(d));
+            }
+            if let Ok(d) = parse_session_duration(&s) {
+                prop_assert!(d.is_zero() || d >= std::time::Duration::from_secs(1));
+            }
+        }
+
+        /// Quiet hours: no panic; accepted hours read back from their own
+        /// text.
+        #[test]
+        fn quiet_hours_parse_or_refuse_and_round_trip(
+            s in prop_oneof!["\\PC{0,20}", "[0-9]{1,3}:[0-9]{1,3} ?[-–]? ?[0-9]{1,3}:[0-9]{1,3}", "(off|OFF| off )"]
+        ) {
+            if let Ok(QuietSetting(q)) = parse_quiet_hours(&s) {
+                let text = q.map_or_else(|| "off".to_owned(), |q| q.to_string());
+                prop_assert_eq!(parse_quiet_hours(&text), Ok(QuietSetting(q)));
+            }
+        }
+    }
+}

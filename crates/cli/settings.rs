@@ -295,4 +295,104 @@ mod tests {
         assert!(err.contains("unknown field `quite_hours`"), "{err}");
         assert!(err.contains("line 1"), "{err}");
     }
+
+    mod fuzz {
+        use std::path::Path;
+        use std::time::Duration;
+
+        use proptest::prelude::*;
+        use therapy_timer::{Phase, Urgency};
+
+        use super::super::{utf8, Settings, Source};
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            /// Any text, or any bytes: a settings value or an error, never a
+            /// panic.
+            #[test]
+            fn any_config_text_is_parsed_or_refused(
+                text in prop_oneof![
+                    "\\PC{0,200}",
+                    "(quiet_hours = \"[0-9:off-]{0,12}\"\n)?(\\[(protocol|notifications)\\]\n)?([a-z_]{1,12} = (\"[0-9a-z ]{0,6}\"|[0-9]{1,3}|\\{ on = \"[0-9]{1,3}[smh]\", rest = \"[0-9]{1,3}[smh]\" \\})\n){0,4}",
+                ],
+                bytes in proptest::collection::vec(any::<u8>(), 0..64),
+            ) {
+                let _ = Settings::parse(Path::new("/c/config.toml"), &text);
+                if let Ok(t) = utf8(Path::new("/c/config.toml"), bytes) {
+                    let _ = Settings::parse(Path::new("/c/config.toml"), &t);
+                }
+            }
+
+        }
+
+        /// A config written from values reads back as those values,
+        /// whenever the safety limits accept it (most do: checked).
+        #[test]
+        fn accepted_configs_round_trip() {
+            let accepted = std::cell::Cell::new(0u32);
+            let mut runner =
+                proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(512));
+            let values = (
+                (1u64..900, 1800u64..10_800, 1u64..1500, 1u64..3000),
+                proptest::option::of((0u32..24, 0u32..60, 0u32..24, 0u32..60)),
+                0usize..3,
+                1u64..600,
+            );
+            let result = runner.run(
+                &values,
+                |((ice_on, ice_rest, heat_on, heat_rest), quiet, urgency, timeout)| {
+                    let quiet_text = quiet.map_or_else(
+                        || "off".to_owned(),
+                        |(a, b, c, d)| format!("{a:02}:{b:02}-{c:02}:{d:02}"),
+                    );
+                    let urgency_text = ["low", "normal", "critical"][urgency];
+                    let text = format!(
+                        "quiet_hours = \"{quiet_text}\"\n[protocol]\n\
+                         ice = {{ on = \"{ice_on}s\", rest = \"{ice_rest}s\" }}\n\
+                         heat = {{ on = \"{heat_on}s\", rest = \"{heat_rest}s\" }}\n\
+                         [notifications]\nurgency = \"{urgency_text}\"\ntimeout = \"{timeout}s\"\n"
+                    );
+                    if let Ok(s) = Settings::parse(Path::new("/c/config.toml"), &text) {
+                        accepted.set(accepted.get() + 1);
+                        prop_assert_eq!(
+                            s.protocol.dose(Phase::Ice).on,
+                            Duration::from_secs(ice_on)
+                        );
+                        prop_assert_eq!(
+                            s.protocol.dose(Phase::Ice).rest,
+                            Duration::from_secs(ice_rest)
+                        );
+                        prop_assert_eq!(
+                            s.protocol.dose(Phase::Heat).on,
+                            Duration::from_secs(heat_on)
+                        );
+                        prop_assert_eq!(
+                            s.protocol.dose(Phase::Heat).rest,
+                            Duration::from_secs(heat_rest)
+                        );
+                        prop_assert_eq!(
+                            s.quiet_hours.0.map(|q| q.to_string()),
+                            quiet.map(|_| quiet_text.clone())
+                        );
+                        prop_assert_eq!(s.quiet_hours.1, Source::File);
+                        prop_assert_eq!(
+                            s.notices.urgency,
+                            [Urgency::Low, Urgency::Normal, Urgency::Critical][urgency]
+                        );
+                        prop_assert_eq!(s.notices.timeout, Duration::from_secs(timeout));
+                    }
+                    Ok(())
+                },
+            );
+            if let Err(e) = result {
+                panic!("{e}");
+            }
+            assert!(
+                accepted.get() >= 50,
+                "only {} of 512 accepted",
+                accepted.get()
+            );
+        }
+    }
 }

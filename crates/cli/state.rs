@@ -411,3 +411,107 @@ pub fn settle_stale(course: &mut Course, now: DateTime<Utc>) {
         }
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use std::path::Path;
+
+    use proptest::prelude::*;
+
+    use super::{parse, State};
+
+    fn path() -> &'static Path {
+        Path::new("/s/state.json")
+    }
+
+    /// A state file's text: well-formed ones with a few sessions and fields
+    /// this version does not know, and near misses.
+    fn state_text() -> impl Strategy<Value = String> {
+        let session = (0u8..2, 0i64..2_000_000, 1i64..1200, 0u8..3);
+        (
+            proptest::option::of(0i64..1_000_000),
+            proptest::collection::vec(session, 0..5),
+            proptest::collection::btree_map("x_[a-z]{1,6}", "\\PC{0,8}", 0..3),
+            0u8..4,
+        )
+            .prop_map(|(injured, sessions, extra, format)| {
+                let base = 1_772_352_000; // 2026-03-01T08:00:00Z
+                let mut t = base;
+                let mut list = Vec::new();
+                for (phase, gap, len, outcome) in sessions {
+                    t += gap;
+                    let start = chrono::DateTime::from_timestamp(t, 0).unwrap_or_default();
+                    let end = chrono::DateTime::from_timestamp(t + len, 0).unwrap_or_default();
+                    t += len;
+                    let phase = ["ice", "heat"][usize::from(phase)];
+                    let outcome = ["running", "completed", "cut_short"][usize::from(outcome)];
+                    list.push(serde_json::json!({
+                        "phase": phase,
+                        "start": start.to_rfc3339(),
+                        "end": end.to_rfc3339(),
+                        "outcome": outcome,
+                    }));
+                }
+                let format = [1, 1, 0, 2][usize::from(format)];
+                let mut v = serde_json::json!({ "format": format, "sessions": list });
+                if let Some(i) = injured {
+                    v["injured_at"] = chrono::DateTime::from_timestamp(base - i, 0)
+                        .unwrap_or_default()
+                        .to_rfc3339()
+                        .into();
+                }
+                for (k, x) in extra {
+                    v[k] = x.into();
+                }
+                v.to_string()
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Any bytes: a state or an error, never a panic.
+        #[test]
+        fn any_bytes_are_a_state_or_an_error(bytes in proptest::collection::vec(any::<u8>(), 0..128)) {
+            let _ = parse(path(), &bytes);
+        }
+
+    }
+
+    /// Any text shaped like a state: no panic, and what is accepted is the
+    /// same after it is written and read again, unknown fields too. Most
+    /// generated states are accepted (checked, so the test cannot pass by
+    /// refusing everything).
+    #[test]
+    fn accepted_states_round_trip() {
+        let accepted = std::cell::Cell::new(0u32);
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(512));
+        let result = runner.run(&prop_oneof![4 => state_text(), 1 => "\\PC{0,80}"], |text| {
+            if let Ok(state) = parse(path(), text.as_bytes()) {
+                accepted.set(accepted.get() + 1);
+                let written = serde_json::to_string_pretty(&state).expect("a state serializes");
+                let again: State =
+                    parse(path(), written.as_bytes()).expect("what was written reads back");
+                prop_assert_eq!(&again, &state);
+                let original: serde_json::Value = serde_json::from_str(&text).expect("it was JSON");
+                for (k, v) in original
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter(|(k, _)| k.starts_with("x_"))
+                {
+                    prop_assert_eq!(state.extra.get(k), Some(v));
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            panic!("{e}");
+        }
+        assert!(
+            accepted.get() >= 100,
+            "only {} of 512 accepted",
+            accepted.get()
+        );
+    }
+}
