@@ -382,26 +382,31 @@ fn unreadable_state_directory_is_an_error_not_no_state() {
     ])
     .ok();
     let before = fs::read(env.state_file()).expect("state");
-    for args in [
-        vec!["status", "--at", "2026-03-01T09:00:00Z"],
-        vec!["tick", "--at", "2026-03-01T09:00:00Z"],
-        vec!["log"],
-        vec![
-            "status",
-            "--format",
-            "waybar",
-            "--at",
-            "2026-03-01T09:00:00Z",
-        ],
-    ] {
+    let as_nobody = |args: &[&str]| {
         // As nobody, with root's 0700 directories in the way.
         let mut cmd = env.program(
             "setpriv",
             ["--reuid=65534", "--regid=65534", "--clear-groups", BIN],
         );
-        cmd.args(&args)
-            .env("XDG_CONFIG_HOME", "/nonexistent/config");
-        let r = run(cmd);
+        cmd.args(args).env("XDG_CONFIG_HOME", "/nonexistent/config");
+        run(cmd)
+    };
+    // The bar must not say "ready" (how it shows the error is issue 10's).
+    let bar = as_nobody(&[
+        "status",
+        "--format",
+        "waybar",
+        "--at",
+        "2026-03-01T09:00:00Z",
+    ]);
+    bar.no_panic();
+    assert!(!bar.stdout().contains("ready"), "{}", bar.report());
+    for args in [
+        vec!["status", "--at", "2026-03-01T09:00:00Z"],
+        vec!["tick", "--at", "2026-03-01T09:00:00Z"],
+        vec!["log"],
+    ] {
+        let r = as_nobody(&args);
         r.no_panic()
             .code_is(1)
             .stderr_has("cannot access")
@@ -660,6 +665,10 @@ fn a_hung_notification_server_falls_back_to_the_terminal() {
     s.run
         .no_panic()
         .ok()
+        // Issue 9, case 9: the hung start notice held the session's first
+        // 3 s, so the 2-second countdown never showed; sending no longer
+        // waits for the server.
+        .stdout_has("2s left")
         .stdout_has("Take the ice off now")
         .stderr_has("did not answer within 3s")
         .stderr_has("therapy-timer: Take the ice off now");
