@@ -55,7 +55,14 @@ pub struct Notifier {
     style: NoticeStyle,
     /// The last notice handed to the desktop, by sequence number.
     last: Option<u64>,
+    /// The thread that made the connection, and delivers notices while it
+    /// is free (no thread to start between a deadline and its notice).
+    worker: Option<Sender<Job>>,
 }
+
+/// A notice to deliver: its sequence number, the notice, and who listens
+/// for its answers.
+type Job = (u64, Notice, Option<(Sender<Wake>, DateTime<Utc>)>);
 
 #[derive(Debug, Default)]
 struct Shared {
@@ -171,10 +178,13 @@ impl Notifier {
     pub fn new(desktop: bool, style: NoticeStyle) -> Notifier {
         let shared = Arc::new(Shared::default());
         shared.lock().desktop = desktop;
+        let mut worker = None;
         if desktop {
             let sh = Arc::clone(&shared);
+            let sound = style.sound.clone();
+            let (tx, jobs) = mpsc::channel::<Job>();
             let spawned = std::thread::Builder::new()
-                .name("bus-connect".into())
+                .name("notify".into())
                 .spawn(move || {
                     let listener = Arc::clone(&sh);
                     let bus = Bus::open(SHOW_TIMEOUT).and_then(|bus| {
@@ -183,15 +193,20 @@ impl Notifier {
                     });
                     sh.lock().bus = Some(bus);
                     sh.changed.notify_all();
+                    for (seq, notice, answers) in jobs {
+                        deliver(&sh, seq, &notice, sound.as_deref(), answers);
+                    }
                 });
-            if let Err(e) = spawned {
-                shared.lock().bus = Some(Err(format!("cannot start a thread: {e}")));
+            match spawned {
+                Ok(_) => worker = Some(tx),
+                Err(e) => shared.lock().bus = Some(Err(format!("cannot start a thread: {e}"))),
             }
         }
         Notifier {
             shared,
             style,
             last: None,
+            worker,
         }
     }
 
@@ -231,7 +246,7 @@ impl Notifier {
         answers: Option<(Sender<Wake>, DateTime<Utc>)>,
     ) -> bool {
         let notice = self.styled(notice);
-        let seq = {
+        let (seq, idle) = {
             let mut inner = self.shared.lock();
             if !inner.desktop {
                 drop(inner);
@@ -240,10 +255,31 @@ impl Notifier {
             }
             let seq = inner.next;
             inner.next += 1;
+            let idle = inner.in_flight.is_empty() && inner.bus.is_some();
             inner.in_flight.insert(seq, notice.clone());
-            seq
+            (seq, idle)
         };
         self.last = Some(seq);
+        // The worker when it is free; otherwise a thread of its own, so a
+        // notice never waits behind a hung one.
+        if idle {
+            if let Some(worker) = &self.worker {
+                match worker.send((seq, notice, answers)) {
+                    Ok(()) => return true,
+                    Err(mpsc::SendError((_, n, a))) => return self.spawn(seq, n, a),
+                }
+            }
+        }
+        self.spawn(seq, notice, answers)
+    }
+
+    /// Delivers notice `seq` on a thread of its own.
+    fn spawn(
+        &mut self,
+        seq: u64,
+        notice: Notice,
+        answers: Option<(Sender<Wake>, DateTime<Utc>)>,
+    ) -> bool {
         let shared = Arc::clone(&self.shared);
         let sound = self.style.sound.clone();
         let spawned = std::thread::Builder::new()

@@ -11,7 +11,7 @@ use super::Ctx;
 use crate::args::{PhaseArg, StartArgs};
 use crate::clock::{forward_signals, Waited};
 use crate::error::CliError;
-use crate::notifier::Notifier;
+use crate::notifier::{Notice, Notifier};
 use crate::state::settle_stale;
 use crate::text::{between, clock, full, review_notice, span, start_notice, stop_notice, REVIEW};
 
@@ -124,6 +124,9 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         clock(session.end, now)
     );
 
+    // The on-time stop notice is worded now, before the deadline, so that
+    // nothing but the send stands between the deadline and the notice.
+    let on_time = stop_notice_at(ctx, injured, &session, length, session.end, None);
     let terminal = std::io::stdout().is_terminal();
     let mut last_line = None;
     // A session's notices carry no actions; any other wake-up waits on.
@@ -152,24 +155,14 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
     };
     // The stop is a safety notice: it goes out before anything that can
     // fail (the state write, the lock), and a failed write is reported
-    // after it. The notice is worded from the state as read now.
-    let early =
-        (waited != Waited::Reached).then(|| (ended - session.start).to_std().unwrap_or_default());
-    let urgency = Event::new(EventKind::Stop, phase, ended).urgency;
-    let next_guess = ctx
-        .store
-        .read()
-        .and_then(|s| s.course(injured, ctx.protocol(), ended))
-        .ok()
-        .and_then(|mut c| {
-            c.finish(session.start, ended).ok()?;
-            Some(c.readiness(ended).earliest(ended))
-        })
-        .unwrap_or_else(|| {
-            let rest = ctx.protocol().rest_after(phase, length);
-            ended + chrono::TimeDelta::from_std(rest).unwrap_or_default()
-        });
-    let notice = stop_notice(phase, urgency, early, next_guess, ended);
+    // after it.
+    let notice = match waited {
+        Waited::Reached => on_time,
+        _ => {
+            let early = (ended - session.start).to_std().unwrap_or_default();
+            stop_notice_at(ctx, injured, &session, length, ended, Some(early))
+        }
+    };
     notifier.send(&notice);
     outln!("{}. {}", notice.summary, notice.body);
     let finished = ctx.store.update(|state| {
@@ -212,6 +205,35 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
     }
     notifier.linger(args.linger, (&tx, &rx));
     Ok(())
+}
+
+/// The stop notice for `session` ending at `ended` (`early`: how long it
+/// ran, when cut short), with the next session's earliest start worded from
+/// the state as read now (else from the protocol's rest).
+fn stop_notice_at(
+    ctx: &Ctx,
+    injured: Option<DateTime<Utc>>,
+    session: &Session,
+    length: Duration,
+    ended: DateTime<Utc>,
+    early: Option<Duration>,
+) -> Notice {
+    let phase = session.phase;
+    let urgency = Event::new(EventKind::Stop, phase, ended).urgency;
+    let next = ctx
+        .store
+        .read()
+        .and_then(|s| s.course(injured, ctx.protocol(), ended))
+        .ok()
+        .and_then(|mut c| {
+            c.finish(session.start, ended).ok()?;
+            Some(c.readiness(ended).earliest(ended))
+        })
+        .unwrap_or_else(|| {
+            let rest = ctx.protocol().rest_after(phase, length);
+            ended + chrono::TimeDelta::from_std(rest).unwrap_or_default()
+        });
+    stop_notice(phase, urgency, early, next, ended)
 }
 
 /// Says once per course, after the review point, that spasms lasting this
