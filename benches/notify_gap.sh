@@ -99,7 +99,8 @@ for name, label in [("tool", "stop notice after its deadline (therapy-timer)"),
                     ("jump", "stop notice after a 30-minute wall-clock jump")]:
     v = rows.get(name, [])
     if v:
-        print(f"{label}: n={len(v)} median={statistics.median(v):.1f} ms max={max(v):.1f} ms min={min(v):.1f} ms")
+        p90 = sorted(v)[min(len(v) - 1, int(len(v) * 0.9))]
+        print(f"{label}: n={len(v)} median={statistics.median(v):.1f} ms p90={p90:.1f} ms max={max(v):.1f} ms min={min(v):.1f} ms")
 t, o, b = rows.get("tool"), rows.get("open"), rows.get("baseline")
 if t and o:
     print(f"median ratio tool/open-connection baseline: {statistics.median(t)/statistics.median(o):.2f}")
