@@ -10,12 +10,15 @@
 //! connection.
 
 use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::task::{Poll, Waker};
 use std::time::Duration;
 
 use futures_lite::StreamExt;
 use therapy_timer::Urgency;
 use zbus::message::Type;
-use zbus::{Connection, MatchRule, MessageStream, Variant as Value};
+use zbus::{Connection, MatchRule, Message, MessageStream, Variant as Value};
 
 use crate::notifier::Notice;
 
@@ -64,8 +67,11 @@ impl Bus {
         Ok(Bus { conn })
     }
 
-    /// Shows `notice`; returns the server's id for it.
-    pub fn notify(&self, notice: &Notice, sound: Option<&str>) -> Result<u32, String> {
+    /// Writes a Notify call for `notice` to the bus at once, on the
+    /// caller's thread (nothing else stands between a deadline and the
+    /// notice); [`Posted::answer`] reads the server's answer later, on
+    /// another thread.
+    pub fn post(&self, notice: &Notice, sound: Option<&str>) -> Result<Posted, String> {
         let mut hints: HashMap<&str, Value<'_>> = HashMap::new();
         hints.insert(
             "urgency",
@@ -104,14 +110,16 @@ impl Bus {
             hints,
             expire,
         );
-        zbus::block_on(async {
-            let reply = self
-                .conn
-                .call_method(Some(NAME), PATH, Some(NAME), "Notify", &body)
-                .await?;
-            reply.body().deserialize::<u32>()
-        })
-        .map_err(|e| e.to_string())
+        let msg = Message::method_call(PATH, "Notify")
+            .destination(NAME)
+            .interface(NAME)
+            .build(&body)
+            .map_err(|e| e.to_string())?;
+        let serial = msg.primary_header().serial_num();
+        // Listening before the call is written, so the answer is not missed.
+        let replies = MessageStream::from(&self.conn);
+        zbus::block_on(self.conn.send(&msg)).map_err(|e| e.to_string())?;
+        Ok(Posted { serial, replies })
     }
 
     /// Subscribes to the server's signals and starts a thread that hands
@@ -188,4 +196,80 @@ impl Bus {
             .map(|_| ())
             .map_err(|e| format!("cannot start a thread: {e}"))
     }
+}
+
+/// A Notify call on the bus, its answer not yet read.
+#[derive(Debug)]
+pub struct Posted {
+    serial: NonZeroU32,
+    replies: MessageStream,
+}
+
+/// Said when the server does not answer in time.
+pub const NO_ANSWER: &str = "the notification server did not answer in time";
+
+impl Posted {
+    /// Waits at most `within` for the server's answer: the notice's id, or
+    /// why it was refused.
+    pub fn answer(self, within: Duration) -> Result<u32, String> {
+        let Posted {
+            serial,
+            mut replies,
+        } = self;
+        let reply = async move {
+            while let Some(msg) = replies.next().await {
+                let Ok(msg) = msg else { continue };
+                let header = msg.header();
+                if header.reply_serial() != Some(serial) {
+                    continue;
+                }
+                return match msg.message_type() {
+                    Type::MethodReturn => {
+                        msg.body().deserialize::<u32>().map_err(|e| e.to_string())
+                    }
+                    _ => Err(format!(
+                        "{}: {}",
+                        header.error_name().map_or("error", |n| n.as_str()),
+                        msg.body().deserialize::<String>().unwrap_or_default()
+                    )),
+                };
+            }
+            Err("the session bus connection closed".to_owned())
+        };
+        let late = async move {
+            sleep(within).await;
+            Err(NO_ANSWER.to_owned())
+        };
+        zbus::block_on(futures_lite::future::or(reply, late))
+    }
+}
+
+/// A future that is ready after `d` (zbus exports no timer): a thread
+/// sleeps, then wakes it.
+fn sleep(d: Duration) -> impl std::future::Future<Output = ()> {
+    let state: Arc<Mutex<(bool, Option<Waker>)>> = Arc::new(Mutex::new((false, None)));
+    let timer = Arc::clone(&state);
+    let spawned = std::thread::Builder::new()
+        .name("notify-timer".into())
+        .spawn(move || {
+            std::thread::sleep(d);
+            let mut s = timer.lock().unwrap_or_else(|p| p.into_inner());
+            s.0 = true;
+            if let Some(w) = s.1.take() {
+                w.wake();
+            }
+        });
+    if spawned.is_err() {
+        // No thread, no timer: time is up at once rather than never.
+        state.lock().unwrap_or_else(|p| p.into_inner()).0 = true;
+    }
+    futures_lite::future::poll_fn(move |cx| {
+        let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
+        if s.0 {
+            Poll::Ready(())
+        } else {
+            s.1 = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    })
 }

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use therapy_timer::Urgency;
 
-use crate::bus_notify::{Bus, Heard};
+use crate::bus_notify::{Bus, Heard, Posted, NO_ANSWER};
 use crate::clock::Wake;
 use crate::settings::NoticeStyle;
 
@@ -60,9 +60,17 @@ pub struct Notifier {
     worker: Option<Sender<Job>>,
 }
 
-/// A notice to deliver: its sequence number, the notice, and who listens
-/// for its answers.
-type Job = (u64, Notice, Option<(Sender<Wake>, DateTime<Utc>)>);
+/// Who listens for the answers to a notice, and the session it is about.
+type Answers = Option<(Sender<Wake>, DateTime<Utc>)>;
+
+/// Work for a delivering thread, with the notice's sequence number.
+#[derive(Debug)]
+enum Job {
+    /// Connect (or wait for the connection), post the notice, read the answer.
+    Deliver(u64, Notice, Answers),
+    /// Read the answer to a notice already on the bus.
+    Answer(u64, Box<Posted>, Answers),
+}
 
 #[derive(Debug, Default)]
 struct Shared {
@@ -193,8 +201,8 @@ impl Notifier {
                     });
                     sh.lock().bus = Some(bus);
                     sh.changed.notify_all();
-                    for (seq, notice, answers) in jobs {
-                        deliver(&sh, seq, &notice, sound.as_deref(), answers);
+                    for job in jobs {
+                        run(&sh, job, sound.as_deref());
                     }
                 });
             match spawned {
@@ -240,13 +248,9 @@ impl Notifier {
         notice
     }
 
-    fn dispatch(
-        &mut self,
-        notice: &Notice,
-        answers: Option<(Sender<Wake>, DateTime<Utc>)>,
-    ) -> bool {
+    fn dispatch(&mut self, notice: &Notice, answers: Answers) -> bool {
         let notice = self.styled(notice);
-        let (seq, idle) = {
+        let (seq, idle, bus) = {
             let mut inner = self.shared.lock();
             if !inner.desktop {
                 drop(inner);
@@ -255,43 +259,48 @@ impl Notifier {
             }
             let seq = inner.next;
             inner.next += 1;
-            let idle = inner.in_flight.is_empty() && inner.bus.is_some();
+            let idle = inner.in_flight.is_empty();
+            let bus = match &inner.bus {
+                Some(Ok(bus)) => Some(bus.clone()),
+                _ => None,
+            };
             inner.in_flight.insert(seq, notice.clone());
-            (seq, idle)
+            (seq, idle, bus)
         };
         self.last = Some(seq);
+        // Connected: the call is written to the bus here and now; only its
+        // answer is read on another thread.
+        let job = match bus {
+            Some(bus) => match bus.post(&notice, self.style.sound.as_deref()) {
+                Ok(posted) => Job::Answer(seq, Box::new(posted), answers),
+                Err(why) => {
+                    settle(&self.shared, seq, Err(why), None);
+                    return false;
+                }
+            },
+            None => Job::Deliver(seq, notice, answers),
+        };
         // The worker when it is free; otherwise a thread of its own, so a
         // notice never waits behind a hung one.
-        if idle {
-            if let Some(worker) = &self.worker {
-                match worker.send((seq, notice, answers)) {
-                    Ok(()) => return true,
-                    Err(mpsc::SendError((_, n, a))) => return self.spawn(seq, n, a),
-                }
-            }
-        }
-        self.spawn(seq, notice, answers)
-    }
-
-    /// Delivers notice `seq` on a thread of its own.
-    fn spawn(
-        &mut self,
-        seq: u64,
-        notice: Notice,
-        answers: Option<(Sender<Wake>, DateTime<Utc>)>,
-    ) -> bool {
+        let job = match (&self.worker, idle) {
+            (Some(worker), true) => match worker.send(job) {
+                Ok(()) => return true,
+                Err(mpsc::SendError(job)) => job,
+            },
+            _ => job,
+        };
         let shared = Arc::clone(&self.shared);
         let sound = self.style.sound.clone();
         let spawned = std::thread::Builder::new()
             .name("notify".into())
-            .spawn(move || deliver(&shared, seq, &notice, sound.as_deref(), answers));
+            .spawn(move || run(&shared, job, sound.as_deref()));
         if let Err(e) = spawned {
-            let mut inner = self.shared.lock();
-            if let Some(notice) = inner.in_flight.remove(&seq) {
-                inner.shown.insert(seq, None);
-                inner.warn(&format!("cannot start a thread: {e}"));
-                terminal(&notice);
-            }
+            settle(
+                &self.shared,
+                seq,
+                Err(format!("cannot start a thread: {e}")),
+                None,
+            );
             return false;
         }
         true
@@ -353,27 +362,36 @@ impl Drop for Notifier {
     }
 }
 
-/// Delivers notice `seq` over the shared connection and settles it.
-fn deliver(
-    shared: &Shared,
-    seq: u64,
-    notice: &Notice,
-    sound: Option<&str>,
-    answers: Option<(Sender<Wake>, DateTime<Utc>)>,
-) {
-    let started = Instant::now();
-    let bus = {
-        let inner = shared.wait_while(started + SHOW_TIMEOUT, |i| i.bus.is_none());
-        match &inner.bus {
-            Some(Ok(bus)) => Ok(bus.clone()),
-            Some(Err(e)) => Err(e.clone()),
-            None => Err(format!(
-                "the session bus did not answer within {}s",
-                SHOW_TIMEOUT.as_secs()
-            )),
+/// Does `job`, then settles its notice.
+fn run(shared: &Shared, job: Job, sound: Option<&str>) {
+    let (seq, result, answers) = match job {
+        Job::Answer(seq, posted, answers) => (seq, posted.answer(SHOW_TIMEOUT), answers),
+        Job::Deliver(seq, notice, answers) => {
+            let started = Instant::now();
+            let bus = {
+                let inner = shared.wait_while(started + SHOW_TIMEOUT, |i| i.bus.is_none());
+                match &inner.bus {
+                    Some(Ok(bus)) => Ok(bus.clone()),
+                    Some(Err(e)) => Err(e.clone()),
+                    None => Err(format!(
+                        "the session bus did not answer within {}s",
+                        SHOW_TIMEOUT.as_secs()
+                    )),
+                }
+            };
+            let result = bus
+                .and_then(|bus| bus.post(&notice, sound))
+                .and_then(|posted| posted.answer(SHOW_TIMEOUT));
+            (seq, result, answers)
         }
     };
-    let result = bus.and_then(|bus| bus.notify(notice, sound));
+    settle(shared, seq, result, answers);
+}
+
+/// Records how notice `seq` went: shown (listening for its answers), or
+/// written to the terminal instead, unless the end of the process already
+/// did that.
+fn settle(shared: &Shared, seq: u64, result: Result<u32, String>, answers: Answers) {
     let mut inner = shared.lock();
     match result {
         Ok(id) => {
@@ -384,7 +402,7 @@ fn deliver(
             }
         }
         Err(mut why) => {
-            if started.elapsed() >= SHOW_TIMEOUT {
+            if why == NO_ANSWER {
                 // A hung server would hold every later notice too.
                 inner.desktop = false;
                 why = format!(
@@ -392,7 +410,6 @@ fn deliver(
                     SHOW_TIMEOUT.as_secs()
                 );
             }
-            // Unless the end of the process settled it already.
             if let Some(notice) = inner.in_flight.remove(&seq) {
                 inner.shown.insert(seq, None);
                 inner.warn(&why);
