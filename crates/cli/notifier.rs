@@ -10,12 +10,14 @@
 //! the last notice the command can wait (`--linger`) until the person
 //! dismisses it.
 //!
-//! Sending never blocks the caller: each notice is delivered on its own
-//! short thread over the shared connection, and is given [`SHOW_TIMEOUT`].
-//! Past that, or on any error, the notice is written to stderr with a
-//! terminal bell, a warning is printed once, and the timer goes on. A
-//! server that hung once is not asked again. Before the process ends, a
-//! notice still undelivered is written to the terminal.
+//! Sending never waits for the server: once connected, `send` writes the
+//! Notify call to the bus itself (nothing but a socket write between a
+//! deadline and its notice), and the server's answer is read on the thread
+//! that made the connection (or on a thread of its own, if that one is
+//! busy), within [`SHOW_TIMEOUT`]. Past that, or on any error, the notice is
+//! written to stderr with a terminal bell, a warning is printed once, and
+//! the timer goes on. A server that hung once is not asked again. Before the
+//! process ends, a notice still unanswered is written to the terminal.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::mpsc::{self, Receiver, Sender};
