@@ -164,7 +164,7 @@ fn sigkill_at_random_moments_during_writes() {
         // One more write removes whatever a killed writer left.
         env.run([
             "injury",
-            "2026-03-01T08:01:00Z",
+            "2026-03-01T07:59:00Z",
             "--at",
             "2026-03-07T00:00:00Z",
         ])
@@ -737,4 +737,37 @@ fn linger_ends_when_the_last_notice_did_not_reach_the_desktop() {
         s.took,
         s.run.report()
     );
+}
+
+/// A change the next read would refuse is never written: moving the injury
+/// after a logged session (the library of the next issue refuses such a
+/// log) leaves the state as it was.
+#[test]
+fn a_change_that_would_make_the_log_unreadable_is_not_written() {
+    let env = Env::new();
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T08:00:00Z",
+    ])
+    .ok();
+    env.run(["tick", "--at", "2026-03-01T08:00:30Z"]).ok();
+    let before = fs::read(env.state_file()).expect("state");
+    let r = env.run([
+        "injury",
+        "2026-03-01T09:00:00Z",
+        "--at",
+        "2026-03-01T09:30:00Z",
+    ]);
+    r.no_panic();
+    // This library takes a session before the injury; the next one refuses
+    // it, and then nothing may be written.
+    if r.code() != Some(0) {
+        r.code_is(2).stderr_has("nothing was written");
+        assert_eq!(fs::read(env.state_file()).expect("state"), before);
+    }
+    env.run(["status", "--at", "2026-03-01T09:30:00Z"])
+        .no_panic()
+        .ok();
 }

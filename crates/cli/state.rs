@@ -174,6 +174,10 @@ impl Store {
         let out = change(&mut state)?;
         if state != before {
             state.format = FORMAT;
+            // Never write what the next read would refuse.
+            if let Err(e) = state.course(None, Protocol::default(), Utc::now()) {
+                return Err(CliError::Usage(format!("{e}; nothing was written")));
+            }
             self.write(&state)?;
         }
         Ok(out)
