@@ -262,11 +262,11 @@ mod tests {
     #[test]
     fn one_ice_session_exactly() {
         let start = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-        let session = PlannedSession {
-            phase: Phase::Ice,
+        let session = PlannedSession::new(
+            Phase::Ice,
             start,
-            end: Utc.with_ymd_and_hms(2026, 3, 1, 8, 10, 0).unwrap(),
-        };
+            Utc.with_ymd_and_hms(2026, 3, 1, 8, 10, 0).unwrap(),
+        );
         let stamp = Utc.with_ymd_and_hms(2026, 3, 1, 7, 30, 5).unwrap();
         let expected = format!(
             "BEGIN:VCALENDAR\r\n\
@@ -320,11 +320,8 @@ mod tests {
     #[test]
     fn heat_sessions_say_heat_and_every_line_ends_in_crlf() {
         let start = Utc.with_ymd_and_hms(2026, 3, 3, 8, 10, 0).unwrap();
-        let session = PlannedSession {
-            phase: Phase::Heat,
-            start,
-            end: start + chrono::TimeDelta::minutes(15),
-        };
+        let session =
+            PlannedSession::new(Phase::Heat, start, start + chrono::TimeDelta::minutes(15));
         let ics = calendar(&[session], None, start);
         assert!(ics.contains("SUMMARY:Heat (15 min)\r\n"));
         assert!(unfold(&ics).contains("do not fall asleep on it"));

@@ -6,6 +6,10 @@
 //! directory, fsync, rename over the old file, fsync of the directory. A
 //! file this version cannot read is never overwritten or removed.
 
+// Until this command runs on the library's Driver (the next issue), it uses
+// the first version's timetable queries, kept as a deprecated adapter.
+#![allow(deprecated)]
+
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
@@ -14,7 +18,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use therapy_timer::{Course, Outcome, Protocol, Session};
+use therapy_timer::{Course, Off, OffBy, Outcome, Protocol, Session};
 
 use crate::error::CliError;
 
@@ -60,10 +64,18 @@ impl State {
         let start = injured_at
             .or(self.injured_at)
             .unwrap_or_else(|| self.sessions.first().map_or(now, |s| s.start.min(now)));
-        let mut course = Course::new(start, protocol).with_not_before(self.not_before);
+        let mut course = Course::new(start, protocol)
+            .map_err(|e| CliError::Failure(format!("the injury time cannot be used: {e}")))?
+            .with_not_before(self.not_before);
         for s in &self.sessions {
+            // Format 1 sessions say nothing of how the pack came off: a
+            // finished one was stopped at its end.
+            let mut s = *s;
+            if s.outcome != Outcome::Running && s.off.is_none() {
+                s.off = Some(Off::new(s.end, OffBy::Stopped));
+            }
             course
-                .record(*s)
+                .record(s)
                 .map_err(|e| CliError::Failure(format!("{INCONSISTENT}{e}")))?;
         }
         Ok(course)

@@ -23,6 +23,7 @@ pub fn run(ctx: &Ctx, json: bool) -> Result<(), CliError> {
             Outcome::Running => "ended (no timer confirmed it)",
             Outcome::Completed => "completed",
             Outcome::CutShort => "cut short",
+            _ => "recorded",
         };
         outln!(
             "{} {}-{}  {:<4}  {:>7}  {how}{}",

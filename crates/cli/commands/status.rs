@@ -164,6 +164,7 @@ fn sentences(course: &Course, status: &Status) -> Vec<String> {
         Readiness::BeforeInjury { until } => {
             format!("That time is before the injury ({}).", clock(until, now))
         }
+        _ => "A session is under way.".to_owned(),
     });
     if status.review_due {
         lines.push(String::new());

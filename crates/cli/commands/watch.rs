@@ -1,5 +1,9 @@
 //! `therapy-timer watch`: follow the plan in the foreground.
 
+// Until this command runs on the library's Driver (the next issue), it uses
+// the first version's timetable queries, kept as a deprecated adapter.
+#![allow(deprecated)]
+
 use std::sync::mpsc;
 
 use chrono::{DateTime, Local, TimeDelta, Utc};
@@ -70,6 +74,7 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
         // again, so a surprise cannot spin the loop.
         let next = course
             .events(now + TimeDelta::seconds(1), &Local)
+            .into_iter()
             .next()
             .map_or(now + TimeDelta::hours(1), |e| e.at);
         let wake = until.map_or(next, |u| next.min(u));
@@ -93,12 +98,13 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
 fn what(f: &super::tick::Fired) -> String {
     use therapy_timer::EventKind;
     match f.event.kind {
-        EventKind::Start => "session due: counted as started".into(),
+        EventKind::Prompt => "session due: counted as started".into(),
         EventKind::Stop if f.late_seconds > 120 => {
             format!("stop ({}s late)", f.late_seconds)
         }
         EventKind::Stop => "stop".into(),
         EventKind::Review => "clinician reminder".into(),
+        _ => "event".into(),
     }
 }
 
