@@ -4,8 +4,10 @@
 
 mod util;
 
+mod bad_inputs;
 mod completions;
 mod desktop;
+mod faults;
 mod ics;
 mod plan;
 mod scheduling;

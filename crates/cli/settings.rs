@@ -121,8 +121,8 @@ impl Settings {
     pub fn load() -> Result<Settings, CliError> {
         let path = Settings::path();
         let text = match &path {
-            Some(p) => match std::fs::read_to_string(p) {
-                Ok(t) => Some(t),
+            Some(p) => match std::fs::read(p) {
+                Ok(bytes) => Some(utf8(p, bytes)?),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 Err(e) => {
                     return Err(CliError::Failure(format!(
@@ -161,7 +161,19 @@ impl Settings {
                 path.display()
             ))
         };
-        let file: File = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
+        // The line and toml's message, not its echo of the line: a line can
+        // be 100 KB long.
+        let file: File = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|r| {
+                let upto = &text.as_bytes()[..r.start.min(text.len())];
+                upto.iter().filter(|b| **b == b'\n').count() + 1
+            });
+            let message = e.message().trim_end();
+            bad(match line {
+                Some(n) => format!("line {n}: {message}"),
+                None => message.to_owned(),
+            })
+        })?;
         let mut s = Settings::defaults();
         if let Some(table) = file.protocol {
             let keys = ["ice", "heat", "acute_window", "review_after"];
@@ -194,7 +206,8 @@ impl Settings {
             if let Some(t) = n.timeout {
                 s.notices.timeout = humantime::parse_duration(&t).map_err(|e| {
                     bad(format!(
-                        "[notifications] timeout {t:?}: {e}; write e.g. \"15s\""
+                        "[notifications] timeout {}: {e}; write e.g. \"15s\"",
+                        crate::error::quote(&t)
                     ))
                 })?;
                 s.notice_sources[1] = Source::File;
@@ -206,6 +219,20 @@ impl Settings {
         }
         Ok(s)
     }
+}
+
+/// The config file's text, or an error naming the first line that is not
+/// UTF-8 (an invalid config is a usage error, exit 2).
+fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, CliError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..good].iter().filter(|b| **b == b'\n').count() + 1;
+        CliError::Usage(format!(
+            "the config file {} is not valid: line {line} is not UTF-8 text; save the \
+             file as UTF-8",
+            path.display()
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -267,5 +294,105 @@ mod tests {
         let err = parse("quite_hours = \"off\"\n").unwrap_err();
         assert!(err.contains("unknown field `quite_hours`"), "{err}");
         assert!(err.contains("line 1"), "{err}");
+    }
+
+    mod fuzz {
+        use std::path::Path;
+        use std::time::Duration;
+
+        use proptest::prelude::*;
+        use therapy_timer::{Phase, Urgency};
+
+        use super::super::{utf8, Settings, Source};
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            /// Any text, or any bytes: a settings value or an error, never a
+            /// panic.
+            #[test]
+            fn any_config_text_is_parsed_or_refused(
+                text in prop_oneof![
+                    "\\PC{0,200}",
+                    "(quiet_hours = \"[0-9:off-]{0,12}\"\n)?(\\[(protocol|notifications)\\]\n)?([a-z_]{1,12} = (\"[0-9a-z ]{0,6}\"|[0-9]{1,3}|\\{ on = \"[0-9]{1,3}[smh]\", rest = \"[0-9]{1,3}[smh]\" \\})\n){0,4}",
+                ],
+                bytes in proptest::collection::vec(any::<u8>(), 0..64),
+            ) {
+                let _ = Settings::parse(Path::new("/c/config.toml"), &text);
+                if let Ok(t) = utf8(Path::new("/c/config.toml"), bytes) {
+                    let _ = Settings::parse(Path::new("/c/config.toml"), &t);
+                }
+            }
+
+        }
+
+        /// A config written from values reads back as those values,
+        /// whenever the safety limits accept it (most do: checked).
+        #[test]
+        fn accepted_configs_round_trip() {
+            let accepted = std::cell::Cell::new(0u32);
+            let mut runner =
+                proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(512));
+            let values = (
+                (1u64..900, 1800u64..10_800, 1u64..1500, 1u64..3000),
+                proptest::option::of((0u32..24, 0u32..60, 0u32..24, 0u32..60)),
+                0usize..3,
+                1u64..600,
+            );
+            let result = runner.run(
+                &values,
+                |((ice_on, ice_rest, heat_on, heat_rest), quiet, urgency, timeout)| {
+                    let quiet_text = quiet.map_or_else(
+                        || "off".to_owned(),
+                        |(a, b, c, d)| format!("{a:02}:{b:02}-{c:02}:{d:02}"),
+                    );
+                    let urgency_text = ["low", "normal", "critical"][urgency];
+                    let text = format!(
+                        "quiet_hours = \"{quiet_text}\"\n[protocol]\n\
+                         ice = {{ on = \"{ice_on}s\", rest = \"{ice_rest}s\" }}\n\
+                         heat = {{ on = \"{heat_on}s\", rest = \"{heat_rest}s\" }}\n\
+                         [notifications]\nurgency = \"{urgency_text}\"\ntimeout = \"{timeout}s\"\n"
+                    );
+                    if let Ok(s) = Settings::parse(Path::new("/c/config.toml"), &text) {
+                        accepted.set(accepted.get() + 1);
+                        prop_assert_eq!(
+                            s.protocol.dose(Phase::Ice).on,
+                            Duration::from_secs(ice_on)
+                        );
+                        prop_assert_eq!(
+                            s.protocol.dose(Phase::Ice).rest,
+                            Duration::from_secs(ice_rest)
+                        );
+                        prop_assert_eq!(
+                            s.protocol.dose(Phase::Heat).on,
+                            Duration::from_secs(heat_on)
+                        );
+                        prop_assert_eq!(
+                            s.protocol.dose(Phase::Heat).rest,
+                            Duration::from_secs(heat_rest)
+                        );
+                        prop_assert_eq!(
+                            s.quiet_hours.0.map(|q| q.to_string()),
+                            quiet.map(|_| quiet_text.clone())
+                        );
+                        prop_assert_eq!(s.quiet_hours.1, Source::File);
+                        prop_assert_eq!(
+                            s.notices.urgency,
+                            [Urgency::Low, Urgency::Normal, Urgency::Critical][urgency]
+                        );
+                        prop_assert_eq!(s.notices.timeout, Duration::from_secs(timeout));
+                    }
+                    Ok(())
+                },
+            );
+            if let Err(e) = result {
+                panic!("{e}");
+            }
+            assert!(
+                accepted.get() >= 50,
+                "only {} of 512 accepted",
+                accepted.get()
+            );
+        }
     }
 }

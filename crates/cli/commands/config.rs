@@ -10,9 +10,9 @@ use crate::text::span;
 pub fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<(), CliError> {
     let s = &ctx.settings;
     match &s.path {
-        Some((p, true)) => println!("config file: {}", p.display()),
-        Some((p, false)) => println!("config file: {} (none there; defaults in use)", p.display()),
-        None => println!("config file: none (neither XDG_CONFIG_HOME nor HOME is set)"),
+        Some((p, true)) => outln!("config file: {}", p.display()),
+        Some((p, false)) => outln!("config file: {} (none there; defaults in use)", p.display()),
+        None => outln!("config file: none (neither XDG_CONFIG_HOME nor HOME is set)"),
     }
     let p = ctx.protocol();
     let dose = |d: Dose| format!("{} on, {} rest", span(d.on), span(d.rest));
@@ -46,7 +46,7 @@ pub fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<(), CliError> {
         ),
     ];
     for (name, value, source) in rows {
-        println!("{name:<25} {value}  ({source})");
+        outln!("{name:<25} {value}  ({source})");
     }
     Ok(())
 }

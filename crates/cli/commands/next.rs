@@ -24,11 +24,11 @@ pub fn run(ctx: &Ctx, args: &NextArgs) -> Result<(), CliError> {
     }
     let when = format!("{} (in {})", clock(event.at, now), between(now, event.at));
     match (event.kind, event.phase) {
-        (EventKind::Prompt, phase) => println!("Next: {phase} session from {when}"),
-        (EventKind::Stop, Phase::Ice) => println!("Next: take the ice off at {when}"),
-        (EventKind::Stop, Phase::Heat) => println!("Next: take the heat off at {when}"),
-        (EventKind::Review, _) => println!("Next: clinician reminder at {when}"),
-        (_, _) => println!("Next: {:?} at {when}", event.kind),
+        (EventKind::Prompt, phase) => outln!("Next: {phase} session from {when}"),
+        (EventKind::Stop, Phase::Ice) => outln!("Next: take the ice off at {when}"),
+        (EventKind::Stop, Phase::Heat) => outln!("Next: take the heat off at {when}"),
+        (EventKind::Review, _) => outln!("Next: clinician reminder at {when}"),
+        (_, _) => outln!("Next: {:?} at {when}", event.kind),
     }
     Ok(())
 }

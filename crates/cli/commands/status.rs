@@ -70,7 +70,7 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
         StatusFormat::Json => print_json(&status),
         StatusFormat::Text => {
             for line in sentences(&course, &status) {
-                println!("{line}");
+                outln!("{line}");
             }
             Ok(())
         }

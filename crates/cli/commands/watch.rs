@@ -27,6 +27,13 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
         .as_deref()
         .map(|u| ctx.time("--until", u))
         .transpose()?;
+    if let Some(u) = until.filter(|u| *u <= ctx.now()) {
+        return Err(CliError::Usage(format!(
+            "--until {} is already past, so there is nothing to follow; give a later time, \
+             or leave --until out to follow until Ctrl-C",
+            full(u)
+        )));
+    }
     let state = ctx.store.read()?;
     if ctx
         .injured_at(args.planning.injured_at.as_deref(), &state)?
@@ -38,7 +45,7 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
     forward_signals(tx.clone()).map_err(CliError::Failure)?;
     let mut notifier = ctx.notifier();
     let actions = notifier::server().is_ok_and(|(_, caps)| caps.iter().any(|c| c == "actions"));
-    println!(
+    outln!(
         "Following the plan{}{}; Ctrl-C to stop.",
         until.map_or_else(String::new, |u| format!(" until {}", full(u))),
         if actions {
@@ -59,7 +66,7 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
             &mut notifier,
             actions.then_some(&tx),
         )? {
-            println!("{} {} {}", clock(now, now), f.event.phase, what(&f));
+            outln!("{} {} {}", clock(now, now), f.event.phase, what(&f));
         }
         let state = ctx.store.read()?;
         let course = ctx.course(&args.planning, &state)?;
@@ -76,12 +83,12 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
             // Stopping the follower cuts nothing short: a running session
             // keeps its planned end, and the next watch or tick announces it.
             Waited::Signal(_) => {
-                println!("Stopped following the plan.");
+                outln!("Stopped following the plan.");
                 return Ok(());
             }
             Waited::Action { key, session } => {
                 if let Some(said) = answer(ctx, &args.planning, &key, session)? {
-                    println!("{} {said}", clock(ctx.now(), ctx.now()));
+                    outln!("{} {said}", clock(ctx.now(), ctx.now()));
                 }
             }
         }
