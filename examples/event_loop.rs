@@ -1,18 +1,20 @@
-//! How another program embeds the crate: its own clock, its own loop.
+//! The loop an app writes around the library's `Driver`: its own clock,
+//! its own sleep.
 //!
-//! A tray app or a smart heating pad keeps a `Course`, asks it for the next
-//! event, waits until then with its own timer, acts, and records what the
-//! person did. Here the app's clock is simulated (a day passes in
-//! microseconds); a real app would read its clock and sleep.
+//! A tray app asks the driver when to wake, sleeps until then (or until
+//! the person presses a button), tells the driver the time, announces what
+//! comes out, and feeds back what the person did. Here the clock is
+//! simulated (two days pass in microseconds) and so is the person: they
+//! answer most prompts, snooze some, miss some, and once forget the ice.
 //!
 //! Run: `cargo run --example event_loop`
 
-use std::time::Duration;
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use therapy_timer::{Course, Event, EventKind, Protocol, Session, Urgency};
+use therapy_timer::{Course, Driver, Event, EventKind, Input, Protocol};
 
-/// The app's own clock. A real one returns `Utc::now()`.
+/// The app's own clock. A real one returns `Utc::now()` and sleeps.
 struct SimulatedClock(DateTime<Utc>);
 
 impl SimulatedClock {
@@ -26,64 +28,98 @@ impl SimulatedClock {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let injured: DateTime<Utc> = "2026-03-01T18:30:00Z".parse()?;
-    let mut course =
-        Course::new(injured, Protocol::default()).with_quiet_hours(Some("22:00-07:00".parse()?));
-    let mut clock = SimulatedClock(injured + TimeDelta::minutes(5));
-    let until = injured + TimeDelta::hours(80);
+    let course =
+        Course::new(injured, Protocol::default())?.with_quiet_hours(Some("22:00-07:00".parse()?));
+    let mut driver = Driver::new(course);
+    let mut clock = SimulatedClock(injured);
+    let until = injured + TimeDelta::days(2);
+    let mut prompts = 0;
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
 
-    let mut last: Option<Event> = None;
-    let mut running = None;
-    while clock.now() < until {
-        // Ask the model for the next thing to do; the app owns the waiting.
-        // Asking again from the time of the event just handled returns the
-        // events at that time again (the review, say): skip the one handled.
-        let Some(event) = course.events(clock.now(), &Utc).find(|e| Some(*e) != last) else {
+    while let Some(wake) = driver.poll_timeout(&Utc) {
+        if wake >= until {
             break;
-        };
-        last = Some(event);
-        clock.sleep_until(event.at);
-        let bang = if event.urgency == Urgency::Critical {
-            "!"
-        } else {
-            " "
-        };
-        match event.kind {
-            EventKind::Start => {
-                // The person starts the session when told to. Another person
-                // might start later; the app would record that time instead.
-                let length = course.protocol().session_length(event.phase, None)?;
-                course.record(Session::running(event.phase, clock.now(), length)?)?;
-                running = Some(clock.now());
-                println!(
-                    "{} {bang} start {} for {}",
-                    clock.now().format("%d %H:%M"),
-                    event.phase,
-                    humantime::format_duration(length)
-                );
-            }
-            EventKind::Stop => {
-                if let Some(started) = running.take() {
-                    course.finish(started, clock.now())?;
+        }
+        clock.sleep_until(wake);
+        driver.handle_timeout(clock.now(), &Utc);
+        while let Some(event) = driver.poll_event() {
+            announce(&event, clock.now());
+            *counts.entry(name(event.kind)).or_default() += 1;
+            match event.kind {
+                EventKind::Prompt => {
+                    prompts += 1;
+                    // The person's answer, a few minutes later.
+                    let at = clock.now() + TimeDelta::minutes(3);
+                    let input = match prompts % 7 {
+                        3 => Input::Snooze {
+                            at,
+                            until: at + TimeDelta::minutes(10),
+                        },
+                        5 => continue, // missed: nobody answers
+                        _ => Input::Start {
+                            at,
+                            phase: None,
+                            length: None,
+                            force: false,
+                        },
+                    };
+                    clock.sleep_until(at);
+                    driver.handle_input(input, &Utc)?;
                 }
-                let next = course.readiness(clock.now()).earliest(clock.now());
-                println!(
-                    "{} {bang} stop {}; next session from {}",
-                    clock.now().format("%d %H:%M"),
-                    event.phase,
-                    next.format("%H:%M")
-                );
+                EventKind::Stop | EventKind::Repeat => {
+                    // Once the person forgets the pack and answers only the
+                    // second repeat; otherwise they take it off at once.
+                    if prompts == 4 && event.repeat < 2 {
+                        continue;
+                    }
+                    driver.handle_input(Input::ConfirmOff { at: clock.now() }, &Utc)?;
+                }
+                _ => {}
             }
-            EventKind::Review => println!(
-                "{} {bang} spasms that last beyond a few days need a clinician",
-                clock.now().format("%d %H:%M")
-            ),
         }
     }
-    let done = course.sessions().len();
-    let on: Duration = course.sessions().iter().map(Session::length).sum();
+    println!();
+    println!("Events: {counts:?}");
+    let sessions = driver.course().sessions();
     println!(
-        "\n{done} sessions, {} of ice and heat in all",
-        humantime::format_duration(on)
+        "Sessions started: {}; prompts given: {}, missed: {}",
+        sessions.len(),
+        driver.course().prompts().len(),
+        driver
+            .course()
+            .prompts()
+            .iter()
+            .filter(|p| p.answer == therapy_timer::Answer::Missed)
+            .count()
     );
     Ok(())
+}
+
+fn name(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::Prompt => "prompt",
+        EventKind::Stop => "stop",
+        EventKind::Repeat => "repeat",
+        EventKind::PhaseChange => "phase change",
+        EventKind::Review => "review",
+        EventKind::CourseEnd => "course end",
+        _ => "other",
+    }
+}
+
+fn announce(event: &Event, now: DateTime<Utc>) {
+    let when = now.format("%a %H:%M");
+    let what = match event.kind {
+        EventKind::Prompt => format!("time for {}", event.phase),
+        EventKind::Stop => format!("take the {} off now (critical)", event.phase),
+        EventKind::Repeat => format!(
+            "the {} is still on? take it off (repeat {})",
+            event.phase, event.repeat
+        ),
+        EventKind::PhaseChange => "from now on, heat instead of ice".into(),
+        EventKind::Review => "spasms this long need a clinician".into(),
+        EventKind::CourseEnd => "the course is over".into(),
+        _ => format!("{:?}", event.kind),
+    };
+    println!("{when}  {what}");
 }

@@ -17,7 +17,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tz: Tz = args.next().unwrap_or_else(|| "UTC".to_owned()).parse()?;
 
     let course =
-        Course::new(injured, Protocol::default()).with_quiet_hours(Some(QuietHours::default()));
+        Course::new(injured, Protocol::default())?.with_quiet_hours(Some(QuietHours::default()));
     println!(
         "Injured {} ({}). Ice until {}, heat after.",
         injured.with_timezone(&tz).format("%a %d %b %H:%M"),

@@ -23,7 +23,8 @@ fn half_a_dose_in_the_config_file_is_filled_from_the_default() {
         .ok()
         .stdout_has("ice                       8m on, 1h rest  (config file)")
         .stdout_has("heat                      15m on, 15m rest  (default)");
-    // And the plan follows it: 8 minutes on, an hour off.
+    // And the plan follows it: 8 minutes on, then the next start on the
+    // default ice cadence (every 1h10m, which leaves more than the hour off).
     let plan = env
         .run([
             "plan",
@@ -40,7 +41,7 @@ fn half_a_dose_in_the_config_file_is_filled_from_the_default() {
         .ok()
         .json();
     assert_eq!(plan[0]["end"], "2026-03-01T08:08:00Z");
-    assert_eq!(plan[1]["start"], "2026-03-01T09:08:00Z");
+    assert_eq!(plan[1]["start"], "2026-03-01T09:10:00Z");
 }
 
 /// Regression: a limit broken inside `[protocol]` lost its line number.
@@ -90,4 +91,39 @@ fn config_check_validates_a_file_without_using_it() {
     .stderr_has("cannot read the config file");
     // The broken file in use is still an error for everything else.
     env.run(["config"]).code_is(2).stderr_has("line 1");
+}
+
+/// The cadence and the course length are config keys too, and a broken one
+/// names its line like any other.
+#[test]
+fn cadence_and_course_length_are_read_and_checked() {
+    let env = Env::new();
+    write_config(
+        &env,
+        "[protocol]\nice = { every = \"2h\" }\ncourse_length = \"5days\"\n",
+    );
+    let plan = env
+        .run([
+            "plan",
+            "--json",
+            "--for",
+            "5h",
+            "--quiet-hours",
+            "off",
+            "--injured-at",
+            "2026-03-01T08:00:00Z",
+            "--at",
+            "2026-03-01T08:00:00Z",
+        ])
+        .ok()
+        .json();
+    assert_eq!(plan[1]["start"], "2026-03-01T10:00:00Z");
+    write_config(&env, "[protocol]\n\nice = { every = \"30m\" }\n");
+    env.run(["plan", "--injured-at", "3h ago"])
+        .code_is(2)
+        .stderr_has("line 3: [protocol] ice.every:");
+    write_config(&env, "[protocol]\ncourse_length = \"90days\"\n");
+    env.run(["plan", "--injured-at", "3h ago"])
+        .code_is(2)
+        .stderr_has("line 2: [protocol] course_length:");
 }

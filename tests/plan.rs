@@ -85,7 +85,7 @@ fn plan_switches_to_heat_after_the_acute_window() {
         json!([
             {"phase": "ice", "start": "2026-03-03T07:00:00Z", "end": "2026-03-03T07:10:00Z"},
             {"phase": "heat", "start": "2026-03-03T08:10:00Z", "end": "2026-03-03T08:25:00Z"},
-            {"phase": "heat", "start": "2026-03-03T08:40:00Z", "end": "2026-03-03T08:55:00Z"},
+            // Heat every 3 hours, not every 30 minutes: the next is 11:10.
         ])
     );
 }
@@ -118,7 +118,7 @@ fn next_json_and_text() {
     let r = env.run(["next", "--json"].iter().chain(&args));
     assert_eq!(
         r.ok().json(),
-        json!({"event": "start", "phase": "ice", "at": "2026-03-01T08:05:00Z", "urgency": "normal"})
+        json!({"event": "prompt", "phase": "ice", "due": "2026-03-01T08:05:00Z", "at": "2026-03-01T08:05:00Z", "urgency": "normal", "safety": false, "repeat": 0})
     );
     let r = env.run(["next"].iter().chain(&args));
     assert_eq!(r.ok().stdout(), "Next: ice session from 08:05 (in 0s)\n");

@@ -173,12 +173,11 @@ fn the_crontab_line_parses_and_runs_from_crons_bare_environment() {
         c
     });
     r.ok();
+    // A prompt is not a session: the tick from cron records none. (Until
+    // tick runs on the driver, which keeps the prompt it gave in the state,
+    // this checks only that the command runs from cron's environment.)
     let log = env.run(["log", "--json"]).ok().json();
-    assert_eq!(
-        log.as_array().map(Vec::len),
-        Some(1),
-        "the tick from cron did not record the due start"
-    );
+    assert_eq!(log.as_array().map(Vec::len), Some(0));
 }
 
 #[test]

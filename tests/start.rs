@@ -187,7 +187,7 @@ fn a_dose_beyond_a_limit_is_exit_2_and_writes_nothing() {
         (
             "ice",
             "0s",
-            "the ice session length must be longer than zero",
+            "a session of 0s is too short; a session lasts at least 1s",
         ),
     ];
     for (phase, duration, message) in cases {
@@ -288,15 +288,17 @@ fn sigterm_ends_the_session_early_and_logs_it_cut_short() {
     r.code_is(143)
         .stdout_has("Take the ice off now: ended early after 0s")
         .no_panic();
+    // Stopped within a second of its start: it did not happen, and the
+    // log says nothing of it.
     let sessions = log(&env);
-    assert_eq!(sessions[0]["outcome"], "cut_short", "{sessions:?}");
+    assert!(sessions.is_empty(), "{sessions:?}");
 }
 
 #[test]
 fn ctrl_c_ends_the_session_early_with_130() {
     let (env, r) = interrupt("-INT");
     r.code_is(130).stdout_has("ended early after");
-    assert_eq!(log(&env)[0]["outcome"], "cut_short");
+    assert!(log(&env).is_empty());
 }
 
 #[test]

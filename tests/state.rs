@@ -51,8 +51,7 @@ fn corrupt_state_is_an_error_that_says_what_to_do() {
     write_state(&env, content);
     assert_left_alone(&env, content, "is not valid JSON");
     env.run(["log"])
-        .stderr_has("it was left as it is. Fix it, or move it aside")
-        .stderr_has(".bad");
+        .stderr_has("left as it is. Fix it, or rename it to start a new course");
 }
 
 #[test]

@@ -4,10 +4,12 @@
 
 mod util;
 
+mod bad_inputs;
 mod cli_tree;
 mod completions;
 mod config;
 mod desktop;
+mod faults;
 mod ics;
 mod man;
 mod packaging;

@@ -77,7 +77,7 @@ fn overlapping_ticks_over_a_day_fire_each_event_once() {
 
     let log = env.run(["log", "--json"]).ok().json();
     let sessions = log.as_array().expect("log array");
-    let starts = keys.iter().filter(|(k, _)| k == "start").count();
+    let starts = keys.iter().filter(|(k, _)| k == "prompt").count();
     let stops = keys.iter().filter(|(k, _)| k == "stop").count();
     assert_eq!(starts, sessions.len());
     assert_eq!(
@@ -126,7 +126,10 @@ fn after_a_gap_only_what_matters_now_fires() {
         "2026-03-01T08:00:00Z",
     ])
     .ok();
-    assert_eq!(kinds(&tick(&env, at("2026-03-01T08:00:00Z")))[0].0, "start");
+    assert_eq!(
+        kinds(&tick(&env, at("2026-03-01T08:00:00Z")))[0].0,
+        "prompt"
+    );
     assert!(tick(&env, at("2026-03-01T08:05:00Z")).is_empty());
     // The machine sleeps from 08:05 to 13:05: the ice stop was due at 08:10
     // and four starts were missed. Only the stop (late) and one start fire.
@@ -135,7 +138,7 @@ fn after_a_gap_only_what_matters_now_fires() {
         kinds(&fired),
         [
             ("stop".to_owned(), "2026-03-01T08:10:00Z".to_owned(), 17_700),
-            ("start".to_owned(), "2026-03-01T13:05:00Z".to_owned(), 0),
+            ("prompt".to_owned(), "2026-03-01T13:05:00Z".to_owned(), 0),
         ]
     );
     assert_eq!(fired[0]["urgency"], "critical");
@@ -157,7 +160,10 @@ fn the_ice_stop_fires_in_quiet_hours_but_no_start_does() {
         "2026-03-01T21:55:00Z",
     ])
     .ok();
-    assert_eq!(kinds(&tick(&env, at("2026-03-01T21:55:00Z")))[0].0, "start");
+    assert_eq!(
+        kinds(&tick(&env, at("2026-03-01T21:55:00Z")))[0].0,
+        "prompt"
+    );
     let stop = tick(&env, at("2026-03-01T22:05:00Z"));
     assert_eq!(
         kinds(&stop),
@@ -172,7 +178,7 @@ fn the_ice_stop_fires_in_quiet_hours_but_no_start_does() {
     let morning = tick(&env, at("2026-03-02T07:00:00Z"));
     assert_eq!(
         kinds(&morning),
-        [("start".to_owned(), "2026-03-02T07:00:00Z".to_owned(), 0)]
+        [("prompt".to_owned(), "2026-03-02T07:00:00Z".to_owned(), 0)]
     );
 }
 

@@ -212,7 +212,7 @@ pub fn desktop_or_skip(test: &str, needs: &[&str]) -> bool {
         return true;
     }
     let msg = format!(
-        "{test}: SKIPPED: missing {} (Debian: apt-get install xvfb dunst dbus dbus-x11 faketime systemd python3-croniter)",
+        "{test}: SKIPPED: missing {} (Debian: apt-get install xvfb dunst dbus dbus-x11 faketime systemd python3-croniter python3-dbus python3-gi)",
         missing.join(", ")
     );
     if desktop_required() {

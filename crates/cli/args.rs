@@ -264,7 +264,7 @@ pub struct StartArgs {
     #[arg(long, value_enum, default_value_t = PhaseArg::Auto)]
     pub phase: PhaseArg,
     /// A shorter session than the protocol's (e.g. 6m); never a longer one.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_session_duration)]
     pub duration: Option<Duration>,
     /// Start even though the rest after the last session is not over (logged).
     #[arg(long)]
@@ -337,6 +337,17 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         .map_err(|e| format!("{e}; write a duration like 10m, 90s, 1h 30m or 24h"))
 }
 
+/// A session's length: at least a second (a nanosecond session would be
+/// logged as done, and owe a rest). Zero is left to the library, whose
+/// message names the phase.
+fn parse_session_duration(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if !d.is_zero() && d < Duration::from_secs(1) {
+        return Err("a session lasts at least 1s; write e.g. 6m".into());
+    }
+    Ok(d)
+}
+
 /// `--quiet-hours`: the hours, or none with `off`. (A newtype because clap
 /// reads an `Option` field as "flag absent", not "parsed to nothing".)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -349,4 +360,42 @@ fn parse_quiet_hours(s: &str) -> Result<QuietSetting, String> {
     s.parse()
         .map(|q| QuietSetting(Some(q)))
         .map_err(|e: therapy_timer::Error| e.to_string())
+}
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::{parse_duration, parse_quiet_hours, parse_session_duration, QuietSetting};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        /// Durations: no panic, and what is accepted is the same after
+        /// humantime writes it and it is read again.
+        #[test]
+        fn durations_parse_or_refuse_and_round_trip(
+            s in prop_oneof!["\\PC{0,30}", "[0-9]{1,20}(ns|us|ms|s|m|h|d|days|w|M|y)?( [0-9]{1,5}(s|m|h))?"]
+        ) {
+            if let Ok(d) = parse_duration(&s) {
+                let text = humantime::format_duration(d).to_string();
+                prop_assert_eq!(parse_duration(&text), Ok(d));
+            }
+            if let Ok(d) = parse_session_duration(&s) {
+                prop_assert!(d.is_zero() || d >= std::time::Duration::from_secs(1));
+            }
+        }
+
+        /// Quiet hours: no panic; accepted hours read back from their own
+        /// text.
+        #[test]
+        fn quiet_hours_parse_or_refuse_and_round_trip(
+            s in prop_oneof!["\\PC{0,20}", "[0-9]{1,3}:[0-9]{1,3} ?[-–]? ?[0-9]{1,3}:[0-9]{1,3}", "(off|OFF| off )"]
+        ) {
+            if let Ok(QuietSetting(q)) = parse_quiet_hours(&s) {
+                let text = q.map_or_else(|| "off".to_owned(), |q| q.to_string());
+                prop_assert_eq!(parse_quiet_hours(&text), Ok(QuietSetting(q)));
+            }
+        }
+    }
 }

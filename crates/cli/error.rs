@@ -52,3 +52,62 @@ impl From<therapy_timer::Error> for CliError {
         CliError::Usage(e.to_string())
     }
 }
+
+/// The most of a bad value an error message quotes.
+const QUOTE_AT_MOST: usize = 40;
+
+/// `value` quoted for an error message: its first 40 characters, and `…`
+/// when there is more, so a 100 KB argument does not flood the terminal.
+pub fn quote(value: &str) -> String {
+    match value.char_indices().nth(QUOTE_AT_MOST) {
+        Some((cut, _)) => format!("{:?}…", &value[..cut]),
+        None => format!("{value:?}"),
+    }
+}
+
+/// Shortens every span between two `quote` characters in `message` to its
+/// first 40 characters. For messages written by others (clap's, which
+/// quote the bad value whole as '…').
+pub fn shorten_quoted(message: &str, quote: char) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    let mut rest = message;
+    while let Some(open) = rest.find(quote) {
+        let (before, after) = rest.split_at(open + quote.len_utf8());
+        out.push_str(before);
+        let Some(close) = after.find(quote) else {
+            rest = after;
+            break;
+        };
+        let inner = &after[..close];
+        match inner.char_indices().nth(QUOTE_AT_MOST) {
+            Some((cut, _)) => {
+                out.push_str(&inner[..cut]);
+                out.push('…');
+            }
+            None => out.push_str(inner),
+        }
+        out.push(quote);
+        rest = &after[close + quote.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{quote, shorten_quoted};
+
+    #[test]
+    fn long_values_are_cut_to_forty_characters() {
+        let long = "x".repeat(100_000);
+        assert_eq!(quote("3h ago"), "\"3h ago\"");
+        assert_eq!(quote(&long), format!("\"{}\"…", "x".repeat(40)));
+        let m = shorten_quoted(&format!("invalid value '{long}' for '--at <TIME>'"), '\'');
+        assert_eq!(
+            m,
+            format!("invalid value '{}…' for '--at <TIME>'", "x".repeat(40))
+        );
+        assert_eq!(shorten_quoted("no quote", '\''), "no quote");
+        assert_eq!(shorten_quoted("one ' only", '\''), "one ' only");
+    }
+}

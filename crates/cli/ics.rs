@@ -308,11 +308,11 @@ mod tests {
     #[test]
     fn one_ice_session_exactly() {
         let start = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-        let session = PlannedSession {
-            phase: Phase::Ice,
+        let session = PlannedSession::new(
+            Phase::Ice,
             start,
-            end: Utc.with_ymd_and_hms(2026, 3, 1, 8, 10, 0).unwrap(),
-        };
+            Utc.with_ymd_and_hms(2026, 3, 1, 8, 10, 0).unwrap(),
+        );
         let stamp = Utc.with_ymd_and_hms(2026, 3, 1, 7, 30, 5).unwrap();
         let place = Place {
             injured_at: Utc.with_ymd_and_hms(2026, 3, 1, 7, 0, 0).unwrap(),
@@ -377,11 +377,8 @@ mod tests {
     #[test]
     fn heat_sessions_say_heat_and_every_line_ends_in_crlf() {
         let start = Utc.with_ymd_and_hms(2026, 3, 3, 8, 10, 0).unwrap();
-        let session = PlannedSession {
-            phase: Phase::Heat,
-            start,
-            end: start + chrono::TimeDelta::minutes(15),
-        };
+        let session =
+            PlannedSession::new(Phase::Heat, start, start + chrono::TimeDelta::minutes(15));
         let place = Place {
             injured_at: start,
             first: 1,

@@ -1,32 +1,39 @@
 //! Desktop notifications, with a terminal fallback that never stalls the
 //! timer.
 //!
-//! `show()` blocks on D-Bus: it fails in milliseconds with no session bus or
-//! no notification server, but it can block for the bus's service-activation
-//! timeout, or forever on a hung server. So each call runs on its own thread
-//! and is given [`SHOW_TIMEOUT`]; past that, or on any error, the notice is
-//! written to stderr with a terminal bell, a warning is printed once, and
-//! the timer goes on.
+//! One connection to the session bus is opened when the notifier is made
+//! (when the command starts, before any deadline), on a thread of its own
+//! so that a hung bus cannot hold up the start; every notice and the one
+//! listener for the server's answers share it for the life of the process
+//! (see `bus_notify.rs`). GNOME 46+ closes a notification when its sender's
+//! connection goes away; this one stays until the process exits, and after
+//! the last notice the command can wait (`--linger`) until the person
+//! dismisses it.
 //!
-//! GNOME 46+ closes a notification when the D-Bus connection that sent it
-//! goes away. The handles are therefore kept for the life of the process,
-//! and after the last notice the command can wait (`--linger`) until the
-//! person dismisses it.
+//! Sending never waits for the server: once connected, `send` writes the
+//! Notify call to the bus itself (nothing but a socket write between a
+//! deadline and its notice), and the server's answer is read on the thread
+//! that made the connection (or on a thread of its own, if that one is
+//! busy), within [`SHOW_TIMEOUT`]. Past that, or on any error, the notice is
+//! written to stderr with a terminal bell, a warning is printed once, and
+//! the timer goes on. A server that hung once is not asked again. Before the
+//! process ends, a notice still unanswered is written to the terminal.
 
-use std::io::Write;
+use std::collections::{HashMap, HashSet};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::time::Duration;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
-use notify_rust::{Hint, Notification, NotificationHandle, Timeout};
+use chrono::{DateTime, Utc};
 use therapy_timer::Urgency;
 
+use crate::bus_notify::{Bus, Heard, Posted, NO_ANSWER};
 use crate::clock::Wake;
 use crate::settings::NoticeStyle;
 
-/// How long one notification may take to be accepted by the server.
+/// How long one notification may take to be accepted by the server (and
+/// the bus connection to be made).
 const SHOW_TIMEOUT: Duration = Duration::from_secs(3);
-/// The app name and desktop entry the notifications carry.
-const APP: &str = "therapy-timer";
 
 /// One notice for the person.
 #[derive(Debug, Clone)]
@@ -46,134 +53,374 @@ pub struct Notice {
 /// Sends notices to the desktop, or to the terminal when it cannot.
 #[derive(Debug)]
 pub struct Notifier {
-    desktop: bool,
-    warned: bool,
-    kept: Vec<NotificationHandle>,
+    shared: Arc<Shared>,
     style: NoticeStyle,
+    /// The last notice handed to the desktop, by sequence number.
+    last: Option<u64>,
+    /// The thread that made the connection, and delivers notices while it
+    /// is free (no thread to start between a deadline and its notice).
+    worker: Option<Sender<Job>>,
 }
 
-impl Notifier {
-    /// A notifier that tries the desktop first (`desktop = false` writes to
-    /// the terminal only), styling notices as configured.
-    pub fn new(desktop: bool, style: NoticeStyle) -> Notifier {
-        Notifier {
-            desktop,
-            warned: false,
-            kept: Vec::new(),
-            style,
+/// Who listens for the answers to a notice, and the session it is about.
+type Answers = Option<(Sender<Wake>, DateTime<Utc>)>;
+
+/// Work for a delivering thread, with the notice's sequence number.
+#[derive(Debug)]
+enum Job {
+    /// Connect (or wait for the connection), post the notice, read the answer.
+    Deliver(u64, Notice, Answers),
+    /// Read the answer to a notice already on the bus.
+    Answer(u64, Box<Posted>, Answers),
+}
+
+#[derive(Debug, Default)]
+struct Shared {
+    inner: Mutex<Inner>,
+    changed: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    /// Still worth trying: false without a desktop, or after a hang.
+    desktop: bool,
+    /// The connection, once made (or why it could not be).
+    bus: Option<Result<Bus, String>>,
+    warned: bool,
+    next: u64,
+    /// Notices handed to the desktop and not yet settled. Whoever removes
+    /// one settles it (the delivering thread, or the end of the process).
+    in_flight: HashMap<u64, Notice>,
+    /// Settled notices: the server's id, or `None` if it went to the terminal.
+    shown: HashMap<u64, Option<u32>>,
+    /// Notices the server has closed.
+    closed: HashSet<u32>,
+    /// Notices whose answers someone listens for, with the session they are about.
+    answers: HashMap<u32, (Sender<Wake>, DateTime<Utc>)>,
+    /// The notice `linger` waits on.
+    lingering: Option<(u32, Sender<Wake>)>,
+    /// The server or the bus has gone.
+    gone: bool,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic elsewhere must not stop the safety notices.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Waits (at most until `until`) while `busy` holds.
+    fn wait_while(
+        &self,
+        until: Instant,
+        mut busy: impl FnMut(&Inner) -> bool,
+    ) -> MutexGuard<'_, Inner> {
+        let mut inner = self.lock();
+        while busy(&inner) {
+            let Some(left) = until.checked_duration_since(Instant::now()) else {
+                break;
+            };
+            inner = match self.changed.wait_timeout(inner, left) {
+                Ok((g, _)) => g,
+                Err(p) => p.into_inner().0,
+            };
         }
+        inner
     }
 
-    /// Shows `notice`; returns whether the desktop accepted it.
-    pub fn send(&mut self, notice: &Notice) -> bool {
-        !matches!(self.show(notice), Shown::Terminal)
-    }
-
-    /// Shows `notice` and sends the action the person chooses, if any, to
-    /// `to`, tagged with `session`. Returns whether the desktop accepted it.
-    pub fn send_with_actions(
-        &mut self,
-        notice: &Notice,
-        session: chrono::DateTime<chrono::Utc>,
-        to: &Sender<Wake>,
-    ) -> bool {
-        match self.show(notice) {
-            Shown::Terminal => false,
-            Shown::Kept => true,
-            Shown::WithActions(handle) => {
-                let tx = to.clone();
-                // The thread owns the handle, which keeps the notice up on
-                // desktops that close it with its sender's connection.
-                let spawned = std::thread::Builder::new()
-                    .name("actions".into())
-                    .spawn(move || {
-                        handle.wait_for_action(|key| {
-                            if key != "__closed" {
-                                let _ = tx.send(Wake::Action {
-                                    key: key.to_owned(),
-                                    session,
-                                });
-                            }
+    fn heard(&self, what: Heard) {
+        let mut inner = self.lock();
+        let linger_on = |inner: &Inner, id: u32| {
+            if let Some((wait_on, tx)) = &inner.lingering {
+                if *wait_on == id {
+                    let _ = tx.send(Wake::NotificationDone);
+                }
+            }
+        };
+        match what {
+            Heard::Action { id, key } => {
+                if let Some((tx, session)) = inner.answers.get(&id) {
+                    if key != "__closed" {
+                        let _ = tx.send(Wake::Action {
+                            key,
+                            session: *session,
                         });
-                    });
-                spawned.is_ok()
+                    }
+                }
+                linger_on(&inner, id);
+            }
+            Heard::Closed { id } => {
+                inner.closed.insert(id);
+                inner.answers.remove(&id);
+                linger_on(&inner, id);
+            }
+            Heard::Gone => {
+                inner.gone = true;
+                if let Some((_, tx)) = &inner.lingering {
+                    let _ = tx.send(Wake::NotificationDone);
+                }
             }
         }
     }
+}
 
-    /// Shows `notice` on the desktop, else on the terminal.
-    ///
-    /// The configured urgency and timeout apply to every notice but a
-    /// critical one (an ice stop), which stays critical and up until
-    /// dismissed whatever the settings say.
-    fn show(&mut self, notice: &Notice) -> Shown {
-        let mut notice = notice.clone();
-        if notice.urgency != Urgency::Critical {
-            notice.urgency = self.style.urgency;
-            notice.expire = Some(self.style.timeout);
-        }
-        if self.desktop {
-            match show_bounded(&notice, self.style.sound.as_deref()) {
-                Ok(handle) if notice.actions.is_empty() => {
-                    self.kept.push(handle);
-                    return Shown::Kept;
-                }
-                Ok(handle) => return Shown::WithActions(Box::new(handle)),
-                Err(Failure::TimedOut) => {
-                    // A hung server would block every later notice too.
-                    self.desktop = false;
-                    self.warn(&format!(
-                        "the notification server did not answer within {}s",
-                        SHOW_TIMEOUT.as_secs()
-                    ));
-                }
-                Err(Failure::Error(e)) => self.warn(&e),
-            }
-        }
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(
-            err,
-            "\x07therapy-timer: {}: {}",
-            notice.summary, notice.body
-        );
-        Shown::Terminal
-    }
-
+impl Inner {
     fn warn(&mut self, why: &str) {
         if !self.warned {
             self.warned = true;
-            eprintln!(
+            errln!(
                 "therapy-timer: warning: desktop notifications are not available ({why}); \
                  notices are written here instead, and the timer goes on"
             );
         }
     }
+}
+
+/// Writes `notice` to the terminal, with a bell.
+fn terminal(notice: &Notice) {
+    errln!("\x07therapy-timer: {}: {}", notice.summary, notice.body);
+}
+
+impl Notifier {
+    /// A notifier that tries the desktop first (`desktop = false` writes to
+    /// the terminal only), styling notices as configured. With the desktop,
+    /// the bus connection is opened now, in the background.
+    pub fn new(desktop: bool, style: NoticeStyle) -> Notifier {
+        let shared = Arc::new(Shared::default());
+        shared.lock().desktop = desktop;
+        let mut worker = None;
+        if desktop {
+            let sh = Arc::clone(&shared);
+            let sound = style.sound.clone();
+            let (tx, jobs) = mpsc::channel::<Job>();
+            let spawned = std::thread::Builder::new()
+                .name("notify".into())
+                .spawn(move || {
+                    let listener = Arc::clone(&sh);
+                    let bus = Bus::open(SHOW_TIMEOUT).and_then(|bus| {
+                        bus.listen(move |what| listener.heard(what))?;
+                        Ok(bus)
+                    });
+                    sh.lock().bus = Some(bus);
+                    sh.changed.notify_all();
+                    for job in jobs {
+                        run(&sh, job, sound.as_deref());
+                    }
+                });
+            match spawned {
+                Ok(_) => worker = Some(tx),
+                Err(e) => shared.lock().bus = Some(Err(format!("cannot start a thread: {e}"))),
+            }
+        }
+        Notifier {
+            shared,
+            style,
+            last: None,
+            worker,
+        }
+    }
+
+    /// Shows `notice`, without waiting for the desktop. Returns false if it
+    /// went straight to the terminal (no desktop, or one that hung before);
+    /// a desktop that fails later falls back to the terminal by itself.
+    pub fn send(&mut self, notice: &Notice) -> bool {
+        self.dispatch(notice, None)
+    }
+
+    /// Shows `notice` and sends the action the person chooses, if any, to
+    /// `to`, tagged with `session`. Returns as [`Notifier::send`] does.
+    pub fn send_with_actions(
+        &mut self,
+        notice: &Notice,
+        session: DateTime<Utc>,
+        to: &Sender<Wake>,
+    ) -> bool {
+        self.dispatch(notice, Some((to.clone(), session)))
+    }
+
+    /// The configured urgency and timeout apply to every notice but a
+    /// critical one (an ice stop), which stays critical and up until
+    /// dismissed whatever the settings say.
+    fn styled(&self, notice: &Notice) -> Notice {
+        let mut notice = notice.clone();
+        if notice.urgency != Urgency::Critical {
+            notice.urgency = self.style.urgency;
+            notice.expire = Some(self.style.timeout);
+        }
+        notice
+    }
+
+    fn dispatch(&mut self, notice: &Notice, answers: Answers) -> bool {
+        let notice = self.styled(notice);
+        let (seq, idle, bus) = {
+            let mut inner = self.shared.lock();
+            if !inner.desktop {
+                drop(inner);
+                terminal(&notice);
+                return false;
+            }
+            let seq = inner.next;
+            inner.next += 1;
+            let idle = inner.in_flight.is_empty();
+            let bus = match &inner.bus {
+                Some(Ok(bus)) => Some(bus.clone()),
+                _ => None,
+            };
+            inner.in_flight.insert(seq, notice.clone());
+            (seq, idle, bus)
+        };
+        self.last = Some(seq);
+        // Connected: the call is written to the bus here and now; only its
+        // answer is read on another thread.
+        let job = match bus {
+            Some(bus) => match bus.post(&notice, self.style.sound.as_deref()) {
+                Ok(posted) => Job::Answer(seq, Box::new(posted), answers),
+                Err(why) => {
+                    settle(&self.shared, seq, Err(why), None);
+                    return false;
+                }
+            },
+            None => Job::Deliver(seq, notice, answers),
+        };
+        // The worker when it is free; otherwise a thread of its own, so a
+        // notice never waits behind a hung one.
+        let job = match (&self.worker, idle) {
+            (Some(worker), true) => match worker.send(job) {
+                Ok(()) => return true,
+                Err(mpsc::SendError(job)) => job,
+            },
+            _ => job,
+        };
+        let shared = Arc::clone(&self.shared);
+        let sound = self.style.sound.clone();
+        let spawned = std::thread::Builder::new()
+            .name("notify".into())
+            .spawn(move || run(&shared, job, sound.as_deref()));
+        if let Err(e) = spawned {
+            settle(
+                &self.shared,
+                seq,
+                Err(format!("cannot start a thread: {e}")),
+                None,
+            );
+            return false;
+        }
+        true
+    }
+
+    /// Writes every notice still undelivered at `until` to the terminal.
+    fn settle(&self, until: Instant) -> MutexGuard<'_, Inner> {
+        let mut inner = self.shared.wait_while(until, |i| !i.in_flight.is_empty());
+        let mut late: Vec<_> = inner.in_flight.drain().collect();
+        late.sort_by_key(|(seq, _)| *seq);
+        if !late.is_empty() {
+            // A hung server would hold every later notice too.
+            inner.desktop = false;
+            inner.warn(&format!(
+                "the notification server did not answer within {}s",
+                SHOW_TIMEOUT.as_secs()
+            ));
+        }
+        for (seq, notice) in late {
+            inner.shown.insert(seq, None);
+            terminal(&notice);
+        }
+        inner
+    }
 
     /// Keeps the process (and so the last notice, on desktops that close a
     /// notice when its sender exits) alive until the person closes or
     /// answers it, `at_most` passes, or a signal arrives. Returns at once if
-    /// the last notice did not reach the desktop.
+    /// the last notice did not reach the desktop, or the server has gone.
     pub fn linger(&mut self, at_most: Duration, wake: (&Sender<Wake>, &Receiver<Wake>)) {
         if at_most.is_zero() {
             return;
         }
-        let Some(handle) = self.kept.pop() else {
+        let Some(last) = self.last else {
             return;
         };
-        let tx = wake.0.clone();
-        let spawned = std::thread::Builder::new()
-            .name("linger".into())
-            .spawn(move || {
-                handle.wait_for_action(|_| {});
-                let _ = tx.send(Wake::NotificationDone);
-            });
-        if spawned.is_err() {
-            return;
+        {
+            let mut inner = self.settle(Instant::now() + SHOW_TIMEOUT);
+            let Some(Some(id)) = inner.shown.get(&last).copied() else {
+                return;
+            };
+            if inner.gone || inner.closed.contains(&id) {
+                return;
+            }
+            inner.lingering = Some((id, wake.0.clone()));
         }
         // Whatever arrives first ends the wait: the notice closed or
-        // answered, a signal, or the time limit.
+        // answered, the server gone, a signal, or the time limit.
         let _ = wake.1.recv_timeout(at_most);
+        self.shared.lock().lingering = None;
     }
+}
+
+impl Drop for Notifier {
+    /// No notice is lost when the command ends: one still on its way gets
+    /// up to [`SHOW_TIMEOUT`], then goes to the terminal.
+    fn drop(&mut self) {
+        drop(self.settle(Instant::now() + SHOW_TIMEOUT));
+    }
+}
+
+/// Does `job`, then settles its notice.
+fn run(shared: &Shared, job: Job, sound: Option<&str>) {
+    let (seq, result, answers) = match job {
+        Job::Answer(seq, posted, answers) => (seq, posted.answer(SHOW_TIMEOUT), answers),
+        Job::Deliver(seq, notice, answers) => {
+            let started = Instant::now();
+            let bus = {
+                let inner = shared.wait_while(started + SHOW_TIMEOUT, |i| i.bus.is_none());
+                match &inner.bus {
+                    Some(Ok(bus)) => Ok(bus.clone()),
+                    Some(Err(e)) => Err(e.clone()),
+                    None => Err(format!(
+                        "the session bus did not answer within {}s",
+                        SHOW_TIMEOUT.as_secs()
+                    )),
+                }
+            };
+            let result = bus
+                .and_then(|bus| bus.post(&notice, sound))
+                .and_then(|posted| posted.answer(SHOW_TIMEOUT));
+            (seq, result, answers)
+        }
+    };
+    settle(shared, seq, result, answers);
+}
+
+/// Records how notice `seq` went: shown (listening for its answers), or
+/// written to the terminal instead, unless the end of the process already
+/// did that.
+fn settle(shared: &Shared, seq: u64, result: Result<u32, String>, answers: Answers) {
+    let mut inner = shared.lock();
+    match result {
+        Ok(id) => {
+            inner.in_flight.remove(&seq);
+            inner.shown.insert(seq, Some(id));
+            if let Some(answers) = answers {
+                inner.answers.insert(id, answers);
+            }
+        }
+        Err(mut why) => {
+            if why == NO_ANSWER {
+                // A hung server would hold every later notice too.
+                inner.desktop = false;
+                why = format!(
+                    "the notification server did not answer within {}s",
+                    SHOW_TIMEOUT.as_secs()
+                );
+            }
+            if let Some(notice) = inner.in_flight.remove(&seq) {
+                inner.shown.insert(seq, None);
+                inner.warn(&why);
+                terminal(&notice);
+            }
+        }
+    }
+    drop(inner);
+    shared.changed.notify_all();
 }
 
 /// The notification server ("dunst 1.9.0 by knopwob, spec 1.2") and its
@@ -201,66 +448,4 @@ pub fn server() -> Result<(String, Vec<String>), String> {
             SHOW_TIMEOUT.as_secs()
         ))
     })
-}
-
-/// Where a notice went.
-enum Shown {
-    /// To the desktop; its handle is kept.
-    Kept,
-    /// To the desktop, with actions; the caller listens on the handle.
-    WithActions(Box<NotificationHandle>),
-    /// To the terminal.
-    Terminal,
-}
-
-enum Failure {
-    TimedOut,
-    Error(String),
-}
-
-fn show_bounded(notice: &Notice, sound: Option<&str>) -> Result<NotificationHandle, Failure> {
-    let mut n = Notification::new();
-    n.appname(APP)
-        .summary(&notice.summary)
-        .body(&notice.body)
-        .icon(match notice.urgency {
-            Urgency::Critical => "dialog-warning",
-            _ => "appointment-soon",
-        })
-        .timeout(match notice.expire {
-            Some(d) => Timeout::Milliseconds(u32::try_from(d.as_millis()).unwrap_or(u32::MAX)),
-            None => Timeout::Default,
-        });
-    #[cfg(all(unix, not(target_os = "macos")))]
-    {
-        n.urgency(match notice.urgency {
-            Urgency::Low => notify_rust::Urgency::Low,
-            Urgency::Normal => notify_rust::Urgency::Normal,
-            Urgency::Critical => notify_rust::Urgency::Critical,
-        })
-        .hint(Hint::Category("x-therapy-timer.session".into()))
-        .hint(Hint::DesktopEntry(APP.into()))
-        // Keep it in the tray until dismissed, where the server supports it.
-        .hint(Hint::Resident(notice.urgency == Urgency::Critical));
-        if let Some(name) = sound {
-            n.hint(Hint::SoundName(name.to_owned()));
-        }
-    }
-    for (key, label) in &notice.actions {
-        n.action(key, label);
-    }
-    let (tx, rx) = mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("notify".into())
-        .spawn(move || {
-            let _ = tx.send(n.show().map_err(|e| e.to_string()));
-        });
-    if let Err(e) = spawned {
-        return Err(Failure::Error(format!("cannot start a thread: {e}")));
-    }
-    match rx.recv_timeout(SHOW_TIMEOUT) {
-        Ok(Ok(handle)) => Ok(handle),
-        Ok(Err(e)) => Err(Failure::Error(e)),
-        Err(_) => Err(Failure::TimedOut),
-    }
 }

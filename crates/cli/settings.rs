@@ -104,6 +104,7 @@ struct ProtocolFile {
     heat: Option<Spanned<DoseFile>>,
     acute_window: Option<Spanned<String>>,
     review_after: Option<Spanned<String>>,
+    course_length: Option<Spanned<String>>,
 }
 
 /// `ice = { on = "8m" }`: either half may be left out; the default fills it.
@@ -112,6 +113,7 @@ struct ProtocolFile {
 struct DoseFile {
     on: Option<Spanned<String>>,
     rest: Option<Spanned<String>>,
+    every: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -141,8 +143,8 @@ impl Settings {
     pub fn load() -> Result<Settings, CliError> {
         let path = Settings::path();
         let text = match &path {
-            Some(p) => match std::fs::read_to_string(p) {
-                Ok(t) => Some(t),
+            Some(p) => match std::fs::read(p) {
+                Ok(bytes) => Some(utf8(p, bytes)?),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 Err(e) => {
                     return Err(CliError::Failure(format!(
@@ -181,7 +183,19 @@ impl Settings {
                 path.display()
             ))
         };
-        let file: File = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
+        // The line and toml's message, not its echo of the line: a line can
+        // be 100 KB long.
+        let file: File = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|r| {
+                let upto = &text.as_bytes()[..r.start.min(text.len())];
+                upto.iter().filter(|b| **b == b'\n').count() + 1
+            });
+            let message = e.message().trim_end();
+            bad(match line {
+                Some(n) => format!("line {n}: {message}"),
+                None => message.to_owned(),
+            })
+        })?;
         let mut s = Settings::defaults();
         if let Some(table) = file.protocol {
             let (protocol, sources) = protocol(&table, text, &bad)?;
@@ -207,7 +221,8 @@ impl Settings {
             if let Some(t) = n.timeout {
                 s.notices.timeout = humantime::parse_duration(&t).map_err(|e| {
                     bad(format!(
-                        "[notifications] timeout {t:?}: {e}; write e.g. \"15s\""
+                        "[notifications] timeout {}: {e}; write e.g. \"15s\"",
+                        crate::error::quote(&t)
                     ))
                 })?;
                 s.notice_sources[1] = Source::File;
@@ -219,6 +234,20 @@ impl Settings {
         }
         Ok(s)
     }
+}
+
+/// The config file's text, or an error naming the first line that is not
+/// UTF-8 (an invalid config is a usage error, exit 2).
+fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, CliError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..good].iter().filter(|b| **b == b'\n').count() + 1;
+        CliError::Usage(format!(
+            "the config file {} is not valid: line {line} is not UTF-8 text; save the \
+             file as UTF-8",
+            path.display()
+        ))
+    })
 }
 
 /// The 1-based line of byte `offset` in `text`.
@@ -284,7 +313,23 @@ fn protocol(
         from(file.acute_window.is_some()),
         from(file.review_after.is_some()),
     ];
-    let protocol = Protocol::new(ice, heat, window, review).map_err(|e| {
+    let every = |phase: Phase, d: &Option<Spanned<DoseFile>>| -> Result<_, CliError> {
+        match d.as_ref().and_then(|d| d.get_ref().every.as_ref()) {
+            Some(v) => Ok(Some(duration(v, &format!("{phase}.every"), text, bad)?)),
+            None => Ok(None),
+        }
+    };
+    let ice_every = every(Phase::Ice, &file.ice)?;
+    let heat_every = every(Phase::Heat, &file.heat)?;
+    let length = match &file.course_length {
+        Some(v) => duration(v, "course_length", text, bad)?,
+        None => defaults.course_length(),
+    };
+    let protocol = Protocol::new(ice, heat, window, review)
+        .and_then(|p| p.with_every(Phase::Ice, ice_every))
+        .and_then(|p| p.with_every(Phase::Heat, heat_every))
+        .and_then(|p| p.with_course_length(length));
+    let protocol = protocol.map_err(|e| {
         let (key, line) = where_broken(file, &e, text);
         let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
         let key = if key.is_empty() {
@@ -344,6 +389,18 @@ fn where_broken(
             Setting::Review => top("review_after", &file.review_after),
             _ => (String::new(), None),
         },
+        E::EveryTooShort { phase, .. } | E::EveryTooLong { phase, .. } => {
+            let d = match phase {
+                Phase::Ice => &file.ice,
+                Phase::Heat => &file.heat,
+            };
+            let every = d.as_ref().and_then(|d| d.get_ref().every.clone());
+            (
+                format!("{phase}.every"),
+                every.map(|v| line_of(text, v.span().start)),
+            )
+        }
+        E::CourseLengthOutOfRange { .. } => top("course_length", &file.course_length),
         E::AcuteWindowOutOfRange { .. } => top("acute_window", &file.acute_window),
         E::ReviewTooLate { .. } => top("review_after", &file.review_after),
         _ => (String::new(), None),
@@ -447,5 +504,105 @@ mod tests {
         let err = parse("quite_hours = \"off\"\n").unwrap_err();
         assert!(err.contains("unknown field `quite_hours`"), "{err}");
         assert!(err.contains("line 1"), "{err}");
+    }
+
+    mod fuzz {
+        use std::path::Path;
+        use std::time::Duration;
+
+        use proptest::prelude::*;
+        use therapy_timer::{Phase, Urgency};
+
+        use super::super::{utf8, Settings, Source};
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            /// Any text, or any bytes: a settings value or an error, never a
+            /// panic.
+            #[test]
+            fn any_config_text_is_parsed_or_refused(
+                text in prop_oneof![
+                    "\\PC{0,200}",
+                    "(quiet_hours = \"[0-9:off-]{0,12}\"\n)?(\\[(protocol|notifications)\\]\n)?([a-z_]{1,12} = (\"[0-9a-z ]{0,6}\"|[0-9]{1,3}|\\{ on = \"[0-9]{1,3}[smh]\", rest = \"[0-9]{1,3}[smh]\" \\})\n){0,4}",
+                ],
+                bytes in proptest::collection::vec(any::<u8>(), 0..64),
+            ) {
+                let _ = Settings::parse(Path::new("/c/config.toml"), &text);
+                if let Ok(t) = utf8(Path::new("/c/config.toml"), bytes) {
+                    let _ = Settings::parse(Path::new("/c/config.toml"), &t);
+                }
+            }
+
+        }
+
+        /// A config written from values reads back as those values,
+        /// whenever the safety limits accept it (most do: checked).
+        #[test]
+        fn accepted_configs_round_trip() {
+            let accepted = std::cell::Cell::new(0u32);
+            let mut runner =
+                proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(512));
+            let values = (
+                (1u64..900, 1800u64..10_800, 1u64..1500, 1u64..3000),
+                proptest::option::of((0u32..24, 0u32..60, 0u32..24, 0u32..60)),
+                0usize..3,
+                1u64..600,
+            );
+            let result = runner.run(
+                &values,
+                |((ice_on, ice_rest, heat_on, heat_rest), quiet, urgency, timeout)| {
+                    let quiet_text = quiet.map_or_else(
+                        || "off".to_owned(),
+                        |(a, b, c, d)| format!("{a:02}:{b:02}-{c:02}:{d:02}"),
+                    );
+                    let urgency_text = ["low", "normal", "critical"][urgency];
+                    let text = format!(
+                        "quiet_hours = \"{quiet_text}\"\n[protocol]\n\
+                         ice = {{ on = \"{ice_on}s\", rest = \"{ice_rest}s\" }}\n\
+                         heat = {{ on = \"{heat_on}s\", rest = \"{heat_rest}s\" }}\n\
+                         [notifications]\nurgency = \"{urgency_text}\"\ntimeout = \"{timeout}s\"\n"
+                    );
+                    if let Ok(s) = Settings::parse(Path::new("/c/config.toml"), &text) {
+                        accepted.set(accepted.get() + 1);
+                        prop_assert_eq!(
+                            s.protocol.dose(Phase::Ice).on,
+                            Duration::from_secs(ice_on)
+                        );
+                        prop_assert_eq!(
+                            s.protocol.dose(Phase::Ice).rest,
+                            Duration::from_secs(ice_rest)
+                        );
+                        prop_assert_eq!(
+                            s.protocol.dose(Phase::Heat).on,
+                            Duration::from_secs(heat_on)
+                        );
+                        prop_assert_eq!(
+                            s.protocol.dose(Phase::Heat).rest,
+                            Duration::from_secs(heat_rest)
+                        );
+                        prop_assert_eq!(
+                            s.quiet_hours.0.map(|q| q.to_string()),
+                            quiet.map(|_| quiet_text.clone())
+                        );
+                        prop_assert_eq!(s.quiet_hours.1, Source::File);
+                        prop_assert_eq!(
+                            s.notices.urgency,
+                            [Urgency::Low, Urgency::Normal, Urgency::Critical][urgency]
+                        );
+                        prop_assert_eq!(s.notices.timeout, Duration::from_secs(timeout));
+                    }
+                    Ok(())
+                },
+            );
+            if let Err(e) = result {
+                panic!("{e}");
+            }
+            assert!(
+                accepted.get() >= 50,
+                "only {} of 512 accepted",
+                accepted.get()
+            );
+        }
     }
 }

@@ -115,6 +115,7 @@ pub fn view(as_read: &Course, injury_known: bool, now: DateTime<Utc>) -> View {
         Readiness::BeforeInjury { until } => {
             (Class::Rest, format!("rest {}", between(now, until)), 0)
         }
+        _ => (Class::Rest, "ready".to_owned(), 100),
     };
     View {
         class,
@@ -153,7 +154,7 @@ mod tests {
     use std::time::Duration;
 
     use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-    use therapy_timer::{Course, Outcome, Phase, Protocol, Session};
+    use therapy_timer::{Course, Phase, Protocol, Session};
 
     use super::{pango_escape, share, view, Class, View};
 
@@ -162,7 +163,7 @@ mod tests {
     }
 
     fn course() -> Course {
-        Course::new(at(8, 0, 0), Protocol::default())
+        Course::new(at(8, 0, 0), Protocol::default()).unwrap()
     }
 
     fn running(phase: Phase, start: DateTime<Utc>, minutes: u64) -> Session {
@@ -225,7 +226,7 @@ mod tests {
     #[test]
     fn resting_shows_time_left_and_share_of_the_rest_elapsed() {
         let mut c = course();
-        c.record(Session::new(Phase::Ice, at(9, 0, 0), at(9, 10, 0)).unwrap())
+        c.record(Session::completed(Phase::Ice, at(9, 0, 0), at(9, 10, 0)).unwrap())
             .unwrap();
         // The hour's rest runs 09:10-10:10; at 09:27 17 of 60 minutes are gone.
         assert_eq!(
@@ -261,14 +262,14 @@ mod tests {
     fn an_unconfirmed_session_is_not_overdue_once_a_later_one_began() {
         let mut c = course();
         c.record(running(Phase::Ice, at(9, 0, 0), 10)).unwrap();
-        c.record(Session::new(Phase::Ice, at(10, 10, 0), at(10, 20, 0)).unwrap())
+        c.record(Session::completed(Phase::Ice, at(10, 10, 0), at(10, 20, 0)).unwrap())
             .unwrap();
         assert_eq!(c.overdue(at(10, 30, 0)), None);
         assert_eq!(view(&c, true, at(10, 30, 0)).class, Class::Rest);
-        // ... but it is, seen from before the later one began.
+        // Starting the later one said the earlier pack was off.
         assert_eq!(
-            c.overdue(at(9, 30, 0)).map(|s| (s.start, s.outcome)),
-            Some((at(9, 0, 0), Outcome::Running))
+            c.sessions()[0].off.map(|o| (o.at, o.by)),
+            Some((at(10, 10, 0), therapy_timer::OffBy::Confirmed))
         );
     }
 

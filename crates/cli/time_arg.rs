@@ -1,7 +1,7 @@
 //! Parsing the TIME arguments people type: `now`, RFC 3339, `3h ago`,
 //! `HH:MM` and `YYYY-MM-DD HH:MM` in local time.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
 /// The forms a TIME argument accepts, for error messages and `--help`.
 pub const TIME_FORMS: &str = "now, an RFC 3339 time (2026-03-01T08:00:00Z or \
@@ -18,17 +18,20 @@ pub fn parse_time<Tz: TimeZone>(
     tz: &Tz,
 ) -> Result<DateTime<Utc>, String> {
     let text = input.trim();
+    let q = crate::error::quote(input);
     if text.eq_ignore_ascii_case("now") {
         return Ok(now);
     }
     if let Some(ago) = text.strip_suffix("ago") {
         let d = humantime::parse_duration(ago.trim()).map_err(|e| {
-            format!("invalid time {input:?}: the duration before \"ago\" is not valid ({e}); write e.g. \"3h ago\" or \"1day 2h ago\"")
+            format!("invalid time {q}: the duration before \"ago\" is not valid ({e}); write e.g. \"3h ago\" or \"1day 2h ago\"")
         })?;
+        // Before year 0 a time has no RFC 3339 form to show or store.
         return chrono::TimeDelta::from_std(d)
             .ok()
             .and_then(|d| now.checked_sub_signed(d))
-            .ok_or_else(|| format!("invalid time {input:?}: that is too long ago"));
+            .filter(|t| t.year() >= 0)
+            .ok_or_else(|| format!("invalid time {q}: that is too long ago"));
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.with_timezone(&Utc));
@@ -45,14 +48,14 @@ pub fn parse_time<Tz: TimeZone>(
             })
     };
     let Some(local) = local else {
-        return Err(format!("invalid time {input:?}; use {TIME_FORMS}"));
+        return Err(format!("invalid time {q}; use {TIME_FORMS}"));
     };
     tz.from_local_datetime(&local)
         .earliest()
         .map(|t| t.with_timezone(&Utc))
         .ok_or_else(|| {
             format!(
-                "invalid time {input:?}: {} does not exist on the local clock \
+                "invalid time {q}: {} does not exist on the local clock \
                  (it is skipped by a daylight-saving change); use a time an hour later",
                 local.format("%Y-%m-%d %H:%M")
             )
@@ -105,5 +108,61 @@ mod tests {
         // 2026-03-29 02:30 does not exist in Berlin.
         let err = parse_time("2026-03-29 02:30", now(), &Berlin).unwrap_err();
         assert!(err.contains("does not exist on the local clock"), "{err}");
+    }
+
+    mod fuzz {
+        use chrono::{DateTime, TimeDelta};
+        use chrono_tz::Europe::Berlin;
+        use proptest::prelude::*;
+
+        use super::{now, parse_time};
+        use crate::error::shorten_quoted;
+
+        /// Text shaped like the accepted forms, and near misses.
+        fn time_like() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "\\PC{0,40}",
+                "[0-9]{1,4}(s|m|h|d|day|days|w|y|ms|ns|x)? ?([0-9]{1,3}[a-z]{1,3})? ?(ago)?",
+                "[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?)?",
+                "[0-9]{1,3}:[0-9]{1,3}",
+                " *(now|NOW|Now|ago) *",
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(1024))]
+
+            /// No panic; an error is short once its quotes are cut, as main
+            /// prints it.
+            #[test]
+            fn any_text_is_a_time_or_a_short_error(s in time_like()) {
+                if let Err(e) = parse_time(&s, now(), &Berlin) {
+                    let shown = shorten_quoted(&e, '"');
+                    prop_assert!(shown.chars().count() < 300, "{}", shown);
+                }
+            }
+
+            /// Every accepted input means a time that reads back the same
+            /// in RFC 3339.
+            #[test]
+            fn accepted_input_round_trips(s in time_like()) {
+                if let Ok(t) = parse_time(&s, now(), &Berlin) {
+                    prop_assert_eq!(parse_time(&t.to_rfc3339(), now(), &Berlin), Ok(t));
+                }
+            }
+
+            #[test]
+            fn every_rfc3339_time_round_trips(secs in -62_000_000_000i64..253_402_300_799) {
+                let t = DateTime::from_timestamp(secs, 0).expect("in range");
+                prop_assert_eq!(parse_time(&t.to_rfc3339(), now(), &Berlin), Ok(t));
+            }
+
+            #[test]
+            fn a_duration_ago_is_that_long_before_now(n in 0i64..1_000_000, unit in 0usize..3) {
+                let (name, secs) = [("s", 1), ("m", 60), ("h", 3600)][unit];
+                let t = parse_time(&format!("{n}{name} ago"), now(), &Berlin);
+                prop_assert_eq!(t, Ok(now() - TimeDelta::seconds(n * secs)));
+            }
+        }
     }
 }

@@ -28,9 +28,9 @@ pub fn check(file: &Path) -> Result<(), CliError> {
 pub fn run(ctx: &Ctx, args: &ConfigArgs) -> Result<(), CliError> {
     let s = &ctx.settings;
     match &s.path {
-        Some((p, true)) => println!("config file: {}", p.display()),
-        Some((p, false)) => println!("config file: {} (none there; defaults in use)", p.display()),
-        None => println!("config file: none (neither XDG_CONFIG_HOME nor HOME is set)"),
+        Some((p, true)) => outln!("config file: {}", p.display()),
+        Some((p, false)) => outln!("config file: {} (none there; defaults in use)", p.display()),
+        None => outln!("config file: none (neither XDG_CONFIG_HOME nor HOME is set)"),
     }
     print_rows(s, ctx.quiet_hours_from(&args.planning));
     Ok(())
@@ -69,6 +69,6 @@ fn print_rows(s: &Settings, (quiet, quiet_from): (Option<QuietHours>, Source)) {
         ),
     ];
     for (name, value, source) in rows {
-        println!("{name:<25} {value}  ({source})");
+        outln!("{name:<25} {value}  ({source})");
     }
 }

@@ -70,14 +70,14 @@ pub fn run(args: &DoctorArgs) -> Result<(), CliError> {
         super::print_json(&checks)?;
     } else {
         for c in &checks {
-            println!(
+            outln!(
                 "{} {}: {}",
                 if c.ok { "ok  " } else { "FAIL" },
                 c.check,
                 c.detail
             );
             if let Some(fix) = &c.fix {
-                println!("     fix: {fix}");
+                outln!("     fix: {fix}");
             }
         }
     }

@@ -13,15 +13,15 @@ pub fn run(ctx: &Ctx, time: Option<&str>) -> Result<(), CliError> {
         match state.injured_at {
             Some(t) => {
                 let course = state.course(Some(t), ctx.protocol(), now)?;
-                println!("Injured {} ({} ago).", full(t), between(t, now));
-                println!(
+                outln!("Injured {} ({} ago).", full(t), between(t, now));
+                outln!(
                     "Phase now: {} (ice until {}, heat after).",
                     course.phase_at(now),
                     full(course.heat_from())
                 );
             }
             None => {
-                println!("No injury time is recorded. Record it with: therapy-timer injury TIME")
+                outln!("No injury time is recorded. Record it with: therapy-timer injury TIME")
             }
         }
         return Ok(());
@@ -34,13 +34,14 @@ pub fn run(ctx: &Ctx, time: Option<&str>) -> Result<(), CliError> {
             full(at)
         )));
     }
+    super::check_injury("TIME", at, now)?;
     let before = ctx.store.update(|state| Ok(state.injured_at.replace(at)))?;
     let course = ctx.store.read()?.course(Some(at), ctx.protocol(), now)?;
-    println!("Injury recorded: {} ({} ago).", full(at), between(at, now));
+    outln!("Injury recorded: {} ({} ago).", full(at), between(at, now));
     if let Some(b) = before.filter(|b| *b != at) {
-        println!("It was {} before.", full(b));
+        outln!("It was {} before.", full(b));
     }
-    println!(
+    outln!(
         "Ice until {}, then heat. Run `therapy-timer plan` for the schedule.",
         full(course.heat_from())
     );

@@ -13,7 +13,7 @@ pub fn run(ctx: &Ctx, json: bool) -> Result<(), CliError> {
         return print_json(&state.sessions);
     }
     if state.sessions.is_empty() {
-        println!("No sessions logged yet. Start one with: therapy-timer start");
+        outln!("No sessions logged yet. Start one with: therapy-timer start");
         return Ok(());
     }
     for s in &state.sessions {
@@ -23,8 +23,9 @@ pub fn run(ctx: &Ctx, json: bool) -> Result<(), CliError> {
             Outcome::Running => "ended (no timer confirmed it)",
             Outcome::Completed => "completed",
             Outcome::CutShort => "cut short",
+            _ => "recorded",
         };
-        println!(
+        outln!(
             "{} {}-{}  {:<4}  {:>7}  {how}{}",
             start.format("%a %d %b"),
             start.format("%H:%M"),

@@ -15,7 +15,7 @@ mod status;
 mod tick;
 mod watch;
 
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Local, TimeDelta, Utc};
 use therapy_timer::{Course, Protocol, QuietHours};
 
 use crate::notifier::Notifier;
@@ -25,6 +25,7 @@ use crate::args::{Cli, Command, Planning, QuietSetting, When};
 use crate::clock::Clock;
 use crate::error::CliError;
 use crate::state::{settle_stale, State, Store};
+use crate::text;
 use crate::time_arg::parse_time;
 
 /// Runs the command line.
@@ -97,16 +98,33 @@ pub(super) const NO_INJURY: &str =
 
 impl Ctx {
     fn new(when: &When) -> Result<Ctx, CliError> {
+        let mut store = Store::locate()?;
         let clock = match &when.at {
-            Some(at) => Clock::shifted_to(
-                parse_time(at, Utc::now(), &Local)
-                    .map_err(|e| CliError::Usage(format!("--at: {e}")))?,
-            ),
+            Some(at) => {
+                let real = Utc::now();
+                let at = parse_time(at, real, &Local)
+                    .map_err(|e| CliError::Usage(format!("--at: {e}")))?;
+                // A time ahead of the real clock written into the log would
+                // be taken as done by every later run: a session "done" in
+                // the future blocks the real ones, a reminder "announced" in
+                // 9999 never comes. So --at looks ahead (plan, status) but
+                // never writes ahead; the minute of grace is for a clock
+                // read a moment ago.
+                if at > real + TimeDelta::minutes(1) {
+                    store.refuse_writes(format!(
+                        "--at {} is after the system clock, and this command would write \
+                         it into the log; use --at only with a past time here (plan, next \
+                         and status take any time)",
+                        text::full(at)
+                    ));
+                }
+                Clock::shifted_to(at)
+            }
             None => Clock::system(),
         };
         Ok(Ctx {
             clock,
-            store: Store::locate()?,
+            store,
             settings: Settings::load()?,
         })
     }
@@ -153,7 +171,11 @@ impl Ctx {
         state: &State,
     ) -> Result<Option<DateTime<Utc>>, CliError> {
         match flag {
-            Some(s) => self.time("--injured-at", s).map(Some),
+            Some(s) => {
+                let at = self.time("--injured-at", s)?;
+                check_injury("--injured-at", at, self.now())?;
+                Ok(Some(at))
+            }
             None => Ok(state.injured_at),
         }
     }
@@ -171,6 +193,24 @@ impl Ctx {
     }
 }
 
+/// How long ago an injury may be: the tool times the first days after one
+/// (a course lasts at most 30 days), so an older time is a typo such as a
+/// wrong year, not a course.
+const OLDEST_INJURY: TimeDelta = TimeDelta::days(366);
+
+/// Refuses an injury time given as `flag` that is more than a year before
+/// `now` (this also refuses 1970 and year 0).
+fn check_injury(flag: &str, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), CliError> {
+    if now - at > OLDEST_INJURY {
+        return Err(CliError::Usage(format!(
+            "{flag}: the injury time {} is more than a year ago; this tool times the days \
+             after an injury, so give the time it happened (e.g. \"2h ago\")",
+            text::full(at)
+        )));
+    }
+    Ok(())
+}
+
 /// `t` without its fraction of a second.
 fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
@@ -180,17 +220,13 @@ fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::Failure(format!("cannot write JSON: {e}")))?;
-    println!("{text}");
+    outln!("{text}");
     Ok(())
 }
 
-/// Writes `bytes` to stdout and flushes. Unlike `print!`, a closed pipe
-/// (`therapy-timer man | head`) is an error, not a panic.
+/// Writes `bytes` to stdout and flushes; a closed pipe (`therapy-timer man
+/// | head`) ends the output, as everywhere.
 fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
-    use std::io::Write;
-
-    let mut out = std::io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|()| out.flush())
-        .map_err(|e| CliError::Failure(format!("cannot write to stdout: {e}")))
+    crate::output::write_bytes(bytes);
+    Ok(())
 }

@@ -46,7 +46,7 @@ pub fn run(ctx: &Ctx, args: &PlanArgs) -> Result<(), CliError> {
         };
         return write_stdout(ics::calendar(&sessions, place, review, ctx.now()).as_bytes());
     }
-    println!(
+    outln!(
         "Plan from {} for {}{}:",
         full(from),
         humantime::format_duration(args.span),
@@ -56,16 +56,20 @@ pub fn run(ctx: &Ctx, args: &PlanArgs) -> Result<(), CliError> {
         }
     );
     if sessions.is_empty() {
-        println!("  (no session starts in that time)");
+        outln!("  (no session starts in that time)");
     }
     let mut day = None;
     for s in &sessions {
+        if crate::output::closed() {
+            // The reader has gone (`| head`): nothing more to say.
+            break;
+        }
         let (start, end) = (s.start.with_timezone(&Local), s.end.with_timezone(&Local));
         if day != Some(start.date_naive()) {
             day = Some(start.date_naive());
-            println!("  {}", start.format("%a %d %b"));
+            outln!("  {}", start.format("%a %d %b"));
         }
-        println!(
+        outln!(
             "    {}-{}  {}",
             start.format("%H:%M"),
             end.format("%H:%M"),

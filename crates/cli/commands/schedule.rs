@@ -43,14 +43,14 @@ pub fn run(args: &ScheduleArgs) -> Result<(), CliError> {
                         .into(),
                 ));
             }
-            print!("{}", cron_line(&exe, &env));
+            out!("{}", cron_line(&exe, &env));
             Ok(())
         }
         Scheduler::Systemd if args.watch => {
             let service = watch_unit(&exe, &env);
             if !args.write {
-                println!("# {WATCH}\n{service}");
-                println!(
+                outln!("# {WATCH}\n{service}");
+                outln!(
                     "# Install with: therapy-timer schedule systemd --watch --write, then\n\
                      # systemctl --user daemon-reload && systemctl --user enable --now {WATCH}"
                 );
@@ -58,8 +58,8 @@ pub fn run(args: &ScheduleArgs) -> Result<(), CliError> {
             }
             let dir = unit_dir()?;
             write_unit(&dir.join(WATCH), &service, args.force)?;
-            println!("Wrote {}.", dir.join(WATCH).display());
-            println!(
+            outln!("Wrote {}.", dir.join(WATCH).display());
+            outln!(
                 "Now run: systemctl --user daemon-reload && systemctl --user enable --now {WATCH}"
             );
             Ok(())
@@ -67,8 +67,8 @@ pub fn run(args: &ScheduleArgs) -> Result<(), CliError> {
         Scheduler::Systemd => {
             let (service, timer) = units(&exe, &env);
             if !args.write {
-                println!("# {SERVICE}\n{service}\n# {TIMER}\n{timer}");
-                println!(
+                outln!("# {SERVICE}\n{service}\n# {TIMER}\n{timer}");
+                outln!(
                     "# Install with: therapy-timer schedule systemd --write, then\n\
                      # systemctl --user daemon-reload && systemctl --user enable --now {TIMER}"
                 );
@@ -77,12 +77,12 @@ pub fn run(args: &ScheduleArgs) -> Result<(), CliError> {
             let dir = unit_dir()?;
             write_unit(&dir.join(SERVICE), &service, args.force)?;
             write_unit(&dir.join(TIMER), &timer, args.force)?;
-            println!(
+            outln!(
                 "Wrote {} and {}.",
                 dir.join(SERVICE).display(),
                 dir.join(TIMER).display()
             );
-            println!(
+            outln!(
                 "Now run: systemctl --user daemon-reload && systemctl --user enable --now {TIMER}"
             );
             Ok(())

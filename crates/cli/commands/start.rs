@@ -1,5 +1,9 @@
 //! `therapy-timer start`: one session, now.
 
+// Until this command runs on the library's Driver (the next issue), it uses
+// the first version's timetable queries, kept as a deprecated adapter.
+#![allow(deprecated)]
+
 use std::io::{IsTerminal, Write};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -11,11 +15,17 @@ use super::Ctx;
 use crate::args::{PhaseArg, StartArgs};
 use crate::clock::{forward_signals, Waited};
 use crate::error::CliError;
-use crate::notifier::Notifier;
+use crate::notifier::{Notice, Notifier};
 use crate::state::settle_stale;
 use crate::text::{between, clock, full, review_notice, span, start_notice, stop_notice, REVIEW};
 
 pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
+    // Before anything is written: a signal from now on ends the session as
+    // cut short instead of killing the process with the session running;
+    // and the notifier's connection is opened before any deadline.
+    let (tx, rx) = mpsc::channel();
+    forward_signals(tx.clone()).map_err(CliError::Failure)?;
+    let mut notifier = ctx.notifier();
     let now = ctx.now();
     let state = ctx.store.read()?;
     let injured = ctx.injured_at(args.injured_at.as_deref(), &state)?;
@@ -27,7 +37,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         (PhaseArg::Heat, _) => Phase::Heat,
         (PhaseArg::Auto, Some(t)) => {
             let phase = state.course(Some(t), ctx.protocol(), now)?.phase_at(now);
-            println!(
+            outln!(
                 "Phase {phase}, from the injury at {} (--phase ice|heat to choose).",
                 full(t)
             );
@@ -77,14 +87,23 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
                     }
                 )))
             }
+            Readiness::Overdue {
+                phase: p, since, ..
+            } => {
+                return Err(CliError::TryLater(format!(
+                "the {p} session that ended at {} was never confirmed off; one session at a time",
+                clock(since, now)
+            )))
+            }
             Readiness::Resting { until, .. } => {
-                eprintln!(
+                errln!(
                     "therapy-timer: warning: starting before the rest is over (it ends at {}); \
                      logged as forced",
                     clock(until, now)
                 );
                 session.forced = true;
             }
+            _ => {}
         }
         course.record(session)?;
         state.absorb(&course);
@@ -97,23 +116,20 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         .course(injured, ctx.protocol(), now)?
         .advisory(phase, now);
     match (advisory, injured) {
-        (Some(Advisory::HeatInAcuteWindow { heat_from }), Some(_)) => eprintln!(
+        (Some(Advisory::HeatInAcuteWindow { heat_from }), Some(_)) => errln!(
             "therapy-timer: warning: heat in the first {}h after an injury can add to \
              inflammation; the articles advise ice until {}",
             ctx.protocol().acute_window().as_secs() / 3600,
             clock(heat_from, now)
         ),
-        (Some(Advisory::IceAfterAcuteWindow { .. }), Some(_)) => eprintln!(
-            "therapy-timer: note: the acute window is over; heat is the usual therapy now"
-        ),
+        (Some(Advisory::IceAfterAcuteWindow { .. }), Some(_)) => {
+            errln!("therapy-timer: note: the acute window is over; heat is the usual therapy now")
+        }
         _ => {}
     }
 
-    let (tx, rx) = mpsc::channel();
-    forward_signals(tx.clone()).map_err(CliError::Failure)?;
-    let mut notifier = ctx.notifier();
     notifier.send(&start_notice(phase, length, session.end, now));
-    println!(
+    outln!(
         "{} on at {} for {}; off at {}.",
         capital(phase),
         clock(session.start, now),
@@ -121,6 +137,9 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         clock(session.end, now)
     );
 
+    // The on-time stop notice is worded now, before the deadline, so that
+    // nothing but the send stands between the deadline and the notice.
+    let on_time = stop_notice_at(ctx, injured, &session, length, session.end, None);
     let terminal = std::io::stdout().is_terminal();
     let mut last_line = None;
     // A session's notices carry no actions; any other wake-up waits on.
@@ -133,7 +152,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         }
     };
     if terminal {
-        println!();
+        outln!();
     }
 
     // On time: the planned end. Early: now, in whole seconds unless that
@@ -147,7 +166,19 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
                 .unwrap_or(precise)
         }
     };
-    let (done, next_from) = ctx.store.update(|state| {
+    // The stop is a safety notice: it goes out before anything that can
+    // fail (the state write, the lock), and a failed write is reported
+    // after it.
+    let notice = match waited {
+        Waited::Reached => on_time,
+        _ => {
+            let early = (ended - session.start).to_std().unwrap_or_default();
+            stop_notice_at(ctx, injured, &session, length, ended, Some(early))
+        }
+    };
+    notifier.send(&notice);
+    outln!("{}. {}", notice.summary, notice.body);
+    let finished = ctx.store.update(|state| {
         let mut course = state.course(injured, ctx.protocol(), ended)?;
         let done = match course.finish(session.start, ended) {
             Ok(done) => done,
@@ -166,13 +197,16 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
                 })?,
         };
         state.absorb(&course);
-        Ok((done, course.readiness(ended).earliest(ended)))
-    })?;
-    let early = (waited != Waited::Reached).then(|| done.length());
-    let urgency = Event::new(EventKind::Stop, phase, ended).urgency;
-    let notice = stop_notice(phase, urgency, early, next_from, ended);
-    notifier.send(&notice);
-    println!("{}. {}", notice.summary, notice.body);
+        Ok(done)
+    });
+    if let Err(e) = finished {
+        // The session stays `running` in the log; the next command that can
+        // write settles it at its planned end.
+        return Err(CliError::Failure(format!(
+            "the stop was announced but not logged ({e}); the next therapy-timer \
+             command that can write the state logs it"
+        )));
+    }
 
     announce_review_once(ctx, injured, ended, &mut notifier)?;
 
@@ -180,10 +214,39 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         return Err(CliError::Signal(n));
     }
     if args.linger > Duration::ZERO && std::io::stdout().is_terminal() {
-        println!("(This window keeps the notice up until you dismiss it; Ctrl-C to leave.)");
+        outln!("(This window keeps the notice up until you dismiss it; Ctrl-C to leave.)");
     }
     notifier.linger(args.linger, (&tx, &rx));
     Ok(())
+}
+
+/// The stop notice for `session` ending at `ended` (`early`: how long it
+/// ran, when cut short), with the next session's earliest start worded from
+/// the state as read now (else from the protocol's rest).
+fn stop_notice_at(
+    ctx: &Ctx,
+    injured: Option<DateTime<Utc>>,
+    session: &Session,
+    length: Duration,
+    ended: DateTime<Utc>,
+    early: Option<Duration>,
+) -> Notice {
+    let phase = session.phase;
+    let urgency = Event::new(EventKind::Stop, phase, ended, ended).urgency;
+    let next = ctx
+        .store
+        .read()
+        .and_then(|s| s.course(injured, ctx.protocol(), ended))
+        .ok()
+        .and_then(|mut c| {
+            c.finish(session.start, ended).ok()?;
+            Some(c.readiness(ended).earliest(ended))
+        })
+        .unwrap_or_else(|| {
+            let rest = ctx.protocol().rest_after(phase, length);
+            ended + chrono::TimeDelta::from_std(rest).unwrap_or_default()
+        });
+    stop_notice(phase, urgency, early, next, ended)
 }
 
 /// Says once per course, after the review point, that spasms lasting this
@@ -207,7 +270,7 @@ fn announce_review_once(
     })?;
     if due {
         notifier.send(&review_notice());
-        println!("\n{REVIEW}");
+        outln!("\n{REVIEW}");
     }
     Ok(())
 }

@@ -70,7 +70,7 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
         StatusFormat::Json => print_json(&status),
         StatusFormat::Text => {
             for line in sentences(&course, &status) {
-                println!("{line}");
+                outln!("{line}");
             }
             Ok(())
         }
@@ -200,6 +200,7 @@ fn sentences(course: &Course, status: &Status) -> Vec<String> {
         Readiness::BeforeInjury { until } => {
             format!("That time is before the injury ({}).", clock(until, now))
         }
+        _ => "A session is under way.".to_owned(),
     });
     if status.review_due {
         lines.push(String::new());

@@ -1,6 +1,10 @@
 //! `therapy-timer tick`: fire what is due now, once; and the step `watch`
 //! repeats.
 
+// Until this command runs on the library's Driver (the next issue), it uses
+// the first version's timetable queries, kept as a deprecated adapter.
+#![allow(deprecated)]
+
 use std::sync::mpsc::Sender;
 
 use chrono::{DateTime, Local, TimeDelta, Utc};
@@ -37,14 +41,15 @@ pub fn run(ctx: &Ctx, args: &TickArgs) -> Result<(), CliError> {
         if args.json {
             let line = serde_json::to_string(f)
                 .map_err(|e| CliError::Failure(format!("cannot write JSON: {e}")))?;
-            println!("{line}");
+            outln!("{line}");
         } else {
-            println!(
+            outln!(
                 "fired {} {} due {}{}",
                 match f.event.kind {
-                    EventKind::Start => "start",
+                    EventKind::Prompt => "start",
                     EventKind::Stop => "stop",
                     EventKind::Review => "review",
+                    _ => "event",
                 },
                 f.event.phase,
                 f.event.at.to_rfc3339(),
@@ -62,8 +67,9 @@ pub fn run(ctx: &Ctx, args: &TickArgs) -> Result<(), CliError> {
 /// Fires every event due at `now`, exactly once: under the state lock, each
 /// due event changes the state (a start records a running session, a stop
 /// finishes it, the reminder is marked announced), so a second run at the
-/// same moment finds nothing due. Notices are sent inside the lock, so a
-/// crash can repeat a notice but never lose one. With `actions_to`, a start
+/// same moment finds nothing due. Stop notices are sent inside the lock,
+/// before the write, so a crash or a failed write can repeat one but never
+/// lose one; prompts are sent once they are logged. With `actions_to`, a start
 /// notice offers Start now / Snooze / Skip and the answer goes there.
 pub fn fire_due(
     ctx: &Ctx,
@@ -78,7 +84,12 @@ pub fn fire_due(
         // No course yet: nothing is due. `doctor` says so.
         return Ok(Vec::new());
     }
-    ctx.store.update(|state| {
+    // Prompts (a start, the reminder) go out only once they are logged: if
+    // the write fails (a full disk), a prompt for a session that was never
+    // recorded would repeat at every tick. Stops are safety notices and go
+    // out at once, before the write.
+    let mut after_write = Vec::new();
+    let fired = ctx.store.update(|state| {
         let mut course = state
             .course(injured, ctx.protocol(), now)?
             .with_quiet_hours(ctx.quiet_hours(planning));
@@ -104,24 +115,22 @@ pub fn fire_due(
                     };
                     notifier.send(&notice);
                 }
-                EventKind::Start => {
+                EventKind::Prompt => {
                     let length = ctx.protocol().session_length(event.phase, None)?;
                     let started = Session::running(event.phase, now, length)?;
                     course.record(started)?;
                     let notice =
                         due_notice(event.phase, length, started.end, now, actions_to.is_some());
-                    match actions_to {
-                        Some(to) => notifier.send_with_actions(&notice, started.start, to),
-                        None => notifier.send(&notice),
-                    };
+                    after_write.push((notice, Some(started.start)));
                 }
                 EventKind::Review => {
                     if state.review_announced_at.is_some() {
                         continue;
                     }
                     state.review_announced_at = Some(now);
-                    notifier.send(&review_notice());
+                    after_write.push((review_notice(), None));
                 }
+                _ => continue,
             }
             fired.push(Fired {
                 event,
@@ -131,5 +140,12 @@ pub fn fire_due(
         }
         state.absorb(&course);
         Ok(fired)
-    })
+    })?;
+    for (notice, session) in &after_write {
+        match (actions_to, session) {
+            (Some(to), Some(start)) => notifier.send_with_actions(notice, *start, to),
+            _ => notifier.send(notice),
+        };
+    }
+    Ok(fired)
 }

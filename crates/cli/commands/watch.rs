@@ -1,5 +1,9 @@
 //! `therapy-timer watch`: follow the plan in the foreground.
 
+// Until this command runs on the library's Driver (the next issue), it uses
+// the first version's timetable queries, kept as a deprecated adapter.
+#![allow(deprecated)]
+
 use std::sync::mpsc;
 
 use chrono::{DateTime, Local, TimeDelta, Utc};
@@ -23,6 +27,13 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
         .as_deref()
         .map(|u| ctx.time("--until", u))
         .transpose()?;
+    if let Some(u) = until.filter(|u| *u <= ctx.now()) {
+        return Err(CliError::Usage(format!(
+            "--until {} is already past, so there is nothing to follow; give a later time, \
+             or leave --until out to follow until Ctrl-C",
+            full(u)
+        )));
+    }
     let state = ctx.store.read()?;
     if ctx
         .injured_at(args.planning.injured_at.as_deref(), &state)?
@@ -34,7 +45,7 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
     forward_signals(tx.clone()).map_err(CliError::Failure)?;
     let mut notifier = ctx.notifier();
     let actions = notifier::server().is_ok_and(|(_, caps)| caps.iter().any(|c| c == "actions"));
-    println!(
+    outln!(
         "Following the plan{}{}; Ctrl-C to stop.",
         until.map_or_else(String::new, |u| format!(" until {}", full(u))),
         if actions {
@@ -55,7 +66,7 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
             &mut notifier,
             actions.then_some(&tx),
         )? {
-            println!("{} {} {}", clock(now, now), f.event.phase, what(&f));
+            outln!("{} {} {}", clock(now, now), f.event.phase, what(&f));
         }
         let state = ctx.store.read()?;
         let course = ctx.course(&args.planning, &state)?;
@@ -63,6 +74,7 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
         // again, so a surprise cannot spin the loop.
         let next = course
             .events(now + TimeDelta::seconds(1), &Local)
+            .into_iter()
             .next()
             .map_or(now + TimeDelta::hours(1), |e| e.at);
         let wake = until.map_or(next, |u| next.min(u));
@@ -71,12 +83,12 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
             // Stopping the follower cuts nothing short: a running session
             // keeps its planned end, and the next watch or tick announces it.
             Waited::Signal(_) => {
-                println!("Stopped following the plan.");
+                outln!("Stopped following the plan.");
                 return Ok(());
             }
             Waited::Action { key, session } => {
                 if let Some(said) = answer(ctx, &args.planning, &key, session)? {
-                    println!("{} {said}", clock(ctx.now(), ctx.now()));
+                    outln!("{} {said}", clock(ctx.now(), ctx.now()));
                 }
             }
         }
@@ -86,12 +98,13 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
 fn what(f: &super::tick::Fired) -> String {
     use therapy_timer::EventKind;
     match f.event.kind {
-        EventKind::Start => "session due: counted as started".into(),
+        EventKind::Prompt => "session due: counted as started".into(),
         EventKind::Stop if f.late_seconds > 120 => {
             format!("stop ({}s late)", f.late_seconds)
         }
         EventKind::Stop => "stop".into(),
         EventKind::Review => "clinician reminder".into(),
+        _ => "event".into(),
     }
 }
 

@@ -1,25 +1,52 @@
-//! A course of therapy: one injury, its protocol, quiet hours and history.
+//! A course of therapy: one injury, its protocol, quiet hours, and what the
+//! person did: the sessions they started and how they answered the prompts.
+
+use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::duration::after;
 use crate::error::Error;
-use crate::event::{Event, EventKind, Events};
+use crate::limits::{COURSE_MAX, EVERY_MAX, LOGGED_MAX, REST_MAX};
 use crate::phase::Phase;
 use crate::plan::Plan;
-use crate::protocol::{after, Protocol};
+use crate::prompt::{Answer, Prompt};
+use crate::protocol::{Protocol, RawProtocol};
 use crate::quiet_hours::QuietHours;
 use crate::readiness::{Advisory, Readiness};
-use crate::session::{Outcome, Session};
+use crate::session::{Off, OffBy, Outcome, RawSession, Session};
 
-/// A course of therapy for one injury.
+/// The format version [`Course::to_json`] writes. Version 1 is the shape
+/// before prompts (no `format` key); it is still read.
+pub const COURSE_FORMAT: u32 = 2;
+
+/// How far past a time the course may need to compute: the longest course,
+/// cadence, logged session and rest, with a day to spare. A time whose
+/// horizon is past the end of chrono's calendar is refused up front, so no
+/// later computation saturates or panics.
+const HORIZON: Duration = Duration::from_secs(
+    COURSE_MAX.as_secs() + EVERY_MAX.as_secs() + REST_MAX.as_secs() + 2 * 86_400,
+);
+
+/// Only sessions that started this long before the last one can still owe
+/// rest after it (a session lasts at most a day, its pack is taken off at
+/// most 15 minutes after its end, and a rest is at most 7 days).
+const REST_WINDOW: Duration = Duration::from_secs(LOGGED_MAX.as_secs() + REST_MAX.as_secs() + 3600);
+
+/// A course of therapy for one injury: the record of what was done.
 ///
 /// It holds the injury time, the [`Protocol`], optional daily
-/// [`QuietHours`] and the [`Session`]s done, in order and never overlapping.
-/// Every query takes the time it is asked about as an argument; a course
-/// never reads the clock. Queries that depend on the local clock (quiet
-/// hours) take a time zone: pass `chrono::Local` in a desktop program, a
-/// fixed zone in tests.
+/// [`QuietHours`], the [`Session`]s done (ordered, never overlapping, each
+/// with an id) and the [`Prompt`]s given and how they were answered. Every
+/// query takes the time it is asked about as an argument; a course never
+/// reads the clock. Queries that depend on the local clock (quiet hours)
+/// take a time zone: pass `chrono::Local` in a desktop program, a fixed
+/// zone in tests.
+///
+/// A course ends [`Protocol::course_length`] after the injury, or earlier
+/// when the person ends it. To run a course over time, hand it to a
+/// [`Driver`](crate::Driver).
 ///
 /// # Examples
 ///
@@ -28,49 +55,68 @@ use crate::session::{Outcome, Session};
 /// use therapy_timer::{Course, Phase, Protocol, QuietHours};
 ///
 /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-/// let course = Course::new(injured, Protocol::default())
+/// let course = Course::new(injured, Protocol::default())?
 ///     .with_quiet_hours(Some(QuietHours::default()));
 ///
 /// let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
 /// assert_eq!(course.phase_at(now), Phase::Ice);
 /// let first = course.plan(now, &Utc).next().unwrap();
 /// assert_eq!(first.start, now);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "RawCourse")]
 pub struct Course {
     injured_at: DateTime<Utc>,
     protocol: Protocol,
     quiet_hours: Option<QuietHours>,
     sessions: Vec<Session>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    not_before: Option<DateTime<Utc>>,
+    prompts: Vec<Prompt>,
+    /// The due time of the last prompt slot passed (announced, answered
+    /// ahead, or gone by while nobody was there to announce it).
+    prompted: Option<DateTime<Utc>>,
+    ended_at: Option<DateTime<Utc>>,
+    next_id: u32,
 }
 
 impl Course {
-    /// A course for an injury at `injured_at`, with no quiet hours and no
-    /// sessions yet.
+    /// A course for an injury at `injured_at`, with no quiet hours and
+    /// nothing done yet.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TimeOutOfRange`] for an injury so near the end of chrono's
+    /// calendar that the course's times cannot be computed.
     ///
     /// # Examples
     ///
     /// ```
-    /// use chrono::{TimeZone, Utc};
-    /// use therapy_timer::{Course, Protocol};
+    /// use chrono::{DateTime, TimeZone, Utc};
+    /// use therapy_timer::{Course, Error, Protocol};
     ///
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-    /// assert!(Course::new(injured, Protocol::default()).sessions().is_empty());
+    /// assert!(Course::new(injured, Protocol::default())?.sessions().is_empty());
+    /// assert!(matches!(
+    ///     Course::new(DateTime::<Utc>::MAX_UTC, Protocol::default()).unwrap_err(),
+    ///     Error::TimeOutOfRange { .. }
+    /// ));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn new(injured_at: DateTime<Utc>, protocol: Protocol) -> Course {
-        Course {
+    pub fn new(injured_at: DateTime<Utc>, protocol: Protocol) -> Result<Course, Error> {
+        in_range(injured_at)?;
+        Ok(Course {
             injured_at,
             protocol,
             quiet_hours: None,
             sessions: Vec::new(),
-            not_before: None,
-        }
+            prompts: Vec::new(),
+            prompted: None,
+            ended_at: None,
+            next_id: 1,
+        })
     }
 
-    /// This course with quiet hours (or none).
+    /// This course with quiet hours (or none): no prompt comes in them.
     ///
     /// # Examples
     ///
@@ -79,9 +125,11 @@ impl Course {
     /// use therapy_timer::{Course, Protocol, QuietHours};
     ///
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-    /// let course = Course::new(injured, Protocol::default()).with_quiet_hours(Some(QuietHours::default()));
+    /// let course = Course::new(injured, Protocol::default())?.with_quiet_hours(Some(QuietHours::default()));
     /// assert_eq!(course.quiet_hours(), Some(QuietHours::default()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use]
     pub fn with_quiet_hours(mut self, quiet_hours: Option<QuietHours>) -> Course {
         self.quiet_hours = quiet_hours;
         self
@@ -98,29 +146,13 @@ impl Course {
     ///
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
     /// let short = Protocol::default().with_acute_window(Duration::from_secs(24 * 3600))?;
-    /// let course = Course::new(injured, Protocol::default()).with_protocol(short);
+    /// let course = Course::new(injured, Protocol::default())?.with_protocol(short);
     /// assert_eq!(course.protocol(), &short);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use]
     pub fn with_protocol(mut self, protocol: Protocol) -> Course {
         self.protocol = protocol;
-        self
-    }
-
-    /// This course with another injury time; the history stays.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use chrono::{TimeZone, Utc};
-    /// use therapy_timer::{Course, Protocol};
-    ///
-    /// let a = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-    /// let b = Utc.with_ymd_and_hms(2026, 3, 1, 6, 0, 0).unwrap();
-    /// assert_eq!(Course::new(a, Protocol::default()).with_injured_at(b).injured_at(), b);
-    /// ```
-    pub fn with_injured_at(mut self, injured_at: DateTime<Utc>) -> Course {
-        self.injured_at = injured_at;
         self
     }
 
@@ -133,8 +165,10 @@ impl Course {
     /// use therapy_timer::{Course, Protocol};
     ///
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-    /// assert_eq!(Course::new(injured, Protocol::default()).injured_at(), injured);
+    /// assert_eq!(Course::new(injured, Protocol::default())?.injured_at(), injured);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use]
     pub fn injured_at(&self) -> DateTime<Utc> {
         self.injured_at
     }
@@ -148,8 +182,10 @@ impl Course {
     /// use therapy_timer::{Course, Protocol};
     ///
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-    /// assert_eq!(Course::new(injured, Protocol::default()).protocol(), &Protocol::default());
+    /// assert_eq!(Course::new(injured, Protocol::default())?.protocol(), &Protocol::default());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use]
     pub fn protocol(&self) -> &Protocol {
         &self.protocol
     }
@@ -163,8 +199,10 @@ impl Course {
     /// use therapy_timer::{Course, Protocol};
     ///
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-    /// assert_eq!(Course::new(injured, Protocol::default()).quiet_hours(), None);
+    /// assert_eq!(Course::new(injured, Protocol::default())?.quiet_hours(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use]
     pub fn quiet_hours(&self) -> Option<QuietHours> {
         self.quiet_hours
     }
@@ -178,20 +216,137 @@ impl Course {
     /// use therapy_timer::{Course, Phase, Protocol, Session};
     ///
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-    /// let mut course = Course::new(injured, Protocol::default());
-    /// course.record(Session::new(Phase::Ice, injured, injured + TimeDelta::minutes(10))?)?;
+    /// let mut course = Course::new(injured, Protocol::default())?;
+    /// course.record(Session::completed(Phase::Ice, injured, injured + TimeDelta::minutes(10))?)?;
     /// assert_eq!(course.sessions().len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use]
     pub fn sessions(&self) -> &[Session] {
         &self.sessions
     }
 
-    /// Adds a session to the history.
+    /// The session with id `id`.
     ///
-    /// History is fact, so this does not enforce the rest (a forced session is
-    /// recorded like any other); it refuses only what cannot have happened: a
-    /// session that ends before it starts, or one that overlaps another.
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Phase, Protocol, Session};
+    ///
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let mut course = Course::new(injured, Protocol::default())?;
+    /// let id = course.record(Session::completed(Phase::Ice, injured, injured + TimeDelta::minutes(10))?)?;
+    /// assert_eq!(course.session(id).map(|s| s.start), Some(injured));
+    /// assert!(course.session(id + 1).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn session(&self, id: u32) -> Option<&Session> {
+        self.sessions.iter().find(|s| s.id == id)
+    }
+
+    /// The prompts given (and those answered ahead of time), ordered by
+    /// when they were due.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use therapy_timer::{Course, Protocol};
+    ///
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// assert!(Course::new(injured, Protocol::default())?.prompts().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn prompts(&self) -> &[Prompt] {
+        &self.prompts
+    }
+
+    /// The prompt announced and not answered yet, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use therapy_timer::{Course, Protocol};
+    ///
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// assert!(Course::new(injured, Protocol::default())?.open_prompt().is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn open_prompt(&self) -> Option<&Prompt> {
+        self.prompts.last().filter(|p| p.answer == Answer::Open)
+    }
+
+    /// When the course ends (or ended): [`Protocol::course_length`] after
+    /// the injury, or when the person ended it, whichever is first.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Protocol};
+    ///
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let course = Course::new(injured, Protocol::default())?;
+    /// assert_eq!(course.ends_at(), injured + TimeDelta::days(7));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn ends_at(&self) -> DateTime<Utc> {
+        // In range: `new` checked the injury's horizon.
+        let scheduled =
+            after(self.injured_at, self.protocol.course_length()).unwrap_or(self.injured_at);
+        self.ended_at.map_or(scheduled, |e| e.min(scheduled))
+    }
+
+    /// When the person ended the course, if they did.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use therapy_timer::{Course, Protocol};
+    ///
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// assert_eq!(Course::new(injured, Protocol::default())?.ended_at(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn ended_at(&self) -> Option<DateTime<Utc>> {
+        self.ended_at
+    }
+
+    /// Whether the course is over at `at`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Protocol};
+    ///
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let course = Course::new(injured, Protocol::default())?;
+    /// assert!(!course.is_over(injured + TimeDelta::days(6)));
+    /// assert!(course.is_over(injured + TimeDelta::days(7)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn is_over(&self, at: DateTime<Utc>) -> bool {
+        at >= self.ends_at()
+    }
+
+    /// Adds a session to the history and returns its id.
+    ///
+    /// History is fact, so this does not enforce the rest (a forced session
+    /// is recorded like any other); it refuses only what cannot have
+    /// happened: a session that ends before it starts, one that breaks the
+    /// limits of its kind (see [`Session`]), one that overlaps another, or
+    /// one before the injury. A session still open before the new one (its
+    /// stop never confirmed) is taken as off when the new one starts.
     ///
     /// # Examples
     ///
@@ -200,15 +355,22 @@ impl Course {
     /// use therapy_timer::{Course, Error, Phase, Protocol, Session};
     ///
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-    /// let mut course = Course::new(injured, Protocol::default());
-    /// let first = Session::new(Phase::Ice, injured, injured + TimeDelta::minutes(10))?;
-    /// course.record(first)?;
-    /// let overlapping = Session::new(Phase::Ice, injured + TimeDelta::minutes(5), injured + TimeDelta::minutes(15))?;
+    /// let mut course = Course::new(injured, Protocol::default())?;
+    /// let first = Session::completed(Phase::Ice, injured, injured + TimeDelta::minutes(10))?;
+    /// assert_eq!(course.record(first)?, 1);
+    /// let overlapping = Session::completed(Phase::Ice, injured + TimeDelta::minutes(5), injured + TimeDelta::minutes(15))?;
     /// assert!(matches!(course.record(overlapping).unwrap_err(), Error::SessionOverlaps { .. }));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn record(&mut self, session: Session) -> Result<(), Error> {
+    pub fn record(&mut self, mut session: Session) -> Result<u32, Error> {
         session.check()?;
+        in_range(session.start)?;
+        if session.start < self.injured_at {
+            return Err(Error::BeforeInjury {
+                at: session.start,
+                injured_at: self.injured_at,
+            });
+        }
         let at = self.sessions.partition_point(|s| s.start < session.start);
         if let Some(before) = at.checked_sub(1).and_then(|i| self.sessions.get(i)) {
             if before.end > session.start {
@@ -226,152 +388,72 @@ impl Course {
                 });
             }
         }
-        self.sessions.insert(at, session);
-        Ok(())
-    }
-
-    /// Finishes the running session that started at `started_at`, at `at`:
-    /// completed if `at` is at or after its planned end (which stays its
-    /// end), cut short otherwise.
-    ///
-    /// The session is named by its start (no two sessions share one) so that
-    /// two timers working on one course each finish their own.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use chrono::{TimeDelta, TimeZone, Utc};
-    /// use therapy_timer::{Course, Outcome, Phase, Protocol, Session};
-    ///
-    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
-    /// let mut course = Course::new(t, Protocol::default());
-    /// course.record(Session::running(Phase::Ice, t, Duration::from_secs(600))?)?;
-    /// let done = course.finish(t, t + TimeDelta::minutes(6))?;
-    /// assert_eq!(done.outcome, Outcome::CutShort);
-    /// assert_eq!(done.length(), Duration::from_secs(360));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn finish(
-        &mut self,
-        started_at: DateTime<Utc>,
-        at: DateTime<Utc>,
-    ) -> Result<Session, Error> {
-        let running = self
-            .sessions
-            .iter_mut()
-            .find(|s| s.start == started_at && s.outcome == Outcome::Running)
-            .ok_or(Error::NoRunningSession { started_at })?;
-        if at >= running.end {
-            running.outcome = Outcome::Completed;
-        } else if at > running.start {
-            running.end = at;
-            running.outcome = Outcome::CutShort;
-        } else {
-            return Err(Error::SessionEndsBeforeStart {
-                start: running.start,
-                end: at,
-            });
+        if let Some(before) = at.checked_sub(1).and_then(|i| self.sessions.get_mut(i)) {
+            if before.is_open() {
+                if before.outcome == Outcome::Running {
+                    before.outcome = Outcome::Completed;
+                }
+                before.off = Some(Off::new(session.start, OffBy::Confirmed));
+            }
         }
-        Ok(*running)
+        session.id = self.next_id;
+        self.next_id = self.next_id.saturating_add(1);
+        self.sessions.insert(at, session);
+        Ok(session.id)
     }
 
-    /// Removes the running session that started at `started_at`: it did not
-    /// happen after all (the person skipped or postponed it), so it leaves
-    /// no rest behind. Only a running session can be cancelled; history is
-    /// not rewritten.
+    /// Removes the session with id `id` from the log (a wrong entry), and
+    /// returns it. A session that may still be on cannot be removed: stop
+    /// it first.
     ///
     /// # Examples
     ///
     /// ```
-    /// use std::time::Duration;
-    /// use chrono::{TimeZone, Utc};
-    /// use therapy_timer::{Course, Phase, Protocol, Readiness, Session};
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Error, Phase, Protocol, Session};
     ///
-    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
-    /// let mut course = Course::new(t, Protocol::default());
-    /// course.record(Session::running(Phase::Ice, t, Duration::from_secs(600))?)?;
-    /// course.cancel(t)?;
-    /// assert_eq!(course.readiness(t), Readiness::Ready);
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let mut course = Course::new(injured, Protocol::default())?;
+    /// let id = course.record(Session::logged(Phase::Ice, injured, injured + TimeDelta::minutes(10))?)?;
+    /// assert_eq!(course.remove(id)?.id, id);
+    /// assert_eq!(course.remove(id).unwrap_err(), Error::NoSuchSession { id });
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn cancel(&mut self, started_at: DateTime<Utc>) -> Result<Session, Error> {
+    pub fn remove(&mut self, id: u32) -> Result<Session, Error> {
         let i = self
             .sessions
             .iter()
-            .position(|s| s.start == started_at && s.outcome == Outcome::Running)
-            .ok_or(Error::NoRunningSession { started_at })?;
+            .position(|s| s.id == id)
+            .ok_or(Error::NoSuchSession { id })?;
+        if self.sessions[i].is_open() {
+            return Err(Error::SessionRunning { id });
+        }
         Ok(self.sessions.remove(i))
     }
 
-    /// Skips the running session that started at `started_at`: it is
-    /// removed (it did not happen) and the next session is planned no
-    /// earlier than it would have come had this one run: its planned end
-    /// plus its rest. Returns that time.
+    /// The session that may still be on: running, or past its end with
+    /// nobody having said the pack is off. Only the last session can be.
     ///
     /// # Examples
     ///
     /// ```
     /// use std::time::Duration;
-    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use chrono::{TimeZone, Utc};
     /// use therapy_timer::{Course, Phase, Protocol, Session};
     ///
     /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
-    /// let mut course = Course::new(t, Protocol::default());
+    /// let mut course = Course::new(t, Protocol::default())?;
     /// course.record(Session::running(Phase::Ice, t, Duration::from_secs(600))?)?;
-    /// let next = course.skip(t)?;
-    /// assert_eq!(next, t + TimeDelta::minutes(70));
-    /// assert!(course.sessions().is_empty());
-    /// assert_eq!(course.plan(t, &Utc).next().unwrap().start, next);
+    /// assert_eq!(course.open_session().map(|s| s.start), Some(t));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn skip(&mut self, started_at: DateTime<Utc>) -> Result<DateTime<Utc>, Error> {
-        let skipped = self.cancel(started_at)?;
-        let next = after(
-            skipped.end,
-            self.protocol.rest_after(skipped.phase, skipped.length()),
-        );
-        self.not_before = Some(self.not_before.map_or(next, |t| t.max(next)));
-        Ok(next)
+    #[must_use]
+    pub fn open_session(&self) -> Option<&Session> {
+        self.sessions.last().filter(|s| s.is_open())
     }
 
-    /// This course with no session planned before `not_before` (a snooze, or
-    /// a skipped session); `None` clears it.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use chrono::{TimeDelta, TimeZone, Utc};
-    /// use therapy_timer::{Course, Protocol};
-    ///
-    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
-    /// let snoozed = t + TimeDelta::minutes(10);
-    /// let course = Course::new(t, Protocol::default()).with_not_before(Some(snoozed));
-    /// assert_eq!(course.plan(t, &Utc).next().unwrap().start, snoozed);
-    /// ```
-    pub fn with_not_before(mut self, not_before: Option<DateTime<Utc>>) -> Course {
-        self.not_before = not_before;
-        self
-    }
-
-    /// The time before which no session is planned, if any.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use chrono::{TimeZone, Utc};
-    /// use therapy_timer::{Course, Protocol};
-    ///
-    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
-    /// assert_eq!(Course::new(t, Protocol::default()).not_before(), None);
-    /// ```
-    pub fn not_before(&self) -> Option<DateTime<Utc>> {
-        self.not_before
-    }
-
-    /// The session whose stop is overdue at `now`: the latest session begun
-    /// by `now` is still running although its planned end has passed, so
-    /// nobody recorded the stop and the ice (or heat) may still be on.
+    /// The session whose stop is overdue at `now`: its planned end has
+    /// passed and nobody has said the pack is off, so it may still be on.
     ///
     /// # Examples
     ///
@@ -381,65 +463,15 @@ impl Course {
     /// use therapy_timer::{Course, Phase, Protocol, Session};
     ///
     /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
-    /// let mut course = Course::new(t, Protocol::default());
+    /// let mut course = Course::new(t, Protocol::default())?;
     /// course.record(Session::running(Phase::Ice, t, Duration::from_secs(600))?)?;
     /// assert_eq!(course.overdue(t + TimeDelta::minutes(5)), None);
     /// assert_eq!(course.overdue(t + TimeDelta::minutes(13)).map(|s| s.start), Some(t));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use]
     pub fn overdue(&self, now: DateTime<Utc>) -> Option<&Session> {
-        self.sessions
-            .iter()
-            .rev()
-            .find(|s| s.start <= now)
-            .filter(|s| s.outcome == Outcome::Running && s.end <= now)
-    }
-
-    /// What a timer that wakes at `now` must announce: the stop of every
-    /// running session whose end has passed (each at its planned end; how
-    /// late it is, the caller sees from `now - at`), then the start of the
-    /// next planned session if it is due now, then the clinician reminder if
-    /// its time has come.
-    ///
-    /// However long the timer was away (a machine asleep, a scheduler that
-    /// skipped runs), this is never more than what matters now: an overdue
-    /// stop is always there, but the starts missed meanwhile are not
-    /// replayed; there is at most one start, and it is at `now`. Whether the
-    /// reminder was announced before is the caller's to remember.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use chrono::{TimeDelta, TimeZone, Utc};
-    /// use therapy_timer::{Course, EventKind, Phase, Protocol, Session};
-    ///
-    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
-    /// let mut course = Course::new(t, Protocol::default());
-    /// course.record(Session::running(Phase::Ice, t, Duration::from_secs(600))?)?;
-    ///
-    /// // Five hours later: the ice stop is overdue, and a new session is due.
-    /// let now = t + TimeDelta::hours(5);
-    /// let due = course.due(now, &Utc);
-    /// let kinds: Vec<_> = due.iter().map(|e| (e.kind, e.at)).collect();
-    /// assert_eq!(kinds, [(EventKind::Stop, t + TimeDelta::minutes(10)), (EventKind::Start, now)]);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn due<Tz: TimeZone>(&self, now: DateTime<Utc>, tz: &Tz) -> Vec<Event> {
-        let mut due: Vec<Event> = self
-            .sessions
-            .iter()
-            .filter(|s| s.outcome == Outcome::Running && s.end <= now)
-            .map(|s| Event::new(EventKind::Stop, s.phase, s.end))
-            .collect();
-        if let Some(next) = self.plan(now, tz).next().filter(|s| s.start <= now) {
-            due.push(Event::new(EventKind::Start, next.phase, next.start));
-        }
-        if self.review_due(now) {
-            let at = self.review_at();
-            due.push(Event::new(EventKind::Review, self.phase_at(at), at));
-        }
-        due
+        self.open_session().filter(|s| s.is_overdue(now))
     }
 
     /// The phase at `at`: ice before the end of the acute window, heat from
@@ -452,9 +484,11 @@ impl Course {
     /// use therapy_timer::{Course, Phase, Protocol};
     ///
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-    /// let course = Course::new(injured, Protocol::default());
+    /// let course = Course::new(injured, Protocol::default())?;
     /// assert_eq!(course.phase_at(injured + TimeDelta::hours(50)), Phase::Heat);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use]
     pub fn phase_at(&self, at: DateTime<Utc>) -> Phase {
         self.protocol.phase_at(self.injured_at, at)
     }
@@ -468,11 +502,15 @@ impl Course {
     /// use therapy_timer::{Course, Protocol};
     ///
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-    /// let course = Course::new(injured, Protocol::default());
+    /// let course = Course::new(injured, Protocol::default())?;
     /// assert_eq!(course.heat_from(), injured + TimeDelta::hours(48));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use]
     pub fn heat_from(&self) -> DateTime<Utc> {
-        self.protocol.heat_from(self.injured_at)
+        self.protocol
+            .heat_from(self.injured_at)
+            .unwrap_or(self.injured_at)
     }
 
     /// When the clinician reminder is due.
@@ -484,12 +522,16 @@ impl Course {
     /// use therapy_timer::{Course, Protocol};
     ///
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-    /// let course = Course::new(injured, Protocol::default());
+    /// let course = Course::new(injured, Protocol::default())?;
     /// assert_eq!(course.review_at(), injured + TimeDelta::hours(72));
     /// assert!(course.review_due(injured + TimeDelta::hours(72)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use]
     pub fn review_at(&self) -> DateTime<Utc> {
-        self.protocol.review_at(self.injured_at)
+        self.protocol
+            .review_at(self.injured_at)
+            .unwrap_or(self.injured_at)
     }
 
     /// Whether, at `at`, spasms have lasted long enough that a clinician
@@ -498,12 +540,14 @@ impl Course {
     /// # Examples
     ///
     /// ```
-    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use chrono::{TimeZone, Utc};
     /// use therapy_timer::{Course, Protocol};
     ///
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-    /// assert!(!Course::new(injured, Protocol::default()).review_due(injured));
+    /// assert!(!Course::new(injured, Protocol::default())?.review_due(injured));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use]
     pub fn review_due(&self, at: DateTime<Utc>) -> bool {
         at >= self.review_at()
     }
@@ -511,10 +555,10 @@ impl Course {
     /// When the rest owed after the recorded sessions is over, and the
     /// session it is owed for; `None` with no sessions.
     ///
-    /// Every session's rest is owed whatever comes next, so this is the
-    /// latest end-plus-rest over the whole history, not only the last
-    /// session's (a short forced session does not cancel the hour owed after
-    /// ice).
+    /// Every session's rest is owed whatever comes next (a short forced
+    /// session does not cancel the hour owed after ice). It counts from when
+    /// the pack came off: the end, or a later "it is off", but no later
+    /// than the last repeat of the stop. O(log n) in the sessions.
     ///
     /// # Examples
     ///
@@ -523,18 +567,28 @@ impl Course {
     /// use therapy_timer::{Course, Phase, Protocol, Session};
     ///
     /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
-    /// let mut course = Course::new(t, Protocol::default());
-    /// course.record(Session::new(Phase::Ice, t, t + TimeDelta::minutes(10))?)?;
+    /// let mut course = Course::new(t, Protocol::default())?;
+    /// course.record(Session::completed(Phase::Ice, t, t + TimeDelta::minutes(10))?)?;
     /// let (until, _) = course.rest_until().unwrap();
     /// assert_eq!(until, t + TimeDelta::minutes(70));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use]
     pub fn rest_until(&self) -> Option<(DateTime<Utc>, &Session)> {
-        self.sessions
+        let last = self.sessions.last()?;
+        // Sessions that started long before the last cannot owe rest past
+        // the last one's; look at the rest only.
+        let from = last
+            .start
+            .checked_sub_signed(chrono::TimeDelta::from_std(REST_WINDOW).ok()?)
+            .map_or(0, |t| self.sessions.partition_point(|s| s.start < t));
+        self.sessions[from..]
             .iter()
-            .map(|s| {
-                let rest = self.protocol.rest_after(s.phase, s.length());
-                (after(s.end, rest), s)
+            .filter_map(|s| {
+                let off = s.off_for_rest();
+                let length = crate::duration::since(s.start, off);
+                let rest = self.protocol.rest_after(s.phase, length);
+                after(off, rest).map(|until| (until, s))
             })
             .max_by_key(|(until, _)| *until)
     }
@@ -549,29 +603,45 @@ impl Course {
     /// use therapy_timer::{Course, Protocol, Readiness};
     ///
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-    /// let course = Course::new(injured, Protocol::default());
+    /// let course = Course::new(injured, Protocol::default())?;
     /// assert_eq!(course.readiness(injured), Readiness::Ready);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use]
     pub fn readiness(&self, now: DateTime<Utc>) -> Readiness {
         if now < self.injured_at {
             return Readiness::BeforeInjury {
                 until: self.injured_at,
             };
         }
-        match self.rest_until() {
-            Some((until, owed)) if until > now => {
-                match self.sessions.iter().find(|s| s.start <= now && now < s.end) {
-                    Some(running) => Readiness::Running {
-                        phase: running.phase,
-                        ends: running.end,
-                        until,
-                    },
-                    None => Readiness::Resting {
-                        after: owed.phase,
-                        until,
-                    },
+        let rest = self.rest_until();
+        if let Some(open) = self.open_session().filter(|s| s.start <= now) {
+            // Taken off now, the rest would count from now at the earliest.
+            let length = crate::duration::since(open.start, now.max(open.end));
+            let until = after(
+                now.max(open.end),
+                self.protocol.rest_after(open.phase, length),
+            )
+            .unwrap_or(now);
+            return if now < open.end {
+                Readiness::Running {
+                    phase: open.phase,
+                    ends: open.end,
+                    until: rest.map_or(until, |(r, _)| r.max(until)),
                 }
-            }
+            } else {
+                Readiness::Overdue {
+                    phase: open.phase,
+                    since: open.end,
+                    until: rest.map_or(until, |(r, _)| r.max(until)),
+                }
+            };
+        }
+        match rest {
+            Some((until, owed)) if until > now => Readiness::Resting {
+                after: owed.phase,
+                until,
+            },
             _ => Readiness::Ready,
         }
     }
@@ -586,11 +656,13 @@ impl Course {
     /// use therapy_timer::{Advisory, Course, Phase, Protocol};
     ///
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-    /// let course = Course::new(injured, Protocol::default());
+    /// let course = Course::new(injured, Protocol::default())?;
     /// let later = injured + TimeDelta::hours(60);
     /// assert!(matches!(course.advisory(Phase::Ice, later), Some(Advisory::IceAfterAcuteWindow { .. })));
     /// assert_eq!(course.advisory(Phase::Heat, later), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use]
     pub fn advisory(&self, phase: Phase, at: DateTime<Utc>) -> Option<Advisory> {
         let heat_from = self.heat_from();
         match (phase, self.phase_at(at)) {
@@ -600,13 +672,67 @@ impl Course {
         }
     }
 
-    /// The planned sessions from `from` on, lazily, on the clock of `tz`.
+    /// When the next prompt is due, from what was done so far, on the clock
+    /// of `tz`; `None` once the course is over. It may be in the past (a
+    /// prompt due and not given yet).
     ///
-    /// The first starts at the latest of `from`, the injury, the end of the
-    /// rest owed and the [not-before time](Course::with_not_before); each next one at the previous end plus its rest; a
-    /// start in quiet hours moves to their end. The iterator is endless
-    /// (until the end of chrono's time range): bound it with `take` or
-    /// `take_while`.
+    /// The rules: from the injury on; one cadence
+    /// ([`Protocol::every`]) after the last prompt or session start,
+    /// whichever is later (a snoozed prompt comes back at the end of the
+    /// snooze); never before the rest is over; never in quiet hours; never
+    /// at or after the end of the course.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Phase, Protocol, Session};
+    ///
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let mut course = Course::new(injured, Protocol::default())?;
+    /// assert_eq!(course.next_prompt(&Utc), Some(injured));
+    /// let t = injured + TimeDelta::minutes(30);
+    /// course.record(Session::completed(Phase::Ice, t, t + TimeDelta::minutes(10))?)?;
+    /// assert_eq!(course.next_prompt(&Utc), Some(t + TimeDelta::minutes(70)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn next_prompt<Tz: TimeZone>(&self, tz: &Tz) -> Option<DateTime<Utc>> {
+        let mut t = self.injured_at;
+        if let Some(slot) = self.prompted {
+            let resume = match self.prompts.last() {
+                Some(p) if p.due == slot => match p.answer {
+                    Answer::Snoozed { until, .. } => Some(until),
+                    _ => None,
+                },
+                _ => None,
+            };
+            t = t.max(resume.or_else(|| self.after_cadence(slot))?);
+        }
+        if let Some(s) = self.sessions.last() {
+            t = t.max(self.after_cadence(s.start)?);
+        }
+        if let Some((rest, _)) = self.rest_until() {
+            t = t.max(rest);
+        }
+        let t = match self.quiet_hours {
+            Some(q) => q.next_open(t, tz)?,
+            None => t,
+        };
+        (t < self.ends_at()).then_some(t)
+    }
+
+    /// `t` plus the cadence of the phase at `t`.
+    pub(crate) fn after_cadence(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        after(t, self.protocol.every(self.phase_at(t)))
+    }
+
+    /// The planned sessions from `from` on, lazily, on the clock of `tz`:
+    /// what the prompts would be if each were answered on time. It is a
+    /// look-ahead (a printed plan, a calendar file), built from the rules
+    /// of [`Course::next_prompt`]; to run a course, use a
+    /// [`Driver`](crate::Driver), which follows what is really done. The
+    /// plan ends with the course.
     ///
     /// # Examples
     ///
@@ -615,411 +741,281 @@ impl Course {
     /// use therapy_timer::{Course, Phase, Protocol};
     ///
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-    /// let course = Course::new(injured, Protocol::default());
+    /// let course = Course::new(injured, Protocol::default())?;
     /// let day: Vec<_> = course
     ///     .plan(injured, &Utc)
     ///     .take_while(|s| s.start < injured + TimeDelta::hours(24))
     ///     .collect();
     /// assert_eq!(day.len(), 21); // every 70 minutes
     /// assert!(day.iter().all(|s| s.phase == Phase::Ice));
+    /// // 42 ice sessions in 48 hours, then heat every 3 hours; the plan
+    /// // ends with the course, after 7 days.
+    /// assert_eq!(course.plan(injured, &Utc).count(), 42 + 40);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn plan<Tz: TimeZone>(&self, from: DateTime<Utc>, tz: &Tz) -> Plan<Tz> {
-        let mut first = from.max(self.injured_at);
-        if let Some((until, _)) = self.rest_until() {
-            first = first.max(until);
-        }
-        if let Some(t) = self.not_before {
-            first = first.max(t);
-        }
-        Plan::new(
-            self.protocol,
-            self.injured_at,
-            self.quiet_hours,
-            tz.clone(),
-            first,
-        )
+    #[must_use]
+    pub fn plan<Tz: TimeZone>(&self, from: DateTime<Utc>, tz: &Tz) -> Plan<'_, Tz> {
+        let first = self.next_prompt(tz).and_then(|t| {
+            let t = t.max(from);
+            let t = match self.quiet_hours {
+                Some(q) => q.next_open(t, tz)?,
+                None => t,
+            };
+            (t < self.ends_at()).then_some(t)
+        });
+        Plan::new(self, tz.clone(), first)
     }
 
-    /// The events at or after `from`, in time order: the stop of a recorded
-    /// session still running (its stop is pending until
-    /// [`Course::finish`] records it), each planned session's start
-    /// and stop, and the one-time clinician reminder.
-    ///
-    /// An app that handled an event at `t` and asks again from `t` gets the
-    /// events at `t` again, except a stop it recorded with `finish`
-    /// and a start it recorded as a session (both then leave the plan):
-    /// remember the review you showed, or ask from just after it.
+    /// Serializes the course as JSON, with its format version.
     ///
     /// # Examples
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
-    /// use therapy_timer::{Course, EventKind, Protocol, Urgency};
+    /// use therapy_timer::{Course, Protocol};
     ///
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-    /// let course = Course::new(injured, Protocol::default());
-    /// let mut events = course.events(injured, &Utc);
-    /// assert_eq!(events.next().unwrap().kind, EventKind::Start);
-    /// let stop = events.next().unwrap();
-    /// assert_eq!((stop.kind, stop.urgency), (EventKind::Stop, Urgency::Critical));
+    /// let course = Course::new(injured, Protocol::default())?;
+    /// let json = course.to_json();
+    /// assert!(json.starts_with(r#"{"format":2,"#));
+    /// assert_eq!(Course::from_json(&json)?, course);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn events<Tz: TimeZone>(&self, from: DateTime<Utc>, tz: &Tz) -> Events<Tz> {
-        let stops = self
-            .sessions
-            .iter()
-            .filter(|s| s.outcome == Outcome::Running && s.end >= from)
-            .map(|s| (s.phase, s.end));
-        let review_at = self.review_at();
-        let review = (review_at >= from).then(|| (self.phase_at(review_at), review_at));
-        Events::new(self.plan(from, tz), stops, review)
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        crate::json::write(self)
+    }
+
+    /// Reads a course from JSON: this version's shape, or the first one
+    /// (no `format` key). Sessions may come in any order; reading is
+    /// O(n log n). Errors stay typed: a broken rule is the same [`Error`]
+    /// as in code; bad JSON is [`Error::Data`]; a newer format is
+    /// [`Error::UnsupportedFormat`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use therapy_timer::{Course, Error};
+    ///
+    /// let old = r#"{"injured_at":"2026-03-01T08:00:00Z","sessions":[
+    ///   {"phase":"ice","start":"2026-03-01T09:00:00Z","end":"2026-03-01T09:10:00Z","outcome":"completed"}]}"#;
+    /// assert_eq!(Course::from_json(old)?.sessions().len(), 1);
+    /// assert!(matches!(
+    ///     Course::from_json(r#"{"format":9,"injured_at":"2026-03-01T08:00:00Z"}"#).unwrap_err(),
+    ///     Error::UnsupportedFormat { found: 9, .. }
+    /// ));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_json(json: &str) -> Result<Course, Error> {
+        crate::json::read::<RawCourse, Course>(json)
+    }
+
+    /// Marks the open prompt as answered with `answer`.
+    pub(crate) fn answer_open_prompt(&mut self, answer: Answer) -> bool {
+        match self.prompts.last_mut() {
+            Some(p) if p.answer == Answer::Open => {
+                p.answer = answer;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Records a prompt given (or answered ahead) at `due`, and moves the
+    /// prompt cursor there.
+    pub(crate) fn push_prompt(&mut self, prompt: Prompt) {
+        self.prompted = Some(prompt.due);
+        self.prompts.push(prompt);
+    }
+
+    /// Moves the prompt cursor to `due` without recording a prompt (one
+    /// that went by while nobody was there to give it).
+    pub(crate) fn pass_prompt(&mut self, due: DateTime<Utc>) {
+        self.prompted = Some(due);
+    }
+
+    /// Ends the course at `at`.
+    pub(crate) fn end(&mut self, at: DateTime<Utc>) {
+        self.ended_at = Some(self.ended_at.map_or(at, |e| e.min(at)));
+    }
+
+    /// The open session, to stop or confirm.
+    pub(crate) fn open_session_mut(&mut self) -> Option<&mut Session> {
+        self.sessions.last_mut().filter(|s| s.is_open())
+    }
+
+    /// The last session, to correct how it ended.
+    pub(crate) fn last_session_mut(&mut self) -> Option<&mut Session> {
+        self.sessions.last_mut()
+    }
+
+    /// Removes the last session (one stopped within a second of its start:
+    /// it did not happen).
+    pub(crate) fn drop_last_session(&mut self) {
+        self.sessions.pop();
     }
 }
 
-/// What serde reads before the history is checked.
+/// Checks that every time the course may compute after `at` is in range.
+pub(crate) fn in_range(at: DateTime<Utc>) -> Result<(), Error> {
+    match after(at, HORIZON) {
+        Some(_) => Ok(()),
+        None => Err(Error::TimeOutOfRange { at }),
+    }
+}
+
+/// The serialized course as read, before its rules are checked. Its parts
+/// are read raw too, so that a broken rule comes back as the typed
+/// [`Error`] rather than as serde's text.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawCourse {
+pub(crate) struct RawCourse {
+    #[serde(default = "first_format")]
+    format: u64,
     injured_at: DateTime<Utc>,
     #[serde(default)]
-    protocol: Protocol,
+    protocol: Option<RawProtocol>,
     #[serde(default)]
+    quiet_hours: Option<String>,
+    #[serde(default)]
+    sessions: Vec<RawSession>,
+    #[serde(default)]
+    prompts: Vec<Prompt>,
+    #[serde(default)]
+    prompted: Option<DateTime<Utc>>,
+    #[serde(default)]
+    ended_at: Option<DateTime<Utc>>,
+    /// Format 1 only: a snooze, now kept with the prompt it answered. Read
+    /// and dropped: a snooze from before an upgrade has long run out.
+    #[serde(default, rename = "not_before")]
+    _not_before: Option<DateTime<Utc>>,
+}
+
+fn first_format() -> u64 {
+    1
+}
+
+/// The serialized course as written.
+#[derive(Serialize)]
+struct CourseOut<'a> {
+    format: u32,
+    injured_at: DateTime<Utc>,
+    protocol: &'a Protocol,
+    #[serde(skip_serializing_if = "Option::is_none")]
     quiet_hours: Option<QuietHours>,
-    #[serde(default)]
-    sessions: Vec<Session>,
-    #[serde(default)]
-    not_before: Option<DateTime<Utc>>,
+    sessions: &'a [Session],
+    #[serde(skip_serializing_if = "<[Prompt]>::is_empty")]
+    prompts: &'a [Prompt],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prompted: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ended_at: Option<DateTime<Utc>>,
+}
+
+impl Serialize for Course {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        CourseOut {
+            format: COURSE_FORMAT,
+            injured_at: self.injured_at,
+            protocol: &self.protocol,
+            quiet_hours: self.quiet_hours,
+            sessions: &self.sessions,
+            prompts: &self.prompts,
+            prompted: self.prompted,
+            ended_at: self.ended_at,
+        }
+        .serialize(s)
+    }
 }
 
 impl TryFrom<RawCourse> for Course {
     type Error = Error;
 
     fn try_from(raw: RawCourse) -> Result<Course, Error> {
-        let mut course = Course::new(raw.injured_at, raw.protocol)
-            .with_quiet_hours(raw.quiet_hours)
-            .with_not_before(raw.not_before);
-        for session in raw.sessions {
-            course.record(session)?;
+        if raw.format > u64::from(COURSE_FORMAT) {
+            return Err(Error::UnsupportedFormat {
+                found: raw.format,
+                supported: COURSE_FORMAT,
+            });
         }
+        let protocol = raw
+            .protocol
+            .map_or(Ok(Protocol::default()), Protocol::try_from)?;
+        let quiet_hours = raw
+            .quiet_hours
+            .as_deref()
+            .map(str::parse::<QuietHours>)
+            .transpose()?;
+        let mut course = Course::new(raw.injured_at, protocol)?.with_quiet_hours(quiet_hours);
+        let mut sessions = raw
+            .sessions
+            .into_iter()
+            .map(Session::try_from)
+            .collect::<Result<Vec<_>, Error>>()?;
+        for s in &mut sessions {
+            in_range(s.start)?;
+            // Format 1 had no `off`: a finished session was stopped at its
+            // end.
+            if raw.format < 2 && s.off.is_none() && s.outcome != Outcome::Running {
+                s.off = Some(Off::new(s.end, OffBy::Stopped));
+            }
+        }
+        // O(n log n) in any order: sort, then check neighbours once.
+        sessions.sort_by_key(|s| s.start);
+        for i in 1..sessions.len() {
+            let (before, after) = sessions.split_at_mut(i);
+            let (prev, next) = (&mut before[i - 1], &after[0]);
+            if prev.end > next.start {
+                return Err(Error::SessionOverlaps {
+                    start: next.start,
+                    previous_end: prev.end,
+                });
+            }
+            // Only the last session can still be on: one started after it
+            // means the pack was off.
+            if prev.is_open() {
+                if prev.outcome == Outcome::Running {
+                    prev.outcome = Outcome::Completed;
+                }
+                prev.off = Some(Off::new(next.start, OffBy::Confirmed));
+            }
+        }
+        if let Some(first) = sessions.first() {
+            if first.start < course.injured_at {
+                return Err(Error::BeforeInjury {
+                    at: first.start,
+                    injured_at: course.injured_at,
+                });
+            }
+        }
+        // Ids: kept when they are unique, given in order when missing
+        // (format 1) or repeated.
+        let mut ids: Vec<u32> = sessions.iter().map(|s| s.id).collect();
+        ids.sort_unstable();
+        let unique = ids.first().is_none_or(|&f| f > 0) && ids.windows(2).all(|w| w[0] < w[1]);
+        if unique {
+            course.next_id = ids.last().map_or(1, |&m| m.saturating_add(1));
+        } else {
+            for (i, s) in sessions.iter_mut().enumerate() {
+                s.id = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            }
+            course.next_id = u32::try_from(sessions.len() + 1).unwrap_or(u32::MAX);
+        }
+        course.sessions = sessions;
+        let mut prompts = raw.prompts;
+        for p in &prompts {
+            in_range(p.due)?;
+        }
+        prompts.sort_by_key(|p| p.due);
+        course.prompts = prompts;
+        if let Some(at) = raw.prompted {
+            in_range(at)?;
+        }
+        course.prompted = raw.prompted.or(course.prompts.last().map(|p| p.due));
+        course.ended_at = raw.ended_at;
         Ok(course)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-    use chrono_tz::Europe::Berlin;
-
-    use super::Course;
-    use crate::error::Error;
-    use crate::event::{EventKind, Urgency};
-    use crate::phase::Phase;
-    use crate::protocol::Protocol;
-    use crate::quiet_hours::QuietHours;
-    use crate::readiness::Readiness;
-    use crate::session::{Outcome, Session};
-
-    fn t(d: u32, h: u32, m: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 3, d, h, m, 0).unwrap()
-    }
-
-    fn course() -> Course {
-        Course::new(t(1, 8, 0), Protocol::default())
-    }
-
-    fn session(phase: Phase, start: DateTime<Utc>, minutes: i64) -> Session {
-        Session::new(phase, start, start + TimeDelta::minutes(minutes)).unwrap()
-    }
-
-    #[test]
-    fn phase_changes_at_the_end_of_the_acute_window() {
-        let c = course();
-        assert_eq!(c.phase_at(t(3, 7, 59)), Phase::Ice);
-        assert_eq!(c.phase_at(t(3, 8, 0)), Phase::Heat);
-    }
-
-    #[test]
-    fn rest_is_owed_whatever_comes_next() {
-        let mut c = course();
-        c.record(session(Phase::Ice, t(1, 9, 0), 10)).unwrap();
-        assert_eq!(
-            c.readiness(t(1, 9, 5)),
-            Readiness::Running {
-                phase: Phase::Ice,
-                ends: t(1, 9, 10),
-                until: t(1, 10, 10)
-            }
-        );
-        assert_eq!(
-            c.readiness(t(1, 10, 9)),
-            Readiness::Resting {
-                after: Phase::Ice,
-                until: t(1, 10, 10)
-            }
-        );
-        assert_eq!(c.readiness(t(1, 10, 10)), Readiness::Ready);
-    }
-
-    #[test]
-    fn a_forced_short_session_does_not_cancel_the_hour_after_ice() {
-        let mut c = course();
-        c.record(session(Phase::Ice, t(1, 9, 0), 10)).unwrap();
-        let mut forced = session(Phase::Heat, t(1, 9, 20), 5);
-        forced.forced = true;
-        c.record(forced).unwrap();
-        // The heat session's own rest ends at 09:40, the ice rest at 10:10.
-        assert_eq!(c.rest_until().unwrap().0, t(1, 10, 10));
-        assert_eq!(c.readiness(t(1, 9, 50)).earliest(t(1, 9, 50)), t(1, 10, 10));
-        assert_eq!(
-            c.plan(t(1, 9, 50), &Utc).next().unwrap().start,
-            t(1, 10, 10)
-        );
-    }
-
-    #[test]
-    fn before_the_injury_nothing_starts() {
-        assert_eq!(
-            course().readiness(t(1, 7, 0)),
-            Readiness::BeforeInjury { until: t(1, 8, 0) }
-        );
-        assert_eq!(
-            course().plan(t(1, 7, 0), &Utc).next().unwrap().start,
-            t(1, 8, 0)
-        );
-    }
-
-    #[test]
-    fn record_keeps_order_and_refuses_overlaps() {
-        let mut c = course();
-        c.record(session(Phase::Ice, t(1, 12, 0), 10)).unwrap();
-        c.record(session(Phase::Ice, t(1, 9, 0), 10)).unwrap();
-        assert_eq!(c.sessions()[0].start, t(1, 9, 0));
-        assert_eq!(
-            c.record(session(Phase::Ice, t(1, 11, 55), 10)),
-            Err(Error::SessionOverlaps {
-                start: t(1, 12, 0),
-                previous_end: t(1, 12, 5)
-            })
-        );
-        assert_eq!(
-            c.record(session(Phase::Ice, t(1, 9, 5), 10)),
-            Err(Error::SessionOverlaps {
-                start: t(1, 9, 5),
-                previous_end: t(1, 9, 10)
-            })
-        );
-        // Touching is not overlapping.
-        assert!(c.record(session(Phase::Heat, t(1, 9, 10), 5)).is_ok());
-    }
-
-    #[test]
-    fn finish_cuts_short_or_completes() {
-        let mut c = course();
-        assert_eq!(
-            c.finish(t(1, 9, 0), t(1, 9, 0)),
-            Err(Error::NoRunningSession {
-                started_at: t(1, 9, 0)
-            })
-        );
-        c.record(Session::running(Phase::Ice, t(1, 9, 0), Duration::from_secs(600)).unwrap())
-            .unwrap();
-        let done = c.finish(t(1, 9, 0), t(1, 9, 30)).unwrap();
-        assert_eq!((done.outcome, done.end), (Outcome::Completed, t(1, 9, 10)));
-        assert!(c.finish(t(1, 9, 0), t(1, 9, 30)).is_err());
-
-        c.record(Session::running(Phase::Ice, t(1, 11, 0), Duration::from_secs(600)).unwrap())
-            .unwrap();
-        assert!(c.finish(t(1, 11, 0), t(1, 11, 0)).is_err());
-        let cut = c.finish(t(1, 11, 0), t(1, 11, 6)).unwrap();
-        assert_eq!((cut.outcome, cut.end), (Outcome::CutShort, t(1, 11, 6)));
-        // The full hour is still owed after a cut-short ice session.
-        assert_eq!(c.rest_until().unwrap().0, t(1, 12, 6));
-    }
-
-    #[test]
-    fn each_timer_finishes_its_own_session() {
-        // Found by the CLI's concurrency test: finishing "the running
-        // session" picked the latest one, not the caller's.
-        let mut c = course();
-        let ten = Duration::from_secs(600);
-        c.record(Session::running(Phase::Ice, t(1, 9, 0), ten).unwrap())
-            .unwrap();
-        c.record(Session::running(Phase::Ice, t(1, 13, 0), ten).unwrap())
-            .unwrap();
-        let done = c.finish(t(1, 9, 0), t(1, 9, 10)).unwrap();
-        assert_eq!(done.start, t(1, 9, 0));
-        assert_eq!(c.sessions()[1].outcome, Outcome::Running);
-    }
-
-    #[test]
-    fn events_include_a_running_stop_and_one_review() {
-        let mut c = course();
-        c.record(Session::running(Phase::Ice, t(1, 9, 0), Duration::from_secs(600)).unwrap())
-            .unwrap();
-        let events: Vec<_> = c.events(t(1, 9, 5), &Utc).take(3).collect();
-        assert_eq!(events[0].kind, EventKind::Stop);
-        assert_eq!(events[0].at, t(1, 9, 10));
-        assert_eq!(events[0].urgency, Urgency::Critical);
-        assert_eq!(
-            (events[1].kind, events[1].at),
-            (EventKind::Start, t(1, 10, 10))
-        );
-        assert_eq!(events[2].kind, EventKind::Stop);
-
-        let reviews: Vec<_> = c
-            .events(t(1, 9, 5), &Utc)
-            .take_while(|e| e.at < t(6, 0, 0))
-            .filter(|e| e.kind == EventKind::Review)
-            .collect();
-        assert_eq!(reviews.len(), 1);
-        assert_eq!(reviews[0].at, t(4, 8, 0));
-        assert_eq!(reviews[0].phase, Phase::Heat);
-        // After the review point, no review event.
-        assert!(c
-            .events(t(4, 9, 0), &Utc)
-            .take(50)
-            .all(|e| e.kind != EventKind::Review));
-    }
-
-    #[test]
-    fn a_finished_session_has_no_pending_stop() {
-        // Found by the event_loop example: after finishing at the stop
-        // time, asking again from that time returned the same stop.
-        let mut c = course();
-        c.record(Session::running(Phase::Ice, t(1, 9, 0), Duration::from_secs(600)).unwrap())
-            .unwrap();
-        c.finish(t(1, 9, 0), t(1, 9, 10)).unwrap();
-        let next = c.events(t(1, 9, 10), &Utc).next().unwrap();
-        assert_eq!((next.kind, next.at), (EventKind::Start, t(1, 10, 10)));
-    }
-
-    #[test]
-    fn due_fires_only_what_matters_now() {
-        let ten = Duration::from_secs(600);
-        let mut c = course().with_quiet_hours(Some(QuietHours::default()));
-        // Nothing recorded, ready: one start, at now.
-        let due = c.due(t(1, 9, 0), &Utc);
-        assert_eq!(due.len(), 1);
-        assert_eq!((due[0].kind, due[0].at), (EventKind::Start, t(1, 9, 0)));
-        // A session running: nothing until its end; then its stop alone
-        // (the rest after it is owed).
-        c.record(Session::running(Phase::Ice, t(1, 9, 0), ten).unwrap())
-            .unwrap();
-        assert!(c.due(t(1, 9, 9), &Utc).is_empty());
-        let due = c.due(t(1, 9, 10), &Utc);
-        assert_eq!(due.len(), 1);
-        assert_eq!(
-            (due[0].kind, due[0].urgency),
-            (EventKind::Stop, Urgency::Critical)
-        );
-        // Overnight (quiet hours) after a long gap: the overdue stop only.
-        let due = c.due(t(1, 23, 30), &Utc);
-        assert_eq!(due.len(), 1, "{due:?}");
-        assert_eq!(due[0].at, t(1, 9, 10));
-        // In the morning: the overdue stop, then one start now, not the
-        // starts missed meanwhile.
-        let due = c.due(t(2, 8, 0), &Utc);
-        let got: Vec<_> = due.iter().map(|e| (e.kind, e.at)).collect();
-        assert_eq!(
-            got,
-            [
-                (EventKind::Stop, t(1, 9, 10)),
-                (EventKind::Start, t(2, 8, 0))
-            ]
-        );
-        // After the review point the reminder is due too.
-        c.finish(t(1, 9, 0), t(1, 9, 10)).unwrap();
-        let due = c.due(t(4, 9, 0), &Utc);
-        assert_eq!(due.last().map(|e| e.kind), Some(EventKind::Review));
-    }
-
-    #[test]
-    fn cancel_and_not_before() {
-        let mut c = course();
-        let ten = Duration::from_secs(600);
-        c.record(Session::running(Phase::Ice, t(1, 9, 0), ten).unwrap())
-            .unwrap();
-        c.cancel(t(1, 9, 0)).unwrap();
-        assert!(c.sessions().is_empty());
-        assert_eq!(
-            c.cancel(t(1, 9, 0)),
-            Err(Error::NoRunningSession {
-                started_at: t(1, 9, 0)
-            })
-        );
-        // Completed sessions cannot be cancelled.
-        c.record(session(Phase::Ice, t(1, 9, 0), 10)).unwrap();
-        assert!(c.cancel(t(1, 9, 0)).is_err());
-        let c = c.with_not_before(Some(t(1, 12, 0)));
-        assert_eq!(
-            c.plan(t(1, 10, 30), &Utc).next().unwrap().start,
-            t(1, 12, 0)
-        );
-        let json = serde_json::to_string(&c).unwrap();
-        assert_eq!(serde_json::from_str::<Course>(&json).unwrap(), c);
-    }
-
-    #[test]
-    fn heat_stops_are_normal_and_ice_stops_critical() {
-        let c = course();
-        for e in c.events(t(2, 20, 0), &Utc).take(200) {
-            let expect = if e.kind == EventKind::Stop && e.phase == Phase::Ice {
-                Urgency::Critical
-            } else {
-                Urgency::Normal
-            };
-            assert_eq!(e.urgency, expect, "{e:?}");
-        }
-    }
-
-    #[test]
-    fn rest_is_real_time_across_a_clock_change() {
-        // Berlin, 2026-03-29: 02:00 CET jumps to 03:00 CEST (01:00 UTC).
-        let injured = Berlin.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap();
-        let c = Course::new(injured.with_timezone(&Utc), Protocol::default());
-        let plan: Vec<_> = c.plan(c.injured_at(), &Berlin).take(2).collect();
-        assert_eq!(plan[1].start - plan[0].end, TimeDelta::minutes(60));
-        // On the wall clock it looks like two hours: 01:10 to 03:10.
-        assert_eq!(
-            plan[1]
-                .start
-                .with_timezone(&Berlin)
-                .format("%H:%M")
-                .to_string(),
-            "03:10"
-        );
-    }
-
-    #[test]
-    fn quiet_hours_move_starts_to_the_morning() {
-        let c = Course::new(t(1, 20, 0), Protocol::default())
-            .with_quiet_hours(Some(QuietHours::default()));
-        let starts: Vec<_> = c.plan(t(1, 20, 0), &Utc).take(4).map(|s| s.start).collect();
-        // 20:00, 21:10; 22:20 is quiet, so 07:00 the next day.
-        assert_eq!(starts, [t(1, 20, 0), t(1, 21, 10), t(2, 7, 0), t(2, 8, 10)]);
-    }
-
-    #[test]
-    fn serde_round_trip_checks_history() {
-        let mut c = course().with_quiet_hours(Some(QuietHours::default()));
-        c.record(session(Phase::Ice, t(1, 9, 0), 10)).unwrap();
-        let json = serde_json::to_string(&c).unwrap();
-        assert_eq!(serde_json::from_str::<Course>(&json).unwrap(), c);
-
-        let overlapping = r#"{"injured_at":"2026-03-01T08:00:00Z","sessions":[
-            {"phase":"ice","start":"2026-03-01T09:00:00Z","end":"2026-03-01T09:10:00Z","outcome":"completed"},
-            {"phase":"ice","start":"2026-03-01T09:05:00Z","end":"2026-03-01T09:15:00Z","outcome":"completed"}]}"#;
-        let err = serde_json::from_str::<Course>(overlapping)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("overlaps the session recorded before it"),
-            "{err}"
-        );
-
-        let minimal: Course =
-            serde_json::from_str(r#"{"injured_at":"2026-03-01T08:00:00Z"}"#).unwrap();
-        assert_eq!(minimal, course());
-    }
-}
+mod tests;

@@ -1,8 +1,9 @@
-//! Durations in humantime form ("10m", "1h 30m"), for messages and serde.
+//! Durations in humantime form ("10m", "1h 30m"), for messages and serde,
+//! and checked time arithmetic.
 
 use std::time::Duration;
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Deserializer, Serializer};
 
 /// Formats a duration the way people and config files write it: `10m`,
@@ -13,18 +14,25 @@ pub(crate) fn human(d: Duration) -> String {
     let s = d.as_secs();
     if d.subsec_nanos() == 0 && (24 * HOUR..=96 * HOUR).contains(&s) && s.is_multiple_of(HOUR) {
         format!("{}h", s / HOUR)
+    } else if d.subsec_nanos() == 0 && s > 96 * HOUR && s.is_multiple_of(24 * HOUR) {
+        // Whole days, never humantime's 30.44-day months.
+        format!("{}days", s / (24 * HOUR))
     } else {
         humantime::format_duration(d).to_string()
     }
 }
 
-/// Converts a validated duration to chrono's type for time arithmetic.
-///
-/// Every duration that reaches this is bounded by the limits (at most
-/// [`REST_MAX`](crate::limits::REST_MAX)), so the saturating fallback is
-/// never taken; it exists so that no input can make it panic.
-pub(crate) fn delta(d: Duration) -> TimeDelta {
-    TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
+/// `t + d`, or `None` past the end of chrono's range. Nothing saturates: a
+/// time clamped to the end of the calendar would turn a rule into a lie.
+pub(crate) fn after(t: DateTime<Utc>, d: Duration) -> Option<DateTime<Utc>> {
+    TimeDelta::from_std(d)
+        .ok()
+        .and_then(|d| t.checked_add_signed(d))
+}
+
+/// The time from `a` to `b`, zero if `b` is not after `a`.
+pub(crate) fn since(a: DateTime<Utc>, b: DateTime<Utc>) -> Duration {
+    (b - a).to_std().unwrap_or(Duration::ZERO)
 }
 
 /// serde `with` module: a `Duration` as a humantime string.
@@ -37,19 +45,52 @@ pub(crate) mod serde_human {
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         let text = String::deserialize(d)?;
-        humantime::parse_duration(&text).map_err(|e| {
-            serde::de::Error::custom(format!(
-                "invalid duration {text:?}: {e}; write it like \"10m\", \"1h\" or \"1h 30m\""
-            ))
-        })
+        super::parse(&text).map_err(serde::de::Error::custom)
     }
+}
+
+/// serde `with` module: an optional `Duration` as a humantime string.
+pub(crate) mod serde_human_opt {
+    use super::{Deserialize, Deserializer, Duration, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.collect_str(&super::human(*d)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Duration>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            Some(text) => super::parse(&text)
+                .map(Some)
+                .map_err(serde::de::Error::custom),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Parses a humantime duration, with an error that quotes at most the
+/// first 40 characters of the input and says how to write one.
+fn parse(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text).map_err(|e| {
+        let shown: String = text.chars().take(40).collect();
+        let more = if text.chars().count() > 40 { "…" } else { "" };
+        format!(
+            "invalid duration \"{shown}{more}\": {e}; write it like \"10m\", \"1h\" or \"1h 30m\""
+        )
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
 
-    use super::{delta, human};
+    use chrono::{DateTime, Utc};
+
+    use super::{after, human};
 
     #[test]
     fn formats_like_people_write() {
@@ -57,12 +98,15 @@ mod tests {
         assert_eq!(human(Duration::from_secs(5400)), "1h 30m");
         assert_eq!(human(Duration::from_secs(48 * 3600)), "48h");
         assert_eq!(human(Duration::from_secs(8 * 24 * 3600)), "8days");
+        assert_eq!(human(Duration::from_secs(60 * 24 * 3600)), "60days");
         assert_eq!(human(Duration::from_millis(1500)), "1s 500ms");
     }
 
     #[test]
-    fn delta_never_panics_on_huge_values() {
-        assert_eq!(delta(Duration::from_secs(60)).num_seconds(), 60);
-        assert_eq!(delta(Duration::MAX), chrono::TimeDelta::MAX);
+    fn after_ends_at_the_edge_of_time_instead_of_saturating() {
+        let max = DateTime::<Utc>::MAX_UTC;
+        assert_eq!(after(max, Duration::from_secs(1)), None);
+        assert_eq!(after(max, Duration::MAX), None);
+        assert_eq!(after(max, Duration::ZERO), Some(max));
     }
 }

@@ -6,7 +6,10 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveTime, Utc};
 
 use crate::duration::human;
-use crate::limits::{ACUTE_WINDOW_MAX, ACUTE_WINDOW_MIN, REST_MAX, REVIEW_MAX};
+use crate::limits::{
+    ACUTE_WINDOW_MAX, ACUTE_WINDOW_MIN, COURSE_MAX, COURSE_MIN, EVERY_MAX, LOGGED_MAX, REST_MAX,
+    REVIEW_MAX,
+};
 use crate::phase::Phase;
 
 /// Everything that can go wrong when building a protocol, a course or a
@@ -118,6 +121,121 @@ pub enum Error {
     NoRunningSession {
         /// The start of the session asked for.
         started_at: DateTime<Utc>,
+    },
+    /// A session shorter than a second ([`SESSION_MIN`](crate::limits::SESSION_MIN)).
+    SessionTooShort {
+        /// The length given.
+        length: Duration,
+    },
+    /// A session logged after the fact that is longer than a day
+    /// ([`LOGGED_MAX`](crate::limits::LOGGED_MAX)): a typo.
+    LoggedTooLong {
+        /// The length given.
+        length: Duration,
+    },
+    /// A course length outside 1 to 30 days.
+    CourseLengthOutOfRange {
+        /// The length given.
+        length: Duration,
+    },
+    /// A cadence shorter than the session and its rest.
+    EveryTooShort {
+        /// The phase.
+        phase: Phase,
+        /// The cadence given.
+        every: Duration,
+        /// The session plus its rest.
+        minimum: Duration,
+    },
+    /// A cadence longer than 7 days.
+    EveryTooLong {
+        /// The phase.
+        phase: Phase,
+        /// The cadence given.
+        every: Duration,
+    },
+    /// A time so near the end of chrono's calendar that the course's
+    /// times after it cannot be computed.
+    TimeOutOfRange {
+        /// The time given.
+        at: DateTime<Utc>,
+    },
+    /// A session may not start yet: the rest after an earlier one is owed.
+    NotRested {
+        /// The phase of the session whose rest is owed.
+        after: Phase,
+        /// When the rest is over.
+        until: DateTime<Utc>,
+    },
+    /// A session may not start while another runs (or its stop has not
+    /// been acknowledged).
+    AlreadyRunning {
+        /// The phase of the session under way.
+        phase: Phase,
+        /// When it ends (or ended).
+        ends: DateTime<Utc>,
+    },
+    /// Something asked for at a time before the injury.
+    BeforeInjury {
+        /// The time given.
+        at: DateTime<Utc>,
+        /// The injury time.
+        injured_at: DateTime<Utc>,
+    },
+    /// An input that needs an active course after the course ended.
+    CourseEnded {
+        /// When it ended.
+        at: DateTime<Utc>,
+    },
+    /// A stop or a confirmation with no session to apply it to.
+    NothingToStop,
+    /// No prompt is open or coming to answer (the course is over).
+    NoPrompt,
+    /// No session has this id.
+    NoSuchSession {
+        /// The id given.
+        id: u32,
+    },
+    /// A running session cannot be removed from the log; stop it first.
+    SessionRunning {
+        /// Its id.
+        id: u32,
+    },
+    /// A snooze that does not end after the time it is given.
+    SnoozeInThePast {
+        /// The end of the snooze.
+        until: DateTime<Utc>,
+    },
+    /// An injury time after the time it is recorded at.
+    InjuryInFuture {
+        /// The injury time given.
+        injured_at: DateTime<Utc>,
+        /// The time it was recorded at.
+        now: DateTime<Utc>,
+    },
+    /// An injury time more than a year before the time it is recorded at:
+    /// these care articles are about acute spasms, not a year-old injury.
+    InjuryTooOld {
+        /// The injury time given.
+        injured_at: DateTime<Utc>,
+    },
+    /// A pain score outside the 0 to 10 scale.
+    PainOutOfRange {
+        /// The score given.
+        score: u8,
+    },
+    /// Serialized data this crate cannot read (not JSON, wrong shape, or a
+    /// broken rule); the message is serde's.
+    Data {
+        /// What was wrong.
+        message: String,
+    },
+    /// Serialized data in a format version newer than this crate reads.
+    UnsupportedFormat {
+        /// The version found.
+        found: u64,
+        /// The newest version this crate reads.
+        supported: u32,
     },
 }
 
@@ -279,6 +397,114 @@ impl fmt::Display for Error {
                 f,
                 "no running session started at {}, so there is none to finish",
                 started_at.to_rfc3339()
+            ),
+            Error::SessionTooShort { length } => write!(
+                f,
+                "a session of {} is too short; a session lasts at least 1s",
+                human(*length)
+            ),
+            Error::LoggedTooLong { length } => write!(
+                f,
+                "a session of {} is longer than the {} the log accepts; check the times",
+                human(*length),
+                human(LOGGED_MAX)
+            ),
+            Error::CourseLengthOutOfRange { length } => write!(
+                f,
+                "a course of {} is outside the {} to {} range; use a value from {} to {}",
+                human(*length),
+                human(COURSE_MIN),
+                human(COURSE_MAX),
+                human(COURSE_MIN),
+                human(COURSE_MAX)
+            ),
+            Error::EveryTooShort {
+                phase,
+                every,
+                minimum,
+            } => write!(
+                f,
+                "a prompt every {} for {phase} is less than the session and its rest ({}); \
+                 use at least {}",
+                human(*every),
+                human(*minimum),
+                human(*minimum)
+            ),
+            Error::EveryTooLong { phase, every } => write!(
+                f,
+                "a prompt every {} for {phase} is longer than the {} the planner accepts; \
+                 use at most {}",
+                human(*every),
+                human(EVERY_MAX),
+                human(EVERY_MAX)
+            ),
+            Error::TimeOutOfRange { at } => write!(
+                f,
+                "the time {} is too near the end of the calendar to plan a course from; \
+                 use a real date",
+                at.to_rfc3339()
+            ),
+            Error::NotRested { after, until } => write!(
+                f,
+                "the rest after {after} is not over: the next session may start at {}",
+                until.to_rfc3339()
+            ),
+            Error::AlreadyRunning { phase, ends } => write!(
+                f,
+                "{} {phase} session is already under way (it ends at {}); stop it first",
+                article(*phase),
+                ends.to_rfc3339()
+            ),
+            Error::BeforeInjury { at, injured_at } => write!(
+                f,
+                "{} is before the injury at {}; use a later time, or correct the injury time",
+                at.to_rfc3339(),
+                injured_at.to_rfc3339()
+            ),
+            Error::CourseEnded { at } => write!(
+                f,
+                "the course ended at {}; record a new injury to start another",
+                at.to_rfc3339()
+            ),
+            Error::NothingToStop => f.write_str(
+                "no session is running or waiting for its stop to be confirmed; there is nothing to stop",
+            ),
+            Error::NoPrompt => {
+                f.write_str("the course is over, so there is no prompt to answer")
+            }
+            Error::NoSuchSession { id } => {
+                write!(f, "no session has id {id}; the log lists the ids")
+            }
+            Error::SessionRunning { id } => write!(
+                f,
+                "session {id} is under way and cannot be removed; stop it first"
+            ),
+            Error::SnoozeInThePast { until } => write!(
+                f,
+                "a snooze until {} ends before it starts; snooze until a later time",
+                until.to_rfc3339()
+            ),
+            Error::InjuryInFuture { injured_at, now } => write!(
+                f,
+                "the injury time {} is after now ({}); give a time in the past, e.g. \"3h ago\"",
+                injured_at.to_rfc3339(),
+                now.to_rfc3339()
+            ),
+            Error::InjuryTooOld { injured_at } => write!(
+                f,
+                "the injury time {} is more than a year ago; ice and heat timing is for a new \
+                 injury: give its time, or see a clinician for an old one",
+                injured_at.to_rfc3339()
+            ),
+            Error::PainOutOfRange { score } => write!(
+                f,
+                "a pain score of {score} is outside the 0 to 10 scale; use a whole number from 0 to 10"
+            ),
+            Error::Data { message } => f.write_str(message),
+            Error::UnsupportedFormat { found, supported } => write!(
+                f,
+                "data in format version {found} is newer than this version reads \
+                 (format {supported}); use a newer therapy-timer"
             ),
         }
     }

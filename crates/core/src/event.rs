@@ -1,33 +1,61 @@
 //! Events: what a timer announces, and when.
 
-use std::collections::VecDeque;
+use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::duration::since;
+use crate::limits::LATE_AFTER;
 use crate::phase::Phase;
-use crate::plan::Plan;
 
-/// What happens at an event.
+/// What an event announces.
 ///
 /// # Examples
 ///
 /// ```
 /// use therapy_timer::EventKind;
 ///
-/// assert_eq!(serde_json::to_string(&EventKind::Review)?, "\"review\"");
+/// assert_eq!(serde_json::to_string(&EventKind::PhaseChange)?, "\"phase_change\"");
+/// assert!(EventKind::Repeat.is_safety());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum EventKind {
-    /// Take the pack off (or switch the heating pad off).
+    /// Take the pack off (or switch the heating pad off): a safety event.
     Stop,
-    /// A session may start.
-    Start,
-    /// Spasms that last this long should be seen by a clinician; announced
-    /// once.
+    /// The stop again: nobody has said the pack is off. A safety event.
+    Repeat,
+    /// The acute window is over: heat from now on. Comes with the first
+    /// heat prompt.
+    PhaseChange,
+    /// Time for a session: a suggestion, not a session.
+    Prompt,
+    /// Spasms that last this long should be seen by a clinician; once.
     Review,
+    /// The course is over: no more prompts; see a clinician if spasms
+    /// persist. Once.
+    CourseEnd,
+}
+
+impl EventKind {
+    /// Whether it is a safety event (a stop or its repeat): announced at
+    /// any hour, critical, never dropped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use therapy_timer::EventKind;
+    ///
+    /// assert!(EventKind::Stop.is_safety());
+    /// assert!(!EventKind::Prompt.is_safety());
+    /// ```
+    #[must_use]
+    pub const fn is_safety(self) -> bool {
+        matches!(self, EventKind::Stop | EventKind::Repeat)
+    }
 }
 
 /// How urgently an event must reach the person.
@@ -41,51 +69,62 @@ pub enum EventKind {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Urgency {
     /// May wait.
     Low,
-    /// Announce as usual; may be held back in quiet hours.
+    /// Announce as usual.
     Normal,
-    /// The safety event (ice off): announce always, even in quiet hours,
+    /// A safety event: announce always, even in quiet hours, with a sound,
     /// and never drop it.
     Critical,
 }
 
-/// One event of the course.
+/// One event for the person, from [`Driver::poll_event`](crate::Driver::poll_event).
 ///
-/// In JSON: `{"event": "stop", "phase": "ice", "at": "…", "urgency": "critical"}`.
+/// In JSON: `{"event": "stop", "phase": "ice", "due": "…", "at": "…",
+/// "urgency": "critical", "safety": true, "session": 3, "repeat": 0}`.
 ///
 /// # Examples
 ///
 /// ```
-/// use chrono::{TimeZone, Utc};
+/// use chrono::{TimeDelta, TimeZone, Utc};
 /// use therapy_timer::{Event, EventKind, Phase, Urgency};
 ///
-/// let at = Utc.with_ymd_and_hms(2026, 3, 1, 8, 10, 0).unwrap();
-/// let stop = Event::new(EventKind::Stop, Phase::Ice, at);
+/// let due = Utc.with_ymd_and_hms(2026, 3, 1, 8, 10, 0).unwrap();
+/// let stop = Event::new(EventKind::Stop, Phase::Heat, due, due + TimeDelta::minutes(30));
 /// assert_eq!(stop.urgency, Urgency::Critical);
-/// assert_eq!(
-///     serde_json::to_string(&stop)?,
-///     r#"{"event":"stop","phase":"ice","at":"2026-03-01T08:10:00Z","urgency":"critical"}"#
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// assert!(stop.safety && stop.is_late());
+/// assert_eq!(stop.late().as_secs(), 1800);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Event {
-    /// What happens.
+    /// What it announces.
     #[serde(rename = "event")]
     pub kind: EventKind,
-    /// The phase of the session it belongs to (for a review, the phase at
-    /// that time).
+    /// The phase it is about: the session's, the prompt's, or the phase at
+    /// that time.
     pub phase: Phase,
-    /// When it happens.
+    /// When it was due.
+    pub due: DateTime<Utc>,
+    /// When it came out (the time given to the driver); later than `due`
+    /// when the driver was woken late.
     pub at: DateTime<Utc>,
     /// How urgently it must reach the person.
     pub urgency: Urgency,
+    /// Whether it is a safety event (a stop or its repeat).
+    pub safety: bool,
+    /// The session it is about, for a stop or a repeat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<u32>,
+    /// For a repeat, which one (1 to 3); 0 otherwise.
+    #[serde(default)]
+    pub repeat: u8,
 }
 
 impl Event {
-    /// An event with the urgency the protocol gives it: an ice stop is
+    /// An event with the urgency the protocol gives it: a safety event is
     /// critical, everything else normal.
     ///
     /// # Examples
@@ -95,81 +134,56 @@ impl Event {
     /// use therapy_timer::{Event, EventKind, Phase, Urgency};
     ///
     /// let at = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-    /// assert_eq!(Event::new(EventKind::Stop, Phase::Heat, at).urgency, Urgency::Normal);
+    /// assert_eq!(Event::new(EventKind::Prompt, Phase::Ice, at, at).urgency, Urgency::Normal);
     /// ```
-    pub fn new(kind: EventKind, phase: Phase, at: DateTime<Utc>) -> Event {
-        let urgency = match (kind, phase) {
-            (EventKind::Stop, Phase::Ice) => Urgency::Critical,
-            _ => Urgency::Normal,
-        };
+    #[must_use]
+    pub fn new(kind: EventKind, phase: Phase, due: DateTime<Utc>, at: DateTime<Utc>) -> Event {
+        let safety = kind.is_safety();
         Event {
             kind,
             phase,
+            due,
             at,
-            urgency,
+            urgency: if safety {
+                Urgency::Critical
+            } else {
+                Urgency::Normal
+            },
+            safety,
+            session: None,
+            repeat: 0,
         }
     }
-}
 
-/// The course's events in time order, an endless lazy iterator from
-/// [`Course::events`](crate::Course::events).
-///
-/// # Examples
-///
-/// ```
-/// use chrono::{TimeDelta, TimeZone, Utc};
-/// use therapy_timer::{Course, EventKind, Protocol};
-///
-/// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-/// let course = Course::new(injured, Protocol::default());
-/// let review = course
-///     .events(injured, &Utc)
-///     .find(|e| e.kind == EventKind::Review)
-///     .unwrap();
-/// assert_eq!(review.at, injured + TimeDelta::hours(72));
-/// ```
-#[derive(Debug, Clone)]
-pub struct Events<Tz: TimeZone> {
-    plan: Plan<Tz>,
-    queue: VecDeque<Event>,
-    review: Option<Event>,
-}
-
-impl<Tz: TimeZone> Events<Tz> {
-    pub(crate) fn new(
-        plan: Plan<Tz>,
-        recorded_stops: impl Iterator<Item = (Phase, DateTime<Utc>)>,
-        review: Option<(Phase, DateTime<Utc>)>,
-    ) -> Events<Tz> {
-        // Recorded sessions end before the plan's first start (the plan
-        // starts after their rest), so they go first, in order.
-        let queue = recorded_stops
-            .map(|(phase, at)| Event::new(EventKind::Stop, phase, at))
-            .collect();
-        Events {
-            plan,
-            queue,
-            review: review.map(|(phase, at)| Event::new(EventKind::Review, phase, at)),
-        }
+    /// How late it came out: `at - due`, zero if on time.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use therapy_timer::{Event, EventKind, Phase};
+    ///
+    /// let t = chrono::DateTime::UNIX_EPOCH;
+    /// assert!(Event::new(EventKind::Review, Phase::Heat, t, t).late().is_zero());
+    /// ```
+    #[must_use]
+    pub fn late(&self) -> Duration {
+        since(self.due, self.at)
     }
-}
 
-impl<Tz: TimeZone> Iterator for Events<Tz> {
-    type Item = Event;
-
-    fn next(&mut self) -> Option<Event> {
-        if self.queue.is_empty() {
-            if let Some(s) = self.plan.next() {
-                self.queue
-                    .push_back(Event::new(EventKind::Start, s.phase, s.start));
-                self.queue
-                    .push_back(Event::new(EventKind::Stop, s.phase, s.end));
-            }
-        }
-        match (self.review, self.queue.front()) {
-            (Some(review), Some(head)) if review.at < head.at => self.review.take(),
-            (Some(_), None) => self.review.take(),
-            _ => self.queue.pop_front(),
-        }
+    /// Whether it came out late enough to say so ("it was due 12m ago"):
+    /// more than [`LATE_AFTER`](crate::limits::LATE_AFTER) after it was due.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::TimeDelta;
+    /// use therapy_timer::{Event, EventKind, Phase};
+    ///
+    /// let t = chrono::DateTime::UNIX_EPOCH;
+    /// assert!(!Event::new(EventKind::Stop, Phase::Ice, t, t + TimeDelta::seconds(30)).is_late());
+    /// ```
+    #[must_use]
+    pub fn is_late(&self) -> bool {
+        self.late() > LATE_AFTER
     }
 }

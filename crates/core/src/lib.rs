@@ -1,5 +1,6 @@
 //! A pure model of the ice and heat protocol for back spasms: its safety
-//! limits, the schedule and the events a timer announces.
+//! limits, the course of prompts and sessions, and the events a timer
+//! announces.
 //!
 //! ```
 //! use chrono::{TimeDelta, TimeZone, Utc};
@@ -7,7 +8,7 @@
 //!
 //! // Hurt at 08:00; quiet hours 22:00-07:00 on this person's clock (UTC here).
 //! let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-//! let course = Course::new(injured, Protocol::default())
+//! let course = Course::new(injured, Protocol::default())?
 //!     .with_quiet_hours(Some(QuietHours::default()));
 //!
 //! for session in course.plan(injured, &Utc).take(3) {
@@ -15,6 +16,7 @@
 //! }
 //! let first = course.plan(injured, &Utc).next().unwrap();
 //! assert_eq!((first.phase, first.end - first.start), (Phase::Ice, TimeDelta::minutes(10)));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! **This crate is not a medical device.** It encodes what care articles say
@@ -25,27 +27,85 @@
 //!
 //! # Overview
 //!
-//! - [`Protocol`]: per [`Phase`], a [`Dose`] (session length and rest after
-//!   it), the acute window (ice first, heat after) and the clinician review
-//!   point. Every `Protocol` satisfies the safety [`limits`]: ice at most
-//!   10 min with at least an hour off, heat at most 20 min with at least as
-//!   long off, an acute window of 24 h to 48 h, review by 72 h. Breaking one
-//!   is an [`Error`] that names it, never a panic or a silent clamp.
-//! - [`Course`]: one injury, its protocol, optional [`QuietHours`] and the
-//!   [`Session`]s done. Its queries all take the time as an argument:
-//!   [`Course::phase_at`], [`Course::readiness`] (may a session start now,
-//!   else when), [`Course::plan`] (a lazy iterator of [`PlannedSession`]s)
-//!   and [`Course::events`] (a lazy iterator of [`Event`]s, each with an
-//!   [`Urgency`]: an ice stop is critical).
+//! One round of the protocol, and the types for each step:
+//!
+//! 1. **Prompt.** "Time for ice": a [`Prompt`], a suggestion at a time. It
+//!    is not a session. The person starts a session, skips the prompt or
+//!    snoozes it; a prompt nobody answers is recorded as missed and owes no
+//!    rest. The next prompt comes one cadence ([`Protocol::every`]: ice
+//!    every 1 h 10 min, heat every 3 h) after the last prompt or session
+//!    start, never in [`QuietHours`], never before the rest is over.
+//! 2. **Session.** A [`Session`] exists only when someone starts it: ice at
+//!    most 10 min, heat at most 20 min (the safety [`limits`]); longer is
+//!    refused, never timed.
+//! 3. **Stop.** At its end the stop is announced: a *safety event* for ice
+//!    and for heat (critical, at any hour). Until someone says the pack is
+//!    off, the session is *overdue* and the stop repeats every 5 minutes, at
+//!    most 3 times. The record says how it ended ([`Off`]).
+//! 4. **Rest.** At least an hour after ice, at least as long as the session
+//!    after heat, whatever comes next ([`Course::readiness`]).
+//! 5. **Next prompt**, and so on: ice in the acute window (24–48 h), then
+//!    heat (one [`EventKind::PhaseChange`] notice marks it), a clinician
+//!    review reminder at 72 h, and an end: a [`Course`] ends after 7 days
+//!    (1 to 30) or when the person ends it, with one notice to see a
+//!    clinician if spasms persist.
+//!
+//! A [`Course`] is the record: the injury, the [`Protocol`], the sessions
+//! and the prompts. A [`Driver`] runs it over time: the app asks it when to
+//! wake ([`Driver::poll_timeout`]), tells it the time
+//! ([`Driver::handle_timeout`]), drains the [`Event`]s to announce
+//! ([`Driver::poll_event`]) and feeds it what the person did
+//! ([`Driver::handle_input`] with an [`Input`]). [`Course::plan`] looks
+//! ahead (a printed plan, a calendar) by the same rules.
 //!
 //! The crate never reads the clock, sleeps, touches files or talks to D-Bus.
 //! Time goes in as a value and answers come out as values, so an app drives
-//! it with its own clock and tests can run weeks of schedule in
-//! microseconds. Durations are real elapsed time (a 60-minute rest is 60
-//! minutes across a clock change); quiet hours follow the local clock of the
-//! time zone passed in.
+//! it with its own clock and tests run weeks of course in microseconds.
+//! Durations are [`std::time::Duration`] everywhere (lengths are never
+//! negative, and it is what humantime reads and writes); instants are
+//! `chrono::DateTime<Utc>`. Durations are real elapsed time (a 60-minute
+//! rest is 60 minutes across a clock change); quiet hours follow the local
+//! clock of the time zone passed in. No arithmetic saturates: a time too
+//! near the end of the calendar is an [`Error::TimeOutOfRange`].
 //!
 //! # Examples
+//!
+//! The loop an app writes around a [`Driver`], with its own clock (here
+//! simulated: a day passes in microseconds):
+//!
+//! ```
+//! use chrono::{TimeDelta, TimeZone, Utc};
+//! use therapy_timer::{Course, Driver, EventKind, Input, Protocol, QuietHours};
+//!
+//! let injured = Utc.with_ymd_and_hms(2026, 3, 1, 7, 30, 0).unwrap();
+//! let course = Course::new(injured, Protocol::default())?
+//!     .with_quiet_hours(Some(QuietHours::default()));
+//! let mut driver = Driver::new(course);
+//! let mut announced = Vec::new();
+//! let end_of_day = injured + TimeDelta::hours(24);
+//! while let Some(wake) = driver.poll_timeout(&Utc).filter(|t| *t < end_of_day) {
+//!     // A real app sleeps until `wake` (or until the person acts).
+//!     driver.handle_timeout(wake, &Utc);
+//!     while let Some(event) = driver.poll_event() {
+//!         announced.push(event.kind);
+//!         if event.kind == EventKind::Prompt {
+//!             // The person puts the ice on (over a towel) and presses Start.
+//!             driver.handle_input(
+//!                 Input::Start { at: wake, phase: None, length: None, force: false },
+//!                 &Utc,
+//!             )?;
+//!         }
+//!         if event.kind == EventKind::Stop {
+//!             // ... and says the pack is off.
+//!             driver.handle_input(Input::ConfirmOff { at: wake }, &Utc)?;
+//!         }
+//!     }
+//! }
+//! let sessions = driver.course().sessions().len();
+//! assert_eq!(announced.iter().filter(|k| **k == EventKind::Prompt).count(), sessions);
+//! assert!(announced.iter().all(|k| *k != EventKind::Repeat));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! The rest after a session is owed whatever comes next:
 //!
@@ -54,9 +114,9 @@
 //! use therapy_timer::{Course, Phase, Protocol, Readiness, Session};
 //!
 //! let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-//! let mut course = Course::new(injured, Protocol::default());
+//! let mut course = Course::new(injured, Protocol::default())?;
 //! let iced = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
-//! course.record(Session::new(Phase::Ice, iced, iced + TimeDelta::minutes(10))?)?;
+//! course.record(Session::completed(Phase::Ice, iced, iced + TimeDelta::minutes(10))?)?;
 //!
 //! let now = iced + TimeDelta::minutes(30);
 //! assert_eq!(
@@ -66,47 +126,55 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Everything is serde-friendly, with durations in humantime form:
+//! Everything is serde-friendly, with durations in humantime form; every
+//! key of a protocol is optional:
 //!
 //! ```
 //! use therapy_timer::Protocol;
 //!
 //! let p: Protocol = serde_json::from_str(r#"{"heat": {"on": "20m", "rest": "30m"}}"#)?;
 //! assert_eq!(p.dose(therapy_timer::Phase::Heat).on.as_secs(), 1200);
-//! assert!(serde_json::from_str::<Protocol>(r#"{"ice": {"on": "30m", "rest": "1h"}}"#).is_err());
+//! assert!(serde_json::from_str::<Protocol>(r#"{"ice": {"on": "30m"}}"#).is_err());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! The `examples/` folder of the repository has more: a day's plan, custom
-//! protocols and an app's own event loop.
+//! protocols, an app's driver loop and a heating pad that reports its own
+//! sessions.
 //!
 //! # Crate features
 //!
-//! None. The crate depends on `chrono` (time), `serde` (data) and
-//! `humantime` (durations as people write them).
+//! None. The crate depends on `chrono` (time), `serde` and `serde_json`
+//! (data) and `humantime` (durations as people write them).
 
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 #![forbid(unsafe_code)]
 
 mod course;
+mod driver;
 mod duration;
 mod error;
 mod event;
+mod json;
+mod legacy;
 pub mod limits;
 mod phase;
 mod plan;
+mod prompt;
 mod protocol;
 mod quiet_hours;
 mod readiness;
 mod session;
 
-pub use course::Course;
+pub use course::{Course, COURSE_FORMAT};
+pub use driver::{Driver, Input, DRIVER_FORMAT};
 pub use error::{Error, Setting};
-pub use event::{Event, EventKind, Events, Urgency};
+pub use event::{Event, EventKind, Urgency};
 pub use phase::Phase;
 pub use plan::{Plan, PlannedSession};
+pub use prompt::{Answer, Prompt};
 pub use protocol::{Dose, Protocol};
 pub use quiet_hours::QuietHours;
 pub use readiness::{Advisory, Readiness};
-pub use session::{Outcome, Session};
+pub use session::{Off, OffBy, Outcome, Session};

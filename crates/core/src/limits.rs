@@ -96,3 +96,128 @@ pub const REVIEW_MAX: Duration = Duration::from_secs(72 * HOUR);
 /// assert_eq!(therapy_timer::limits::REST_MAX.as_secs(), 7 * 24 * 3600);
 /// ```
 pub const REST_MAX: Duration = Duration::from_secs(7 * 24 * HOUR);
+
+/// The shortest session anything records or times: one second. A shorter one
+/// is a typo (`1ns`), not a session.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(therapy_timer::limits::SESSION_MIN.as_secs(), 1);
+/// ```
+pub const SESSION_MIN: Duration = Duration::from_secs(1);
+
+/// The longest session the log accepts when it is recorded after the fact
+/// (a session done without the timer): 24 hours.
+///
+/// History is fact, so a logged session may be longer than the safety limit
+/// (it is marked, not refused); a day or more is a typo.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(therapy_timer::limits::LOGGED_MAX.as_secs(), 24 * 3600);
+/// ```
+pub const LOGGED_MAX: Duration = Duration::from_secs(24 * HOUR);
+
+/// The default time from one prompt (or session) start to the next, in the
+/// ice phase: 1 h 10 min, the 10 minutes on plus the hour off, as often as
+/// the articles allow in the acute window.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(therapy_timer::limits::ICE_EVERY.as_secs(), 70 * 60);
+/// ```
+pub const ICE_EVERY: Duration = Duration::from_secs(70 * MINUTE);
+
+/// The default time from one prompt (or session) start to the next, in the
+/// heat phase: 3 hours.
+///
+/// A product choice above the safety floor (on + rest): the articles allow
+/// heat "as needed during recovery" (`003_c1326fd0cc6295cc.txt`), and a
+/// prompt every 30 minutes all day is nagging.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(therapy_timer::limits::HEAT_EVERY.as_secs(), 3 * 3600);
+/// ```
+pub const HEAT_EVERY: Duration = Duration::from_secs(3 * HOUR);
+
+/// The longest cadence accepted: 7 days, for the same reason as
+/// [`REST_MAX`].
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(therapy_timer::limits::EVERY_MAX.as_secs(), 7 * 24 * 3600);
+/// ```
+pub const EVERY_MAX: Duration = Duration::from_secs(7 * 24 * HOUR);
+
+/// The default length of a course: 7 days after the injury.
+///
+/// "Most people feel better within a few days" (`003_c1326fd0cc6295cc.txt`);
+/// spasms that last "beyond a few days" need a clinician
+/// (`001_100a23e5fc3b76f2.txt`). A week covers the acute window, the heat
+/// phase and the review, then the course ends and says to see a clinician
+/// if spasms persist.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(therapy_timer::limits::COURSE_DEFAULT.as_secs(), 7 * 24 * 3600);
+/// ```
+pub const COURSE_DEFAULT: Duration = Duration::from_secs(7 * 24 * HOUR);
+
+/// The shortest course: 1 day.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(therapy_timer::limits::COURSE_MIN.as_secs(), 24 * 3600);
+/// ```
+pub const COURSE_MIN: Duration = Duration::from_secs(24 * HOUR);
+
+/// The longest course: 30 days. "Complete recovery can take several weeks"
+/// (`003_c1326fd0cc6295cc.txt`); past a month, prompts are no longer the
+/// articles' self-care but something a clinician should plan.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(therapy_timer::limits::COURSE_MAX.as_secs(), 30 * 24 * 3600);
+/// ```
+pub const COURSE_MAX: Duration = Duration::from_secs(30 * 24 * HOUR);
+
+/// How long after a safety stop (ice off, heat off) nobody acknowledged it
+/// is repeated: every 5 minutes.
+///
+/// People fall asleep on heating pads and burn; a cold pack left on gives
+/// frostbite (`../shared/protocol.md`, "Facts from outside the seeds").
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(therapy_timer::limits::REPEAT_EVERY.as_secs(), 300);
+/// ```
+pub const REPEAT_EVERY: Duration = Duration::from_secs(5 * MINUTE);
+
+/// How many times an unacknowledged safety stop is repeated: at most 3.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(therapy_timer::limits::REPEATS, 3);
+/// ```
+pub const REPEATS: u8 = 3;
+
+/// A stop announced more than this after its time is announced as overdue
+/// ("it was due 12m ago; check your skin").
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(therapy_timer::limits::LATE_AFTER.as_secs(), 120);
+/// ```
+pub const LATE_AFTER: Duration = Duration::from_secs(2 * MINUTE);

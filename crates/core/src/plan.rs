@@ -3,9 +3,9 @@
 use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::course::Course;
+use crate::duration::after;
 use crate::phase::Phase;
-use crate::protocol::{after, Protocol};
-use crate::quiet_hours::QuietHours;
 
 /// One session of the plan.
 ///
@@ -18,7 +18,7 @@ use crate::quiet_hours::QuietHours;
 /// use therapy_timer::{Course, Protocol};
 ///
 /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-/// let first = Course::new(injured, Protocol::default()).plan(injured, &Utc).next().unwrap();
+/// let first = Course::new(injured, Protocol::default())?.plan(injured, &Utc).next().unwrap();
 /// assert_eq!(
 ///     serde_json::to_string(&first)?,
 ///     r#"{"phase":"ice","start":"2026-03-01T08:00:00Z","end":"2026-03-01T08:10:00Z"}"#
@@ -26,6 +26,7 @@ use crate::quiet_hours::QuietHours;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PlannedSession {
     /// The phase at the session's start.
     pub phase: Phase,
@@ -35,11 +36,31 @@ pub struct PlannedSession {
     pub end: DateTime<Utc>,
 }
 
-/// The planned sessions, an endless lazy iterator from
-/// [`Course::plan`](crate::Course::plan).
+impl PlannedSession {
+    /// A planned session of `phase` from `start` to `end` (for a caller's
+    /// own tests and previews; [`Course::plan`] makes the real ones).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use therapy_timer::{Phase, PlannedSession};
+    ///
+    /// let t = chrono::DateTime::UNIX_EPOCH;
+    /// assert_eq!(PlannedSession::new(Phase::Ice, t, t).phase, Phase::Ice);
+    /// ```
+    #[must_use]
+    pub const fn new(phase: Phase, start: DateTime<Utc>, end: DateTime<Utc>) -> PlannedSession {
+        PlannedSession { phase, start, end }
+    }
+}
+
+/// The planned sessions, a lazy iterator from
+/// [`Course::plan`](crate::Course::plan) that ends with the course.
 ///
-/// It owns what it needs (no borrow of the course), so an application can
-/// keep it across its own event loop.
+/// It borrows the course: a plan is a look-ahead from what was done so far,
+/// and after anything new is done (a session, a skipped prompt) ask the
+/// course for a new one. To act over time, use a
+/// [`Driver`](crate::Driver).
 ///
 /// # Examples
 ///
@@ -48,63 +69,45 @@ pub struct PlannedSession {
 /// use therapy_timer::{Course, Protocol};
 ///
 /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-/// let plan = Course::new(injured, Protocol::default()).plan(injured, &Utc);
-/// let starts: Vec<_> = plan.take(3).map(|s| s.start - injured).collect();
+/// let course = Course::new(injured, Protocol::default())?;
+/// let starts: Vec<_> = course.plan(injured, &Utc).take(3).map(|s| s.start - injured).collect();
 /// assert_eq!(starts, [TimeDelta::zero(), TimeDelta::minutes(70), TimeDelta::minutes(140)]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
-pub struct Plan<Tz: TimeZone> {
-    protocol: Protocol,
-    injured_at: DateTime<Utc>,
-    quiet_hours: Option<QuietHours>,
+pub struct Plan<'a, Tz: TimeZone> {
+    course: &'a Course,
     tz: Tz,
     next: Option<DateTime<Utc>>,
 }
 
-impl<Tz: TimeZone> Plan<Tz> {
-    pub(crate) fn new(
-        protocol: Protocol,
-        injured_at: DateTime<Utc>,
-        quiet_hours: Option<QuietHours>,
-        tz: Tz,
-        first: DateTime<Utc>,
-    ) -> Plan<Tz> {
+impl<'a, Tz: TimeZone> Plan<'a, Tz> {
+    pub(crate) fn new(course: &'a Course, tz: Tz, first: Option<DateTime<Utc>>) -> Plan<'a, Tz> {
         Plan {
-            protocol,
-            injured_at,
-            quiet_hours,
+            course,
             tz,
-            next: Some(first),
+            next: first,
         }
-    }
-
-    /// Moves `start` out of quiet hours. Two moves always suffice (a second
-    /// is needed only when a clock change puts the end back inside quiet
-    /// hours); the bound keeps a surprise from looping forever.
-    fn out_of_quiet_hours(&self, mut start: DateTime<Utc>) -> DateTime<Utc> {
-        if let Some(quiet) = self.quiet_hours {
-            for _ in 0..4 {
-                if !quiet.contains(start, &self.tz) {
-                    break;
-                }
-                start = quiet.end_after(start, &self.tz);
-            }
-        }
-        start
     }
 }
 
-impl<Tz: TimeZone> Iterator for Plan<Tz> {
+impl<Tz: TimeZone> Iterator for Plan<'_, Tz> {
     type Item = PlannedSession;
 
     fn next(&mut self) -> Option<PlannedSession> {
-        let start = self.out_of_quiet_hours(self.next?);
-        let phase = self.protocol.phase_at(self.injured_at, start);
-        let dose = self.protocol.dose(phase);
-        let end = after(start, dose.on);
-        let rest = self.protocol.rest_after(phase, dose.on);
-        // At the end of chrono's range the plan simply ends.
-        self.next = (end < DateTime::<Utc>::MAX_UTC).then(|| after(end, rest));
+        let start = self.next.take()?;
+        let phase = self.course.phase_at(start);
+        let end = after(start, self.course.protocol().dose(phase).on)?;
+        // The cadence is at least the session and its rest, so the rest is
+        // kept; quiet hours and the end of the course come last.
+        self.next = self
+            .course
+            .after_cadence(start)
+            .and_then(|t| match self.course.quiet_hours() {
+                Some(q) => q.next_open(t, &self.tz),
+                None => Some(t),
+            })
+            .filter(|t| *t < self.course.ends_at());
         Some(PlannedSession { phase, start, end })
     }
 }

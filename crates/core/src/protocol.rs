@@ -6,10 +6,11 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::duration::{delta, serde_human};
+use crate::duration::{after, serde_human_opt};
 use crate::error::{Error, Setting};
 use crate::limits::{
-    ACUTE_WINDOW_MAX, ACUTE_WINDOW_MIN, HEAT_MAX_ON, ICE_MAX_ON, ICE_MIN_REST, REST_MAX, REVIEW_MAX,
+    ACUTE_WINDOW_MAX, ACUTE_WINDOW_MIN, COURSE_DEFAULT, COURSE_MAX, COURSE_MIN, EVERY_MAX,
+    HEAT_EVERY, HEAT_MAX_ON, ICE_EVERY, ICE_MAX_ON, ICE_MIN_REST, REST_MAX, REVIEW_MAX,
 };
 use crate::phase::Phase;
 
@@ -19,7 +20,8 @@ const MINUTE: u64 = 60;
 ///
 /// A `Dose` on its own is just two durations; it is checked against the
 /// safety limits when it becomes part of a [`Protocol`]. In serde it reads
-/// `{"on": "10m", "rest": "1h"}`.
+/// `{"on": "10m", "rest": "1h"}`; inside a protocol either half may be left
+/// out and is then the phase's default.
 ///
 /// # Examples
 ///
@@ -32,12 +34,13 @@ const MINUTE: u64 = 60;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Dose {
     /// How long one session lasts.
-    #[serde(with = "serde_human")]
+    #[serde(with = "crate::duration::serde_human")]
     pub on: Duration,
     /// The least time between the end of a session and the start of the next.
-    #[serde(with = "serde_human")]
+    #[serde(with = "crate::duration::serde_human")]
     pub rest: Duration,
 }
 
@@ -53,6 +56,7 @@ impl Dose {
     /// let dose = Dose::new(Duration::from_secs(600), Duration::from_secs(3600));
     /// assert_eq!(dose.on, Duration::from_secs(600));
     /// ```
+    #[must_use]
     pub const fn new(on: Duration, rest: Duration) -> Dose {
         Dose { on, rest }
     }
@@ -68,6 +72,7 @@ impl Dose {
     ///
     /// assert_eq!(Dose::default_for(Phase::Heat).on, Duration::from_secs(15 * 60));
     /// ```
+    #[must_use]
     pub const fn default_for(phase: Phase) -> Dose {
         match phase {
             Phase::Ice => Dose::new(ICE_MAX_ON, ICE_MIN_REST),
@@ -88,6 +93,9 @@ impl Dose {
             return Err(Error::ZeroDuration {
                 setting: on_setting,
             });
+        }
+        if self.on < crate::limits::SESSION_MIN {
+            return Err(Error::SessionTooShort { length: self.on });
         }
         if self.rest.is_zero() {
             return Err(Error::ZeroDuration {
@@ -129,9 +137,14 @@ impl Dose {
 /// one ([`Protocol::new`], the `with_*` methods, serde) checks them and
 /// returns an [`Error`] rather than clamping.
 ///
-/// The default is the care articles' protocol: ice 10 min on, 60 min rest;
-/// heat 15 min on, 15 min rest; ice for the first 48 h; a clinician review
-/// reminder at 72 h.
+/// The default is the care articles' protocol: ice 10 min on, 60 min rest,
+/// a prompt every 1 h 10 min; heat 15 min on, 15 min rest, a prompt every
+/// 3 h; ice for the first 48 h; a clinician review reminder at 72 h; the
+/// course ends after 7 days.
+///
+/// In serde every key is optional and takes the default, half a dose
+/// included: `{"ice": {"on": "8m"}}` is ice 8 minutes on with the default
+/// hour of rest.
 ///
 /// # Examples
 ///
@@ -153,14 +166,15 @@ impl Dose {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "RawProtocol")]
+#[serde(try_from = "RawProtocol", into = "RawProtocol")]
 pub struct Protocol {
     ice: Dose,
     heat: Dose,
-    #[serde(with = "serde_human")]
+    ice_every: Option<Duration>,
+    heat_every: Option<Duration>,
     acute_window: Duration,
-    #[serde(with = "serde_human")]
     review_after: Duration,
+    course_length: Duration,
 }
 
 impl Default for Protocol {
@@ -168,14 +182,18 @@ impl Default for Protocol {
         Protocol {
             ice: Dose::default_for(Phase::Ice),
             heat: Dose::default_for(Phase::Heat),
+            ice_every: None,
+            heat_every: None,
             acute_window: ACUTE_WINDOW_MAX,
             review_after: REVIEW_MAX,
+            course_length: COURSE_DEFAULT,
         }
     }
 }
 
 impl Protocol {
-    /// A protocol with the given doses, checked against the safety limits.
+    /// A protocol with the given doses, checked against the safety limits;
+    /// the cadence and the course length are the defaults.
     ///
     /// `acute_window` is how long after the injury ice is the phase (24 h to
     /// 48 h); `review_after` is when the tool reminds that spasms lasting
@@ -215,12 +233,16 @@ impl Protocol {
         Ok(Protocol {
             ice: ice.check(Phase::Ice)?,
             heat: heat.check(Phase::Heat)?,
+            ice_every: None,
+            heat_every: None,
             acute_window: check_acute_window(acute_window)?,
             review_after: check_review(review_after)?,
+            course_length: COURSE_DEFAULT,
         })
     }
 
-    /// This protocol with another dose for `phase`.
+    /// This protocol with another dose for `phase`. An explicit cadence for
+    /// the phase must still be at least the new session plus its rest.
     ///
     /// # Examples
     ///
@@ -235,10 +257,49 @@ impl Protocol {
     /// ```
     pub fn with_dose(self, phase: Phase, dose: Dose) -> Result<Protocol, Error> {
         let dose = dose.check(phase)?;
-        Ok(match phase {
+        let p = match phase {
             Phase::Ice => Protocol { ice: dose, ..self },
             Phase::Heat => Protocol { heat: dose, ..self },
-        })
+        };
+        p.check_every(phase)?;
+        Ok(p)
+    }
+
+    /// This protocol with another cadence for `phase`: the time from one
+    /// prompt's (or session's) start to the next prompt. It may not be less
+    /// than the session plus its rest, nor more than 7 days. `None` is the
+    /// default: 1 h 10 min for ice, 3 h for heat, or the session plus its
+    /// rest if that is longer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use therapy_timer::{Phase, Protocol};
+    ///
+    /// let h = |h: u64| Duration::from_secs(h * 3600);
+    /// let p = Protocol::default().with_every(Phase::Heat, Some(h(4)))?;
+    /// assert_eq!(p.every(Phase::Heat), h(4));
+    /// assert_eq!(
+    ///     Protocol::default().with_every(Phase::Ice, Some(h(1))).unwrap_err().to_string(),
+    ///     "a prompt every 1h for ice is less than the session and its rest (1h 10m); \
+    ///      use at least 1h 10m"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_every(self, phase: Phase, every: Option<Duration>) -> Result<Protocol, Error> {
+        let p = match phase {
+            Phase::Ice => Protocol {
+                ice_every: every,
+                ..self
+            },
+            Phase::Heat => Protocol {
+                heat_every: every,
+                ..self
+            },
+        };
+        p.check_every(phase)?;
+        Ok(p)
     }
 
     /// This protocol with another acute window (24 h to 48 h).
@@ -281,6 +342,58 @@ impl Protocol {
         })
     }
 
+    /// This protocol with another course length (1 to 30 days after the
+    /// injury). After it, no more prompts.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use therapy_timer::Protocol;
+    ///
+    /// let days = |d: u64| Duration::from_secs(d * 24 * 3600);
+    /// assert_eq!(Protocol::default().with_course_length(days(10))?.course_length(), days(10));
+    /// assert_eq!(
+    ///     Protocol::default().with_course_length(days(60)).unwrap_err().to_string(),
+    ///     "a course of 60days is outside the 24h to 30days range; use a value from 24h to 30days"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_course_length(self, course_length: Duration) -> Result<Protocol, Error> {
+        if !(COURSE_MIN..=COURSE_MAX).contains(&course_length) {
+            return Err(Error::CourseLengthOutOfRange {
+                length: course_length,
+            });
+        }
+        Ok(Protocol {
+            course_length,
+            ..self
+        })
+    }
+
+    fn check_every(&self, phase: Phase) -> Result<(), Error> {
+        let explicit = match phase {
+            Phase::Ice => self.ice_every,
+            Phase::Heat => self.heat_every,
+        };
+        let Some(every) = explicit else {
+            return Ok(());
+        };
+        let dose = self.dose(phase);
+        let floor = dose.on + dose.rest;
+        if every < floor {
+            return Err(Error::EveryTooShort {
+                phase,
+                every,
+                minimum: floor,
+            });
+        }
+        if every > EVERY_MAX {
+            return Err(Error::EveryTooLong { phase, every });
+        }
+        Ok(())
+    }
+
     /// The dose of `phase`.
     ///
     /// # Examples
@@ -291,11 +404,34 @@ impl Protocol {
     ///
     /// assert_eq!(Protocol::default().dose(Phase::Ice).rest, Duration::from_secs(3600));
     /// ```
+    #[must_use]
     pub const fn dose(&self, phase: Phase) -> Dose {
         match phase {
             Phase::Ice => self.ice,
             Phase::Heat => self.heat,
         }
+    }
+
+    /// The cadence of `phase`: from one prompt's (or session's) start to the
+    /// next prompt.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use therapy_timer::{Phase, Protocol};
+    ///
+    /// assert_eq!(Protocol::default().every(Phase::Ice), Duration::from_secs(70 * 60));
+    /// assert_eq!(Protocol::default().every(Phase::Heat), Duration::from_secs(3 * 3600));
+    /// ```
+    #[must_use]
+    pub fn every(&self, phase: Phase) -> Duration {
+        let dose = self.dose(phase);
+        let (explicit, default) = match phase {
+            Phase::Ice => (self.ice_every, ICE_EVERY),
+            Phase::Heat => (self.heat_every, HEAT_EVERY),
+        };
+        explicit.unwrap_or_else(|| default.max(dose.on + dose.rest))
     }
 
     /// How long after the injury ice is the phase.
@@ -308,6 +444,7 @@ impl Protocol {
     ///
     /// assert_eq!(Protocol::default().acute_window(), Duration::from_secs(48 * 3600));
     /// ```
+    #[must_use]
     pub const fn acute_window(&self) -> Duration {
         self.acute_window
     }
@@ -322,14 +459,30 @@ impl Protocol {
     ///
     /// assert_eq!(Protocol::default().review_after(), Duration::from_secs(72 * 3600));
     /// ```
+    #[must_use]
     pub const fn review_after(&self) -> Duration {
         self.review_after
     }
 
+    /// How long after the injury the course ends.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use therapy_timer::Protocol;
+    ///
+    /// assert_eq!(Protocol::default().course_length(), Duration::from_secs(7 * 24 * 3600));
+    /// ```
+    #[must_use]
+    pub const fn course_length(&self) -> Duration {
+        self.course_length
+    }
+
     /// The length of one session of `phase`: the protocol's own when
-    /// `requested` is `None`, else `requested` if it is above zero and no
-    /// longer than the protocol's (shorter sessions are always allowed, "per
-    /// patient tolerance"; longer ones are refused).
+    /// `requested` is `None`, else `requested` if it is at least a second and
+    /// no longer than the protocol's (shorter sessions are always allowed,
+    /// "per patient tolerance"; longer ones are refused).
     ///
     /// # Examples
     ///
@@ -346,6 +499,7 @@ impl Protocol {
     ///     "a heat session of 18m is longer than this protocol's 15m heat session; \
     ///      use at most 15m, or change the protocol"
     /// );
+    /// assert!(p.session_length(Phase::Ice, Some(Duration::from_nanos(1))).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn session_length(
@@ -357,25 +511,7 @@ impl Protocol {
         let Some(length) = requested else {
             return Ok(own);
         };
-        if length.is_zero() {
-            return Err(Error::ZeroDuration {
-                setting: match phase {
-                    Phase::Ice => Setting::IceOn,
-                    Phase::Heat => Setting::HeatOn,
-                },
-            });
-        }
-        let limit = match phase {
-            Phase::Ice => ICE_MAX_ON,
-            Phase::Heat => HEAT_MAX_ON,
-        };
-        if length > limit {
-            return Err(Error::SessionTooLong {
-                phase,
-                length,
-                limit,
-            });
-        }
+        check_timed_length(phase, length)?;
         if length > own {
             return Err(Error::LongerThanProtocol {
                 phase,
@@ -390,8 +526,8 @@ impl Protocol {
     ///
     /// It is the dose's rest, or the session's own length if that is longer
     /// (a recorded session can be longer than the dose, e.g. one logged by
-    /// another tool): after heat, the articles ask for "at least that amount
-    /// of time in between sessions".
+    /// hand): after heat, the articles ask for "at least that amount of time
+    /// in between sessions".
     ///
     /// # Examples
     ///
@@ -404,12 +540,13 @@ impl Protocol {
     /// assert_eq!(p.rest_after(Phase::Ice, min(4)), min(60));
     /// assert_eq!(p.rest_after(Phase::Heat, min(25)), min(25));
     /// ```
+    #[must_use]
     pub fn rest_after(&self, phase: Phase, length: Duration) -> Duration {
         self.dose(phase).rest.max(length)
     }
 
     /// The end of the acute window for an injury at `injured_at`: ice
-    /// before it, heat from it on.
+    /// before it, heat from it on. `None` past the end of chrono's range.
     ///
     /// # Examples
     ///
@@ -420,10 +557,11 @@ impl Protocol {
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
     /// assert_eq!(
     ///     Protocol::default().heat_from(injured),
-    ///     Utc.with_ymd_and_hms(2026, 3, 3, 8, 0, 0).unwrap()
+    ///     Some(Utc.with_ymd_and_hms(2026, 3, 3, 8, 0, 0).unwrap())
     /// );
     /// ```
-    pub fn heat_from(&self, injured_at: DateTime<Utc>) -> DateTime<Utc> {
+    #[must_use]
+    pub fn heat_from(&self, injured_at: DateTime<Utc>) -> Option<DateTime<Utc>> {
         after(injured_at, self.acute_window)
     }
 
@@ -440,15 +578,16 @@ impl Protocol {
     /// assert_eq!(p.phase_at(injured, injured + TimeDelta::hours(47)), Phase::Ice);
     /// assert_eq!(p.phase_at(injured, injured + TimeDelta::hours(48)), Phase::Heat);
     /// ```
+    #[must_use]
     pub fn phase_at(&self, injured_at: DateTime<Utc>, at: DateTime<Utc>) -> Phase {
-        if at < self.heat_from(injured_at) {
-            Phase::Ice
-        } else {
-            Phase::Heat
+        match self.heat_from(injured_at) {
+            Some(heat) if at >= heat => Phase::Heat,
+            _ => Phase::Ice,
         }
     }
 
-    /// When the clinician reminder is due for an injury at `injured_at`.
+    /// When the clinician reminder is due for an injury at `injured_at`;
+    /// `None` past the end of chrono's range.
     ///
     /// # Examples
     ///
@@ -459,19 +598,38 @@ impl Protocol {
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
     /// assert_eq!(
     ///     Protocol::default().review_at(injured),
-    ///     Utc.with_ymd_and_hms(2026, 3, 4, 8, 0, 0).unwrap()
+    ///     Some(Utc.with_ymd_and_hms(2026, 3, 4, 8, 0, 0).unwrap())
     /// );
     /// ```
-    pub fn review_at(&self, injured_at: DateTime<Utc>) -> DateTime<Utc> {
+    #[must_use]
+    pub fn review_at(&self, injured_at: DateTime<Utc>) -> Option<DateTime<Utc>> {
         after(injured_at, self.review_after)
     }
 }
 
-/// `t + d`, saturating at the end of time rather than panicking (an injury
-/// near year 262143 only; every checked duration is small).
-pub(crate) fn after(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
-    t.checked_add_signed(delta(d))
-        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+/// Checks the length of a session that a timer will time: at least a
+/// second, at most the phase's safety limit.
+pub(crate) fn check_timed_length(phase: Phase, length: Duration) -> Result<(), Error> {
+    if length < crate::limits::SESSION_MIN {
+        return Err(Error::SessionTooShort { length });
+    }
+    let limit = safety_limit(phase);
+    if length > limit {
+        return Err(Error::SessionTooLong {
+            phase,
+            length,
+            limit,
+        });
+    }
+    Ok(())
+}
+
+/// The longest session of `phase` the safety limits allow.
+pub(crate) const fn safety_limit(phase: Phase) -> Duration {
+    match phase {
+        Phase::Ice => ICE_MAX_ON,
+        Phase::Heat => HEAT_MAX_ON,
+    }
 }
 
 fn check_acute_window(window: Duration) -> Result<Duration, Error> {
@@ -494,39 +652,96 @@ fn check_review(after: Duration) -> Result<Duration, Error> {
     }
 }
 
-/// What serde reads before the limits are checked; a missing field takes the
-/// default, so a config file may set only what it changes.
-#[derive(Deserialize)]
+/// A dose as serde reads it inside a protocol: either half may be missing.
+#[derive(Debug, Default, Clone, Copy, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawProtocol {
-    #[serde(default = "default_ice")]
-    ice: Dose,
-    #[serde(default = "default_heat")]
-    heat: Dose,
-    #[serde(default = "default_window", with = "serde_human")]
-    acute_window: Duration,
-    #[serde(default = "default_review", with = "serde_human")]
-    review_after: Duration,
+struct RawDose {
+    #[serde(
+        default,
+        with = "serde_human_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    on: Option<Duration>,
+    #[serde(
+        default,
+        with = "serde_human_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    rest: Option<Duration>,
+    #[serde(
+        default,
+        with = "serde_human_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    every: Option<Duration>,
 }
 
-fn default_ice() -> Dose {
-    Dose::default_for(Phase::Ice)
-}
-fn default_heat() -> Dose {
-    Dose::default_for(Phase::Heat)
-}
-fn default_window() -> Duration {
-    ACUTE_WINDOW_MAX
-}
-fn default_review() -> Duration {
-    REVIEW_MAX
+/// What serde reads before the limits are checked; a missing key takes the
+/// default, so a config file may set only what it changes.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawProtocol {
+    #[serde(default)]
+    ice: RawDose,
+    #[serde(default)]
+    heat: RawDose,
+    #[serde(
+        default,
+        with = "serde_human_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    acute_window: Option<Duration>,
+    #[serde(
+        default,
+        with = "serde_human_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    review_after: Option<Duration>,
+    #[serde(
+        default,
+        with = "serde_human_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    course_length: Option<Duration>,
 }
 
 impl TryFrom<RawProtocol> for Protocol {
     type Error = Error;
 
     fn try_from(raw: RawProtocol) -> Result<Protocol, Error> {
-        Protocol::new(raw.ice, raw.heat, raw.acute_window, raw.review_after)
+        let dose = |phase: Phase, raw: RawDose| {
+            let default = Dose::default_for(phase);
+            Dose::new(
+                raw.on.unwrap_or(default.on),
+                raw.rest.unwrap_or(default.rest),
+            )
+        };
+        Protocol::new(
+            dose(Phase::Ice, raw.ice),
+            dose(Phase::Heat, raw.heat),
+            raw.acute_window.unwrap_or(ACUTE_WINDOW_MAX),
+            raw.review_after.unwrap_or(REVIEW_MAX),
+        )?
+        .with_every(Phase::Ice, raw.ice.every)?
+        .with_every(Phase::Heat, raw.heat.every)?
+        .with_course_length(raw.course_length.unwrap_or(COURSE_DEFAULT))
+    }
+}
+
+impl From<Protocol> for RawProtocol {
+    fn from(p: Protocol) -> RawProtocol {
+        let dose = |d: Dose, every: Option<Duration>| RawDose {
+            on: Some(d.on),
+            rest: Some(d.rest),
+            every,
+        };
+        RawProtocol {
+            ice: dose(p.ice, p.ice_every),
+            heat: dose(p.heat, p.heat_every),
+            acute_window: Some(p.acute_window),
+            review_after: Some(p.review_after),
+            course_length: Some(p.course_length),
+        }
     }
 }
 
@@ -535,7 +750,7 @@ mod tests {
     use std::time::Duration;
 
     use super::{Dose, Protocol, MINUTE};
-    use crate::error::{Error, Setting};
+    use crate::error::Error;
     use crate::phase::Phase;
 
     fn min(m: u64) -> Duration {
@@ -653,8 +868,8 @@ mod tests {
         );
         assert_eq!(
             p.session_length(Phase::Ice, Some(Duration::ZERO)),
-            Err(Error::ZeroDuration {
-                setting: Setting::IceOn
+            Err(Error::SessionTooShort {
+                length: Duration::ZERO
             })
         );
     }
@@ -665,7 +880,7 @@ mod tests {
         let json = serde_json::to_string(&p).unwrap();
         assert_eq!(
             json,
-            r#"{"ice":{"on":"10m","rest":"1h"},"heat":{"on":"15m","rest":"15m"},"acute_window":"48h","review_after":"72h"}"#
+            r#"{"ice":{"on":"10m","rest":"1h"},"heat":{"on":"15m","rest":"15m"},"acute_window":"48h","review_after":"72h","course_length":"7days"}"#
         );
         assert_eq!(serde_json::from_str::<Protocol>(&json).unwrap(), p);
     }
@@ -688,6 +903,19 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("invalid duration \"ten\""), "{err}");
+        let long = format!(r#"{{"ice":{{"on":"{}"}}}}"#, "x".repeat(1000));
+        let err = serde_json::from_str::<Protocol>(&long)
+            .unwrap_err()
+            .to_string();
+        assert!(err.len() < 300, "{err}");
+
+        // Half a dose takes the other half from the default, then is checked.
+        let p: Protocol = serde_json::from_str(r#"{"ice":{"on":"8m"}}"#).unwrap();
+        assert_eq!(p.dose(Phase::Ice), Dose::new(min(8), min(60)));
+        let err = serde_json::from_str::<Protocol>(r#"{"heat":{"on":"20m"}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("a rest of 15m after heat is shorter"), "{err}");
 
         let err = serde_json::from_str::<Protocol>(r#"{"icee":{}}"#)
             .unwrap_err()

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, LocalResult, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, LocalResult, NaiveDateTime, NaiveTime, Offset, TimeDelta, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
@@ -111,8 +111,45 @@ impl QuietHours {
     /// // 21:30 UTC is 22:30 one hour east.
     /// assert!(night.contains(at, &FixedOffset::east_opt(3600).unwrap()));
     /// ```
+    #[must_use]
     pub fn contains<Tz: TimeZone>(&self, at: DateTime<Utc>, tz: &Tz) -> bool {
-        self.contains_time(at.with_timezone(tz).time())
+        local(at, tz).is_some_and(|l| self.contains_time(l.time()))
+    }
+
+    /// The first instant at or after `at` outside quiet hours on the clock
+    /// of `tz`; `None` when there is none in chrono's range.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+    /// use therapy_timer::QuietHours;
+    ///
+    /// let night = QuietHours::default();
+    /// let at = Utc.with_ymd_and_hms(2026, 3, 1, 23, 0, 0).unwrap();
+    /// assert_eq!(night.next_open(at, &Utc), Some(Utc.with_ymd_and_hms(2026, 3, 2, 7, 0, 0).unwrap()));
+    /// // At the edge of the calendar: no answer, no panic.
+    /// let east = FixedOffset::east_opt(5 * 3600).unwrap();
+    /// let _ = night.next_open(DateTime::<Utc>::MAX_UTC, &east);
+    /// ```
+    #[must_use]
+    pub fn next_open<Tz: TimeZone>(&self, at: DateTime<Utc>, tz: &Tz) -> Option<DateTime<Utc>> {
+        // Two moves always suffice (a second only when a clock change puts
+        // the end back inside quiet hours); the bound keeps a surprise from
+        // looping.
+        let mut t = at;
+        for _ in 0..4 {
+            local(t, tz)?;
+            if !self.contains(t, tz) {
+                return Some(t);
+            }
+            let end = self.end_after(t, tz);
+            if end <= t {
+                return None;
+            }
+            t = end;
+        }
+        None
     }
 
     /// The first instant at or after `at` at which quiet hours end on the
@@ -132,8 +169,11 @@ impl QuietHours {
     /// let at = Utc.with_ymd_and_hms(2026, 3, 2, 3, 0, 0).unwrap();
     /// assert_eq!(night.end_after(at, &Utc), Utc.with_ymd_and_hms(2026, 3, 2, 7, 0, 0).unwrap());
     /// ```
+    #[must_use]
     pub fn end_after<Tz: TimeZone>(&self, at: DateTime<Utc>, tz: &Tz) -> DateTime<Utc> {
-        let day = at.with_timezone(tz).date_naive();
+        let Some(day) = local(at, tz).map(|l| l.date()) else {
+            return at;
+        };
         // The end on the day before, the day itself and the two after covers
         // every offset a zone can have, and a day whose only open time a
         // clock change skips (there the "end" is still quiet, so it does
@@ -154,24 +194,35 @@ impl QuietHours {
     }
 }
 
+/// The wall-clock time of `at` in `tz`, or `None` where it falls outside
+/// chrono's range (`with_timezone` would panic there).
+fn local<Tz: TimeZone>(at: DateTime<Utc>, tz: &Tz) -> Option<NaiveDateTime> {
+    let offset = tz.offset_from_utc_datetime(&at.naive_utc()).fix();
+    at.naive_utc().checked_add_offset(offset)
+}
+
 /// Every UTC instant at which the clock of `tz` reads `local`, or, when a
 /// clock change skips `local`, the instant of that change.
 fn resolve_local<Tz: TimeZone>(tz: &Tz, local: NaiveDateTime) -> Vec<DateTime<Utc>> {
+    resolve(tz, local).unwrap_or_default()
+}
+
+fn resolve<Tz: TimeZone>(tz: &Tz, local: NaiveDateTime) -> Option<Vec<DateTime<Utc>>> {
     match tz.from_local_datetime(&local) {
-        LocalResult::Single(t) => vec![t.with_timezone(&Utc)],
-        LocalResult::Ambiguous(a, b) => vec![a.with_timezone(&Utc), b.with_timezone(&Utc)],
+        LocalResult::Single(t) => Some(vec![t.with_timezone(&Utc)]),
+        LocalResult::Ambiguous(a, b) => Some(vec![a.with_timezone(&Utc), b.with_timezone(&Utc)]),
         LocalResult::None => {
             // In a gap: the first local minute that exists is where the clock
             // landed after jumping. Gaps in the time zone database are at most
             // a few hours; a day bounds the search.
             let mut probe = local;
             for _ in 0..(24 * 60) {
-                probe += TimeDelta::minutes(1);
+                probe = probe.checked_add_signed(TimeDelta::minutes(1))?;
                 if let Some(t) = tz.from_local_datetime(&probe).earliest() {
-                    return vec![gap_start(tz, t.with_timezone(&Utc))];
+                    return Some(vec![gap_start(tz, t.with_timezone(&Utc))]);
                 }
             }
-            Vec::new()
+            None
         }
     }
 }
@@ -180,9 +231,11 @@ fn resolve_local<Tz: TimeZone>(tz: &Tz, local: NaiveDateTime) -> Vec<DateTime<Ut
 /// the instant of the jump (the local minute search above can overshoot when
 /// a zone's offset is not a whole number of minutes).
 fn gap_start<Tz: TimeZone>(tz: &Tz, after: DateTime<Utc>) -> DateTime<Utc> {
-    let offset_of = |t: DateTime<Utc>| t.with_timezone(tz).naive_local() - t.naive_utc();
+    let offset_of = |t: DateTime<Utc>| tz.offset_from_utc_datetime(&t.naive_utc()).fix();
     let new_offset = offset_of(after);
-    let mut low = after - TimeDelta::minutes(1);
+    let Some(mut low) = after.checked_sub_signed(TimeDelta::minutes(1)) else {
+        return after;
+    };
     let mut high = after;
     if offset_of(low) == new_offset {
         return after;

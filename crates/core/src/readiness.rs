@@ -19,9 +19,9 @@ use crate::phase::Phase;
 /// use therapy_timer::{Course, Phase, Protocol, Readiness, Session};
 ///
 /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-/// let mut course = Course::new(injured, Protocol::default());
+/// let mut course = Course::new(injured, Protocol::default())?;
 /// let start = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
-/// course.record(Session::new(Phase::Ice, start, start + chrono::TimeDelta::minutes(10))?)?;
+/// course.record(Session::completed(Phase::Ice, start, start + chrono::TimeDelta::minutes(10))?)?;
 ///
 /// let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 30, 0).unwrap();
 /// let ready = course.readiness(now);
@@ -31,6 +31,7 @@ use crate::phase::Phase;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Readiness {
     /// A session may start now.
     Ready,
@@ -41,6 +42,16 @@ pub enum Readiness {
         /// When the running session ends.
         ends: DateTime<Utc>,
         /// When the rest after it is over.
+        until: DateTime<Utc>,
+    },
+    /// A session's planned end has passed and nobody has said the pack is
+    /// off: take it off now.
+    Overdue {
+        /// The phase of the overdue session.
+        phase: Phase,
+        /// When it was due to stop.
+        since: DateTime<Utc>,
+        /// When the rest after it is over, if it comes off now.
         until: DateTime<Utc>,
     },
     /// The rest after a session is not over yet.
@@ -67,6 +78,7 @@ impl Readiness {
     ///
     /// assert!(Readiness::Ready.is_ready());
     /// ```
+    #[must_use]
     pub fn is_ready(&self) -> bool {
         matches!(self, Readiness::Ready)
     }
@@ -82,10 +94,12 @@ impl Readiness {
     /// let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
     /// assert_eq!(Readiness::Ready.earliest(now), now);
     /// ```
+    #[must_use]
     pub fn earliest(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         match *self {
             Readiness::Ready => now,
             Readiness::Running { until, .. }
+            | Readiness::Overdue { until, .. }
             | Readiness::Resting { until, .. }
             | Readiness::BeforeInjury { until } => until,
         }
@@ -102,16 +116,18 @@ impl Readiness {
 /// use therapy_timer::{Advisory, Course, Phase, Protocol};
 ///
 /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-/// let course = Course::new(injured, Protocol::default());
+/// let course = Course::new(injured, Protocol::default())?;
 /// let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
 /// assert_eq!(
 ///     course.advisory(Phase::Heat, now),
 ///     Some(Advisory::HeatInAcuteWindow { heat_from: Utc.with_ymd_and_hms(2026, 3, 3, 8, 0, 0).unwrap() })
 /// );
 /// assert_eq!(course.advisory(Phase::Ice, now), None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "advice", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Advisory {
     /// Heat during the acute window, when the articles advise cold to reduce
     /// inflammation.

@@ -1,16 +1,17 @@
-//! Property tests: the schedule's invariants over random injuries, histories,
-//! protocols, quiet hours and time zones (several with DST, one with a
-//! 30-minute DST shift and one with a 45-minute offset).
+//! Property tests: the driver and the plan over random injuries, protocols,
+//! quiet hours, time zones (several with DST, one with a 30-minute DST
+//! shift and one with a 45-minute offset), inputs and call orders.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, FixedOffset, NaiveTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 use proptest::prelude::*;
-use therapy_timer::limits::{
-    ACUTE_WINDOW_MAX, ACUTE_WINDOW_MIN, HEAT_MAX_ON, ICE_MAX_ON, ICE_MIN_REST, REST_MAX, REVIEW_MAX,
+use therapy_timer::limits::{HEAT_MAX_ON, ICE_MAX_ON};
+use therapy_timer::{
+    Course, Dose, Driver, Event, EventKind, Input, Phase, Protocol, QuietHours, Session,
 };
-use therapy_timer::{Course, Dose, EventKind, Phase, Protocol, QuietHours, Session};
 
 const ZONES: [Tz; 9] = [
     Tz::UTC,
@@ -24,11 +25,6 @@ const ZONES: [Tz; 9] = [
     Tz::Asia__Tehran,
 ];
 
-/// How many planned sessions each case checks: about four days of ice and
-/// heat, enough to cross the acute window, several nights and DST changes
-/// when the injury lands near one.
-const SESSIONS: usize = 80;
-
 fn secs(s: u64) -> Duration {
     Duration::from_secs(s)
 }
@@ -41,189 +37,322 @@ fn instant() -> impl Strategy<Value = DateTime<Utc>> {
 
 fn protocol() -> impl Strategy<Value = Protocol> {
     (
-        1u64..=600,
-        3600u64..=3 * 3600,
-        1u64..=1200,
-        0u64..=3600,
-        24 * 3600u64..=48 * 3600,
-        1u64..=72 * 3600,
+        (1u64..=600, 3600u64..=3 * 3600),
+        (1u64..=1200, 0u64..=3600),
+        (24u64..=48, 1u64..=72, 1u64..=4),
+        (
+            prop::option::of(0u64..=3600),
+            prop::option::of(0u64..=4 * 3600),
+        ),
     )
-        .prop_map(|(ice_on, ice_rest, heat_on, heat_extra, window, review)| {
-            Protocol::new(
-                Dose::new(secs(ice_on), secs(ice_rest)),
-                Dose::new(secs(heat_on), secs(heat_on + heat_extra)),
-                secs(window),
-                secs(review),
-            )
-            .expect("a protocol inside the limits must be accepted")
-        })
+        .prop_map(
+            |(
+                (ice_on, ice_rest),
+                (heat_on, heat_extra),
+                (window, review, days),
+                (ice_every, heat_every),
+            )| {
+                let heat_rest = heat_on + heat_extra;
+                Protocol::new(
+                    Dose::new(secs(ice_on), secs(ice_rest)),
+                    Dose::new(secs(heat_on), secs(heat_rest)),
+                    secs(window * 3600),
+                    secs(review * 3600),
+                )
+                .and_then(|p| p.with_course_length(secs(days * 86_400)))
+                // Explicit cadences from the floor up; never below an hour, so
+                // that a minute-by-minute walk sees every prompt.
+                .and_then(|p| {
+                    p.with_every(
+                        Phase::Ice,
+                        ice_every.map(|e| secs((ice_on + ice_rest + e).max(3600))),
+                    )
+                })
+                .and_then(|p| {
+                    p.with_every(
+                        Phase::Heat,
+                        heat_every.map(|e| secs((heat_on + heat_rest + e).max(3600))),
+                    )
+                })
+                .expect("a protocol inside the limits must be accepted")
+            },
+        )
 }
 
 fn quiet_hours() -> impl Strategy<Value = Option<QuietHours>> {
-    prop::option::of((0u32..1440, 1u32..1440).prop_map(|(start, len)| {
+    prop::option::of((0u32..1440, 1u32..1200).prop_map(|(start, len)| {
         let t = |m: u32| NaiveTime::from_hms_opt((m % 1440) / 60, m % 60, 0).unwrap_or_default();
         QuietHours::new(t(start), t(start + len)).expect("distinct times")
     }))
 }
 
-/// A history of sessions after the injury: gaps may be shorter than the rest
-/// (sessions forced through), lengths up to 20 minutes.
-fn history() -> impl Strategy<Value = Vec<(Phase, u64, u64)>> {
-    prop::collection::vec(
-        (
-            prop::sample::select(Phase::ALL.to_vec()),
-            0u64..3 * 3600,
-            1u64..1200,
-        ),
-        0..6,
-    )
+/// What the person does, and when (seconds after the injury).
+#[derive(Debug, Clone, Copy)]
+enum Act {
+    Start { minutes: Option<u64>, force: bool },
+    Stop,
+    ConfirmOff,
+    Dismissed,
+    Skip,
+    Snooze(u64),
+    End,
 }
 
-fn course_from(
-    injured: DateTime<Utc>,
-    protocol: Protocol,
-    quiet: Option<QuietHours>,
-    history: &[(Phase, u64, u64)],
-) -> Course {
-    let mut course = Course::new(injured, protocol).with_quiet_hours(quiet);
-    let mut at = injured;
-    for &(phase, gap, len) in history {
-        let start = at + TimeDelta::seconds(gap as i64);
-        let end = start + TimeDelta::seconds(len as i64);
-        course
-            .record(Session::new(phase, start, end).expect("end after start"))
-            .expect("sessions in order do not overlap");
-        at = end;
+fn acts() -> impl Strategy<Value = Vec<(i64, Act)>> {
+    let act = prop_oneof![
+        4 => (prop::option::of(1u64..=25), any::<bool>())
+            .prop_map(|(minutes, force)| Act::Start { minutes, force }),
+        2 => Just(Act::Stop),
+        2 => Just(Act::ConfirmOff),
+        1 => Just(Act::Dismissed),
+        1 => Just(Act::Skip),
+        1 => (1u64..=120).prop_map(Act::Snooze),
+        1 => Just(Act::End),
+    ];
+    prop::collection::vec((-3600i64..4 * 86_400, act), 0..40).prop_map(|mut v| {
+        v.sort_by_key(|(t, _)| *t);
+        v
+    })
+}
+
+fn input(act: Act, at: DateTime<Utc>) -> Input {
+    match act {
+        Act::Start { minutes, force } => Input::Start {
+            at,
+            phase: None,
+            length: minutes.map(|m| secs(m * 60)),
+            force,
+        },
+        Act::Stop => Input::Stop { at },
+        Act::ConfirmOff => Input::ConfirmOff { at },
+        Act::Dismissed => Input::Dismissed { at },
+        Act::Skip => Input::Skip { at },
+        Act::Snooze(m) => Input::Snooze {
+            at,
+            until: at + TimeDelta::minutes(m as i64),
+        },
+        Act::End => Input::EndCourse { at },
     }
-    course
 }
 
-fn rest_of(protocol: &Protocol, phase: Phase, from: DateTime<Utc>, to: DateTime<Utc>) -> TimeDelta {
-    let length = (to - from).to_std().unwrap_or_default();
-    TimeDelta::from_std(protocol.rest_after(phase, length)).unwrap_or(TimeDelta::MAX)
+/// What identifies an event, whenever it came out.
+type Key = (EventKind, Phase, DateTime<Utc>, Option<u32>, u8);
+
+fn key(e: &Event) -> Key {
+    (e.kind, e.phase, e.due, e.session, e.repeat)
+}
+
+/// The reference: the same course walked minute by minute.
+fn minute_walk<T: TimeZone>(
+    mut d: Driver,
+    tz: &T,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    acts: &[(DateTime<Utc>, Act)],
+) -> (Vec<Event>, Driver) {
+    let mut out = Vec::new();
+    let mut next_act = 0;
+    let mut now = from;
+    while now <= to {
+        while let Some((at, act)) = acts.get(next_act).filter(|(at, _)| *at <= now) {
+            let _ = d.handle_input(input(*act, *at), tz);
+            out.extend(std::iter::from_fn(|| d.poll_event()));
+            next_act += 1;
+        }
+        d.handle_timeout(now, tz);
+        out.extend(std::iter::from_fn(|| d.poll_event()));
+        now += TimeDelta::minutes(1);
+    }
+    (out, d)
+}
+
+/// The driver as an app runs it: woken when it asks (a little late, at
+/// random), at random extra times, saved and read back at random.
+#[allow(clippy::too_many_arguments)]
+fn app_run<T: TimeZone>(
+    mut d: Driver,
+    tz: &T,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    acts: &[(DateTime<Utc>, Act)],
+    delays: &[u8],
+    extra: &[DateTime<Utc>],
+    saves: &[bool],
+) -> (Vec<Event>, Driver) {
+    let mut out = Vec::new();
+    let (mut next_act, mut next_extra, mut step) = (0, 0, 0usize);
+    let mut now = from;
+    loop {
+        step += 1;
+        let delay = TimeDelta::seconds(i64::from(delays[step % delays.len()] % 50));
+        let wake = d.poll_timeout(tz).map(|t| t.max(now) + delay);
+        let act_at = acts.get(next_act).map(|(at, _)| *at);
+        let extra_at = extra.get(next_extra).copied();
+        let Some(t) = [wake, act_at, extra_at].into_iter().flatten().min() else {
+            break;
+        };
+        if t > to {
+            break;
+        }
+        now = now.max(t);
+        if act_at == Some(t) {
+            let (at, act) = acts[next_act];
+            let _ = d.handle_input(input(act, at), tz);
+            next_act += 1;
+        } else {
+            if extra_at == Some(t) {
+                next_extra += 1;
+            }
+            d.handle_timeout(t, tz);
+        }
+        // Drain a part now and the rest later, sometimes.
+        if saves[step % saves.len()] {
+            d = Driver::from_json(&d.to_json()).expect("a driver reads back what it wrote");
+        }
+        out.extend(std::iter::from_fn(|| d.poll_event()));
+        if step > 200_000 {
+            panic!("the run does not end");
+        }
+    }
+    d.handle_timeout(to, tz);
+    out.extend(std::iter::from_fn(|| d.poll_event()));
+    (out, d)
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
-    fn plan_keeps_every_rule(
+    fn each_event_once_in_order_and_equal_to_a_minute_walk(
         injured in instant(),
         protocol in protocol(),
         quiet in quiet_hours(),
-        history in history(),
         zone in 0..ZONES.len(),
-        from_offset in -86_400i64..5 * 86_400,
+        acts in acts(),
+        delays in prop::collection::vec(any::<u8>(), 1..20),
+        extra in prop::collection::vec(0i64..4 * 86_400, 0..30),
+        saves in prop::collection::vec(any::<bool>(), 1..10),
     ) {
         let tz = ZONES[zone];
-        let course = course_from(injured, protocol, quiet, &history);
-        let from = injured + TimeDelta::seconds(from_offset);
-        let plan: Vec<_> = course.plan(from, &tz).take(SESSIONS).collect();
-        prop_assert_eq!(plan.len(), SESSIONS);
+        let course = Course::new(injured, protocol).unwrap().with_quiet_hours(quiet);
+        let from = injured;
+        let to = injured + TimeDelta::days(5);
+        let acts: Vec<_> = acts
+            .into_iter()
+            .map(|(s, a)| (injured + TimeDelta::seconds(s), a))
+            .filter(|(at, _)| *at >= from)
+            .collect();
+        let mut extra: Vec<_> = extra.into_iter().map(|s| injured + TimeDelta::seconds(s)).collect();
+        extra.sort();
 
-        // The first start owes the rest after every recorded session.
-        let mut earliest = from.max(injured);
-        for s in course.sessions() {
-            earliest = earliest.max(s.end + rest_of(&protocol, s.phase, s.start, s.end));
-        }
-        let mut previous: Option<(Phase, DateTime<Utc>, DateTime<Utc>)> = None;
-        for s in &plan {
-            if let Some((phase, start, end)) = previous {
-                earliest = end + rest_of(&protocol, phase, start, end);
-            }
-            prop_assert!(s.start >= earliest, "{s:?} starts before {earliest}");
-            // Never later than needed: either at the earliest time, or at the
-            // end of quiet hours (just before it, it was quiet).
-            if s.start != earliest {
-                let q = quiet.expect("only quiet hours delay a start");
-                prop_assert!(q.contains(s.start - TimeDelta::seconds(1), &tz), "{s:?} delayed for nothing");
-            }
-            if let Some(q) = quiet {
-                prop_assert!(!q.contains(s.start, &tz), "{s:?} starts in quiet hours {q}");
-            }
-            prop_assert_eq!(s.phase, course.phase_at(s.start));
-            prop_assert_eq!(s.phase == Phase::Ice, s.start < course.heat_from());
-            prop_assert_eq!((s.end - s.start).to_std().ok(), Some(protocol.dose(s.phase).on));
-            previous = Some((s.phase, s.start, s.end));
-        }
-    }
+        let (walked, reference) = minute_walk(Driver::new(course.clone()), &tz, from, to, &acts);
+        let (events, driver) =
+            app_run(Driver::new(course), &tz, from, to, &acts, &delays, &extra, &saves);
 
-    #[test]
-    fn events_are_ordered_and_ice_stops_critical(
-        injured in instant(),
-        protocol in protocol(),
-        quiet in quiet_hours(),
-        history in history(),
-        zone in 0..ZONES.len(),
-        from_offset in -86_400i64..5 * 86_400,
-    ) {
-        let tz = ZONES[zone];
-        let course = course_from(injured, protocol, quiet, &history);
-        let from = injured + TimeDelta::seconds(from_offset);
-        let events: Vec<_> = course.events(from, &tz).take(2 * SESSIONS).collect();
-        prop_assert!(events.windows(2).all(|w| w[0].at <= w[1].at));
-        prop_assert!(events.iter().all(|e| e.at >= from));
-        let reviews = events.iter().filter(|e| e.kind == EventKind::Review).count();
-        let review_in_range = course.review_at() >= from
-            && events.last().is_some_and(|e| e.at >= course.review_at());
-        prop_assert_eq!(reviews, usize::from(review_in_range));
+        let got: Vec<Key> = events.iter().map(key).collect();
+        let want: Vec<Key> = walked.iter().map(key).collect();
+        prop_assert_eq!(&got, &want);
+        prop_assert_eq!(driver.course(), reference.course());
+
+        // Exactly once, in order.
+        let unique: HashSet<_> = got.iter().collect();
+        prop_assert_eq!(unique.len(), got.len());
+        prop_assert!(events.windows(2).all(|w| w[0].due <= w[1].due), "{events:?}");
+
+        let c = driver.course();
+        let ends = c.ends_at();
         for e in &events {
-            let critical = e.kind == EventKind::Stop && e.phase == Phase::Ice;
-            prop_assert_eq!(e.urgency == therapy_timer::Urgency::Critical, critical);
+            if e.kind == EventKind::Prompt {
+                if let Some(q) = quiet {
+                    prop_assert!(!q.contains(e.due, &tz), "prompt in quiet hours: {e:?}");
+                }
+                prop_assert!(e.due < ends, "prompt after the end: {e:?}");
+                for s in c.sessions().iter().filter(|s| s.start < e.due) {
+                    let rest = c.protocol().rest_after(s.phase, s.length());
+                    let over = s.end + TimeDelta::from_std(rest).unwrap();
+                    prop_assert!(e.due >= over, "prompt {e:?} before the rest after {s:?}");
+                }
+            }
+            prop_assert_eq!(e.safety, matches!(e.kind, EventKind::Stop | EventKind::Repeat));
         }
-        // Every planned session appears as a start followed by its stop.
-        let plan: Vec<_> = course.plan(from, &tz).take(10).collect();
-        for s in plan {
-            prop_assert!(events.iter().any(|e| e.kind == EventKind::Start && e.at == s.start));
-            prop_assert!(events.iter().any(|e| e.kind == EventKind::Stop && e.at == s.end));
+        for s in c.sessions() {
+            let limit = match s.phase { Phase::Ice => ICE_MAX_ON, Phase::Heat => HEAT_MAX_ON };
+            prop_assert!(s.length() <= limit && s.length() >= secs(1), "{s:?}");
+            let stops = events.iter().filter(|e| e.session == Some(s.id) && e.kind == EventKind::Stop).count();
+            let repeats = events.iter().filter(|e| e.session == Some(s.id) && e.kind == EventKind::Repeat).count();
+            prop_assert!(stops <= 1 && repeats <= 3, "{s:?}: {stops} stops, {repeats} repeats");
         }
-    }
-
-    #[test]
-    fn no_protocol_outside_the_limits_can_be_made(
-        ice_on in 0u64..2 * 3600,
-        ice_rest in 0u64..9 * 86_400,
-        heat_on in 0u64..2 * 3600,
-        heat_rest in 0u64..9 * 86_400,
-        window in 0u64..4 * 86_400,
-        review in 0u64..4 * 86_400,
-    ) {
-        let within = ice_on > 0 && ice_on <= ICE_MAX_ON.as_secs()
-            && ice_rest >= ICE_MIN_REST.as_secs() && ice_rest <= REST_MAX.as_secs()
-            && heat_on > 0 && heat_on <= HEAT_MAX_ON.as_secs()
-            && heat_rest >= heat_on && heat_rest > 0 && heat_rest <= REST_MAX.as_secs()
-            && (ACUTE_WINDOW_MIN.as_secs()..=ACUTE_WINDOW_MAX.as_secs()).contains(&window)
-            && review > 0 && review <= REVIEW_MAX.as_secs();
-        let made = Protocol::new(
-            Dose::new(secs(ice_on), secs(ice_rest)),
-            Dose::new(secs(heat_on), secs(heat_rest)),
-            secs(window),
-            secs(review),
-        );
-        prop_assert_eq!(made.is_ok(), within, "{:?}", made);
-        // The same through serde, the way a config file arrives.
-        let json = format!(
-            r#"{{"ice":{{"on":"{ice_on}s","rest":"{ice_rest}s"}},"heat":{{"on":"{heat_on}s","rest":"{heat_rest}s"}},"acute_window":"{window}s","review_after":"{review}s"}}"#
-        );
-        prop_assert_eq!(serde_json::from_str::<Protocol>(&json).is_ok(), within);
-        if let Ok(p) = made {
-            let round: Protocol = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
-            prop_assert_eq!(round, p);
+        for kind in [EventKind::PhaseChange, EventKind::Review, EventKind::CourseEnd] {
+            prop_assert!(events.iter().filter(|e| e.kind == kind).count() <= 1);
+        }
+        if let Some(end) = events.iter().position(|e| e.kind == EventKind::CourseEnd) {
+            prop_assert!(events[end + 1..].iter().all(|e| e.safety), "{events:?}");
         }
     }
 
     #[test]
-    fn courses_round_trip_through_json(
+    fn the_plan_keeps_every_rule(
         injured in instant(),
         protocol in protocol(),
         quiet in quiet_hours(),
-        history in history(),
+        zone in 0..ZONES.len(),
+        from_offset in -86_400i64..5 * 86_400,
     ) {
-        let course = course_from(injured, protocol, quiet, &history);
-        let json = serde_json::to_string(&course).unwrap();
-        prop_assert_eq!(serde_json::from_str::<Course>(&json).unwrap(), course.clone());
-        let first = course.plan(injured, &Utc).next().unwrap();
-        let json = serde_json::to_string(&first).unwrap();
-        prop_assert_eq!(serde_json::from_str::<therapy_timer::PlannedSession>(&json).unwrap(), first);
+        let tz = ZONES[zone];
+        let course = Course::new(injured, protocol).unwrap().with_quiet_hours(quiet);
+        let from = injured + TimeDelta::seconds(from_offset);
+        let plan: Vec<_> = course.plan(from, &tz).collect();
+        for w in plan.windows(2) {
+            let every = TimeDelta::from_std(protocol.every(w[0].phase)).unwrap();
+            prop_assert!(w[1].start - w[0].start >= every, "{w:?}");
+        }
+        for s in &plan {
+            prop_assert!(s.start >= from.max(injured) && s.start < course.ends_at());
+            prop_assert_eq!(s.phase, course.phase_at(s.start));
+            prop_assert_eq!(s.end - s.start, TimeDelta::from_std(protocol.dose(s.phase).on).unwrap());
+            if let Some(q) = quiet {
+                prop_assert!(!q.contains(s.start, &tz), "{s:?} in quiet hours {q}");
+            }
+        }
+    }
+
+    #[test]
+    fn nothing_panics_at_the_edges_of_time(
+        near_max in any::<bool>(),
+        offset in 0i64..40 * 86_400,
+        east in -14 * 3600i32..=14 * 3600,
+        quiet in quiet_hours(),
+        act in prop_oneof![Just(Act::Stop), Just(Act::Skip), Just(Act::End),
+                           Just(Act::Start { minutes: None, force: true }), Just(Act::Snooze(10))],
+    ) {
+        let tz = FixedOffset::east_opt(east).unwrap();
+        let at = if near_max {
+            DateTime::<Utc>::MAX_UTC - TimeDelta::seconds(offset)
+        } else {
+            DateTime::<Utc>::MIN_UTC + TimeDelta::seconds(offset)
+        };
+        if let Some(q) = quiet {
+            let _ = q.contains(at, &tz);
+            let _ = q.end_after(at, &tz);
+            let _ = q.next_open(at, &tz);
+        }
+        let _ = Session::running(Phase::Ice, at, secs(600));
+        if let Ok(course) = Course::new(at, Protocol::default()) {
+            let course = course.with_quiet_hours(quiet);
+            let plan: Vec<_> = course.plan(at, &tz).take(50).collect();
+            for s in &plan {
+                prop_assert!(s.start >= at && s.end > s.start);
+            }
+            let mut d = Driver::new(course);
+            let _ = d.handle_input(input(act, at), &tz);
+            d.handle_timeout(at + TimeDelta::hours(1), &tz);
+            let _ = d.poll_timeout(&tz);
+            while d.poll_event().is_some() {}
+        }
+        let mut d = Driver::new(Course::new(DateTime::UNIX_EPOCH, Protocol::default()).unwrap());
+        d.handle_timeout(at, &tz);
+        let _ = d.handle_input(input(act, at), &tz);
+        let _ = d.poll_timeout(&tz);
+        while d.poll_event().is_some() {}
     }
 }

@@ -1,0 +1,490 @@
+//! The driver's rules, and a regression test for each case the first
+//! version got wrong.
+
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, TimeDelta, TimeZone, Utc};
+
+use super::{Driver, Input};
+use crate::course::Course;
+use crate::error::Error;
+use crate::event::{Event, EventKind, Urgency};
+use crate::phase::Phase;
+use crate::prompt::Answer;
+use crate::protocol::Protocol;
+use crate::quiet_hours::QuietHours;
+use crate::session::{OffBy, Outcome, Session};
+
+fn t(d: u32, h: u32, m: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, d, h, m, 0).unwrap()
+}
+
+fn driver(injured: DateTime<Utc>) -> Driver {
+    Driver::new(
+        Course::new(injured, Protocol::default())
+            .unwrap()
+            .with_quiet_hours(Some(QuietHours::default())),
+    )
+}
+
+fn start(at: DateTime<Utc>) -> Input {
+    Input::Start {
+        at,
+        phase: None,
+        length: None,
+        force: false,
+    }
+}
+
+fn drain(d: &mut Driver) -> Vec<Event> {
+    std::iter::from_fn(|| d.poll_event()).collect()
+}
+
+fn kinds(events: &[Event]) -> Vec<(EventKind, DateTime<Utc>)> {
+    events.iter().map(|e| (e.kind, e.due)).collect()
+}
+
+/// Runs the driver minute by minute from `from` to `to`, starting nothing.
+fn walk(d: &mut Driver, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Event> {
+    let mut out = Vec::new();
+    let mut now = from;
+    while now <= to {
+        d.handle_timeout(now, &Utc);
+        out.extend(drain(d));
+        now += TimeDelta::minutes(1);
+    }
+    out
+}
+
+#[test]
+fn regression_reminders_are_not_logged_as_sessions() {
+    // Two days of ticks every minute with nobody answering: prompts, no
+    // sessions, every prompt recorded as missed.
+    let mut d = driver(t(1, 8, 0));
+    let events = walk(&mut d, t(1, 8, 0), t(3, 8, 0));
+    let prompts = events
+        .iter()
+        .filter(|e| e.kind == EventKind::Prompt)
+        .count();
+    assert!(prompts > 20, "{prompts}");
+    assert!(d.course().sessions().is_empty());
+    assert!(
+        events.iter().all(|e| !e.safety),
+        "no stop without a session"
+    );
+    let missed = d
+        .course()
+        .prompts()
+        .iter()
+        .filter(|p| p.answer == Answer::Missed)
+        .count();
+    assert_eq!(missed, prompts - 1, "all but the open one are missed");
+}
+
+#[test]
+fn regression_a_missed_prompt_owes_no_rest_and_the_next_comes_one_cadence_later() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_timeout(t(1, 8, 0), &Utc);
+    assert_eq!(kinds(&drain(&mut d)), [(EventKind::Prompt, t(1, 8, 0))]);
+    // Nothing at every call: the next prompt is 70 minutes later.
+    assert_eq!(d.poll_timeout(&Utc), Some(t(1, 9, 10)));
+    d.handle_timeout(t(1, 9, 0), &Utc);
+    assert!(drain(&mut d).is_empty());
+    // No rest is owed after a missed prompt: a session may start at once.
+    d.handle_input(start(t(1, 9, 5)), &Utc).unwrap();
+    assert_eq!(d.course().sessions().len(), 1);
+    assert_eq!(
+        d.course().prompts()[0].answer,
+        Answer::Started { at: t(1, 9, 5) }
+    );
+}
+
+#[test]
+fn regression_the_overdue_stop_of_a_real_session_is_given_once_after_a_gap() {
+    // The machine is off for 5 hours after the ice went on.
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(start(t(1, 9, 0)), &Utc).unwrap();
+    drain(&mut d);
+    d.handle_timeout(t(1, 14, 26), &Utc);
+    let events = drain(&mut d);
+    let stops: Vec<_> = events.iter().filter(|e| e.safety).collect();
+    assert_eq!(stops.len(), 1, "{events:?}");
+    assert_eq!(stops[0].kind, EventKind::Stop);
+    assert_eq!(stops[0].due, t(1, 9, 10));
+    assert!(stops[0].is_late());
+    assert_eq!(stops[0].urgency, Urgency::Critical);
+    // Nobody answered: recorded so, and no repeats follow.
+    let s = d.course().sessions()[0];
+    assert_eq!(s.off.map(|o| o.by), Some(OffBy::NoAnswer));
+    // One prompt now, not the ones missed during the gap.
+    let prompts: Vec<_> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::Prompt)
+        .collect();
+    assert_eq!(prompts.len(), 1);
+    // Without a session there is never a stop: no phantom ice-off.
+    let mut idle = driver(t(1, 8, 0));
+    idle.handle_timeout(t(1, 14, 26), &Utc);
+    assert!(drain(&mut idle).iter().all(|e| !e.safety));
+}
+
+#[test]
+fn regression_overdue_ice_shows_in_readiness() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(start(t(1, 9, 0)), &Utc).unwrap();
+    let c = d.course();
+    assert!(matches!(
+        c.readiness(t(1, 9, 13)),
+        crate::Readiness::Overdue {
+            phase: Phase::Ice,
+            ..
+        }
+    ));
+    assert_eq!(c.overdue(t(1, 9, 13)).map(|s| s.start), Some(t(1, 9, 0)));
+}
+
+#[test]
+fn regression_heat_ends_with_the_course() {
+    let c = Course::new(t(1, 8, 0), Protocol::default()).unwrap();
+    let plan: Vec<_> = c.plan(t(1, 8, 0), &Utc).collect();
+    assert!(plan.iter().all(|s| s.start < t(8, 8, 0)));
+    let heat = plan.iter().filter(|s| s.phase == Phase::Heat).count();
+    assert!(heat <= 8 * 5, "{heat} heat sessions");
+    // In thirty days, still only the course's week.
+    assert_eq!(c.plan(t(1, 8, 0), &Utc).count(), plan.len());
+}
+
+#[test]
+fn stop_repeats_every_five_minutes_at_most_three_times_and_stop_ends_them() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(
+        Input::Start {
+            at: t(1, 9, 0),
+            phase: Some(Phase::Heat),
+            length: None,
+            force: false,
+        },
+        &Utc,
+    )
+    .unwrap();
+    drain(&mut d);
+    let events = walk(&mut d, t(1, 9, 0), t(1, 10, 0));
+    let safety: Vec<_> = events
+        .iter()
+        .filter(|e| e.safety)
+        .map(|e| (e.kind, e.due, e.repeat, e.phase))
+        .collect();
+    assert_eq!(
+        safety,
+        [
+            (EventKind::Stop, t(1, 9, 15), 0, Phase::Heat),
+            (EventKind::Repeat, t(1, 9, 20), 1, Phase::Heat),
+            (EventKind::Repeat, t(1, 9, 25), 2, Phase::Heat),
+            (EventKind::Repeat, t(1, 9, 30), 3, Phase::Heat),
+        ]
+    );
+    assert!(events
+        .iter()
+        .filter(|e| e.safety)
+        .all(|e| e.urgency == Urgency::Critical));
+    let s = d.course().sessions()[0];
+    assert_eq!(
+        (s.outcome, s.off.map(|o| o.by)),
+        (Outcome::Completed, Some(OffBy::NoAnswer))
+    );
+
+    // Acknowledged after the first repeat: no more.
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(start(t(1, 9, 0)), &Utc).unwrap();
+    walk(&mut d, t(1, 9, 0), t(1, 9, 16));
+    d.handle_input(Input::ConfirmOff { at: t(1, 9, 17) }, &Utc)
+        .unwrap();
+    let later = walk(&mut d, t(1, 9, 17), t(1, 10, 0));
+    assert!(later.iter().all(|e| !e.safety), "{later:?}");
+    assert_eq!(
+        d.course().sessions()[0].off.map(|o| (o.by, o.at)),
+        Some((OffBy::Confirmed, t(1, 9, 17)))
+    );
+}
+
+#[test]
+fn stop_before_the_end_cuts_short_and_within_a_second_it_did_not_happen() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(start(t(1, 9, 0)), &Utc).unwrap();
+    d.handle_input(Input::Stop { at: t(1, 9, 6) }, &Utc)
+        .unwrap();
+    let s = d.course().sessions()[0];
+    assert_eq!((s.outcome, s.end), (Outcome::CutShort, t(1, 9, 6)));
+    // The full hour is owed after a cut-short ice session.
+    assert_eq!(d.course().rest_until().unwrap().0, t(1, 10, 6));
+    assert_eq!(
+        d.handle_input(Input::Stop { at: t(1, 9, 7) }, &Utc),
+        Err(Error::NothingToStop)
+    );
+
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(start(t(1, 9, 0)), &Utc).unwrap();
+    d.handle_input(Input::Stop { at: t(1, 9, 0) }, &Utc)
+        .unwrap();
+    assert!(d.course().sessions().is_empty());
+}
+
+#[test]
+fn start_refuses_while_running_or_resting_and_force_is_logged() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(start(t(1, 9, 0)), &Utc).unwrap();
+    assert!(matches!(
+        d.handle_input(start(t(1, 9, 5)), &Utc),
+        Err(Error::AlreadyRunning { .. })
+    ));
+    d.handle_input(Input::Stop { at: t(1, 9, 10) }, &Utc)
+        .unwrap();
+    assert_eq!(
+        d.handle_input(start(t(1, 9, 30)), &Utc),
+        Err(Error::NotRested {
+            after: Phase::Ice,
+            until: t(1, 10, 10)
+        })
+    );
+    d.handle_input(
+        Input::Start {
+            at: t(1, 9, 30),
+            phase: None,
+            length: Some(Duration::from_secs(300)),
+            force: true,
+        },
+        &Utc,
+    )
+    .unwrap();
+    assert!(d.course().sessions()[1].forced);
+    // Longer than the protocol: refused, never timed.
+    let mut d = driver(t(1, 8, 0));
+    assert!(matches!(
+        d.handle_input(
+            Input::Start {
+                at: t(1, 9, 0),
+                phase: None,
+                length: Some(Duration::from_secs(3 * 3600)),
+                force: false
+            },
+            &Utc
+        ),
+        Err(Error::SessionTooLong { .. })
+    ));
+    assert!(d.course().sessions().is_empty());
+}
+
+#[test]
+fn skip_and_snooze_answer_the_open_or_the_next_prompt() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_timeout(t(1, 8, 0), &Utc);
+    drain(&mut d);
+    d.handle_input(
+        Input::Snooze {
+            at: t(1, 8, 1),
+            until: t(1, 8, 11),
+        },
+        &Utc,
+    )
+    .unwrap();
+    assert_eq!(d.poll_timeout(&Utc), Some(t(1, 8, 11)));
+    d.handle_timeout(t(1, 8, 11), &Utc);
+    assert_eq!(kinds(&drain(&mut d)), [(EventKind::Prompt, t(1, 8, 11))]);
+    d.handle_input(Input::Skip { at: t(1, 8, 12) }, &Utc)
+        .unwrap();
+    assert_eq!(d.poll_timeout(&Utc), Some(t(1, 9, 21)));
+    // Skip with nothing open: the next prompt is skipped ahead.
+    d.handle_input(Input::Skip { at: t(1, 8, 13) }, &Utc)
+        .unwrap();
+    assert_eq!(d.poll_timeout(&Utc), Some(t(1, 10, 31)));
+    let answers: Vec<_> = d.course().prompts().iter().map(|p| p.answer).collect();
+    assert!(matches!(
+        answers[..],
+        [
+            Answer::Snoozed { .. },
+            Answer::Skipped { .. },
+            Answer::Skipped { .. }
+        ]
+    ));
+    assert_eq!(
+        d.handle_input(
+            Input::Snooze {
+                at: t(1, 8, 20),
+                until: t(1, 8, 20)
+            },
+            &Utc
+        ),
+        Err(Error::SnoozeInThePast { until: t(1, 8, 20) })
+    );
+}
+
+#[test]
+fn prompts_keep_out_of_quiet_hours_and_stops_do_not() {
+    let mut d = driver(t(1, 21, 30));
+    d.handle_input(start(t(1, 21, 55)), &Utc).unwrap();
+    drain(&mut d);
+    let events = walk(&mut d, t(1, 21, 55), t(2, 7, 30));
+    // The stop at 22:05 comes in quiet hours; the next prompt at 07:00.
+    assert_eq!(events[0].kind, EventKind::Stop);
+    assert_eq!(events[0].due, t(1, 22, 5));
+    let prompts: Vec<_> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::Prompt)
+        .collect();
+    assert_eq!(prompts.len(), 1);
+    assert_eq!(prompts[0].due, t(2, 7, 0));
+}
+
+#[test]
+fn one_phase_change_with_the_first_heat_prompt_one_review_one_end_then_nothing() {
+    let mut d = driver(t(1, 8, 0));
+    let events = walk(&mut d, t(1, 8, 0), t(10, 8, 0));
+    let count = |k| events.iter().filter(|e| e.kind == k).count();
+    assert_eq!(count(EventKind::PhaseChange), 1);
+    assert_eq!(count(EventKind::Review), 1);
+    assert_eq!(count(EventKind::CourseEnd), 1);
+    let change = events
+        .iter()
+        .position(|e| e.kind == EventKind::PhaseChange)
+        .unwrap();
+    assert_eq!(events[change + 1].kind, EventKind::Prompt);
+    assert_eq!(events[change + 1].phase, Phase::Heat);
+    let end = events
+        .iter()
+        .position(|e| e.kind == EventKind::CourseEnd)
+        .unwrap();
+    assert_eq!(end, events.len() - 1, "nothing after the end");
+    assert_eq!(events[end].due, t(8, 8, 0));
+    assert_eq!(d.poll_timeout(&Utc), None);
+}
+
+#[test]
+fn ending_the_course_and_a_new_injury_keep_the_history() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(start(t(1, 8, 0)), &Utc).unwrap();
+    d.handle_input(Input::Stop { at: t(1, 8, 10) }, &Utc)
+        .unwrap();
+    drain(&mut d);
+    d.handle_input(Input::EndCourse { at: t(1, 12, 0) }, &Utc)
+        .unwrap();
+    assert_eq!(
+        kinds(&drain(&mut d)).last(),
+        Some(&(EventKind::CourseEnd, t(1, 12, 0)))
+    );
+    assert!(walk(&mut d, t(1, 12, 0), t(1, 20, 0)).is_empty());
+    assert!(matches!(
+        d.handle_input(Input::EndCourse { at: t(1, 13, 0) }, &Utc),
+        Err(Error::CourseEnded { .. })
+    ));
+    d.handle_input(
+        Input::NewInjury {
+            at: t(5, 9, 0),
+            injured_at: t(5, 8, 0),
+        },
+        &Utc,
+    )
+    .unwrap();
+    assert_eq!(d.past_courses().len(), 1);
+    assert_eq!(d.past_courses()[0].sessions().len(), 1);
+    assert_eq!(d.course().injured_at(), t(5, 8, 0));
+    assert!(matches!(
+        d.handle_input(
+            Input::NewInjury {
+                at: t(5, 9, 0),
+                injured_at: t(5, 10, 0)
+            },
+            &Utc
+        ),
+        Err(Error::InjuryInFuture { .. })
+    ));
+    // A course with nothing done is corrected, not archived.
+    d.handle_input(
+        Input::NewInjury {
+            at: t(5, 9, 0),
+            injured_at: t(5, 7, 0),
+        },
+        &Utc,
+    )
+    .unwrap();
+    assert_eq!(d.past_courses().len(), 1);
+    assert!(matches!(
+        d.handle_input(
+            Input::NewInjury {
+                at: t(5, 9, 0),
+                injured_at: t(5, 9, 0) - TimeDelta::days(400)
+            },
+            &Utc
+        ),
+        Err(Error::InjuryTooOld { .. })
+    ));
+}
+
+#[test]
+fn serializing_mid_run_changes_nothing() {
+    let mut a = driver(t(1, 8, 0));
+    a.handle_input(start(t(1, 8, 0)), &Utc).unwrap();
+    a.handle_timeout(t(1, 8, 12), &Utc);
+    // An event queued and not drained survives too.
+    let json = a.to_json();
+    let mut b = Driver::from_json(&json).unwrap();
+    assert_eq!(a, b);
+    let ea = walk(&mut a, t(1, 8, 12), t(1, 12, 0));
+    let eb = walk(&mut b, t(1, 8, 12), t(1, 12, 0));
+    assert_eq!(ea, eb);
+}
+
+#[test]
+fn regression_errors_stay_typed_after_reading_json() {
+    let json = r#"{"format":1,"course":{"injured_at":"2026-03-01T08:00:00Z","sessions":[
+        {"phase":"heat","start":"2026-03-01T09:00:00Z","end":"2026-03-01T21:00:00Z","outcome":"running"}]}}"#;
+    assert!(matches!(
+        Driver::from_json(json),
+        Err(Error::SessionTooLong {
+            phase: Phase::Heat,
+            ..
+        })
+    ));
+    assert!(matches!(
+        Driver::from_json(r#"{"format":7,"course":{"injured_at":"2026-03-01T08:00:00Z"}}"#),
+        Err(Error::UnsupportedFormat { found: 7, .. })
+    ));
+}
+
+#[test]
+fn regression_no_panic_at_the_edges_of_time() {
+    let east = FixedOffset::east_opt(5 * 3600).unwrap();
+    let west = FixedOffset::west_opt(5 * 3600).unwrap();
+    let q = QuietHours::default();
+    for at in [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC] {
+        let _ = q.contains(at, &east);
+        let _ = q.end_after(at, &east);
+        let _ = q.next_open(at, &west);
+        assert!(Course::new(DateTime::<Utc>::MAX_UTC, Protocol::default()).is_err());
+        let mut d = driver(t(1, 8, 0));
+        d.handle_timeout(at, &east);
+        drain(&mut d);
+        let _ = d.poll_timeout(&east);
+        assert!(d.handle_input(start(at), &east).is_err() || at == DateTime::<Utc>::MIN_UTC);
+        assert!(Session::running(
+            Phase::Ice,
+            DateTime::<Utc>::MAX_UTC,
+            Duration::from_secs(60)
+        )
+        .is_err());
+    }
+    // Near the start of time a course works normally.
+    let early = DateTime::<Utc>::MIN_UTC + TimeDelta::days(2);
+    let c = Course::new(early, Protocol::default()).unwrap();
+    let first = c.plan(early, &east).next().unwrap();
+    assert_eq!(first.start, early);
+}
+
+#[test]
+fn a_clock_stepping_back_changes_nothing() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_timeout(t(1, 9, 0), &Utc);
+    drain(&mut d);
+    d.handle_timeout(t(1, 8, 0), &Utc);
+    assert!(drain(&mut d).is_empty());
+    assert_eq!(d.now(), Some(t(1, 9, 0)));
+}

@@ -1,0 +1,120 @@
+//! The bad-input corpus (issue 9): every case in `tests/data/bad_inputs.jsonl`
+//! exits with its code and message, in under 300 characters (the bad value
+//! quoted at most 40 characters long), without a panic and without changing
+//! the state file.
+
+use std::ffi::OsString;
+use std::fs;
+
+use serde_json::Value;
+
+use crate::util::{run, Env};
+
+const CORPUS: &str = include_str!("data/bad_inputs.jsonl");
+
+/// A valid state: a recorded injury and one completed session.
+const GOOD_STATE: &str = r#"{
+  "format": 1,
+  "injured_at": "2026-03-01T08:00:00Z",
+  "sessions": [
+    {"phase": "ice", "start": "2026-03-01T08:00:00Z", "end": "2026-03-01T08:10:00Z", "outcome": "completed"}
+  ]
+}
+"#;
+
+fn expand(s: &str) -> String {
+    s.replace("{BIG_SPACED}", &"x ".repeat(50_000))
+        .replace("{BIG}", &"x".repeat(100_000))
+}
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex in the corpus"))
+        .collect()
+}
+
+fn text_or_hex(case: &Value, field: &str) -> Option<Vec<u8>> {
+    if let Some(t) = case[field].as_str() {
+        return Some(expand(t).into_bytes());
+    }
+    case[format!("{field}_hex")].as_str().map(hex)
+}
+
+#[test]
+fn every_bad_input_is_a_clear_error_and_changes_nothing() {
+    let cases: Vec<Value> = CORPUS
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .filter(|c: &Value| c.get("_comment").is_none())
+        .collect();
+    assert!(cases.len() >= 100, "only {} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case["name"].as_str().expect("name");
+        let env = Env::new();
+        let state = env.state_file();
+        fs::create_dir_all(state.parent().expect("dir")).expect("state dir");
+        let state_bytes =
+            text_or_hex(case, "state").unwrap_or_else(|| GOOD_STATE.as_bytes().to_vec());
+        fs::write(&state, &state_bytes).expect("state");
+        if let Some(config) = text_or_hex(case, "config") {
+            let dir = env.root().join("config/therapy-timer");
+            fs::create_dir_all(&dir).expect("config dir");
+            fs::write(dir.join("config.toml"), config).expect("config");
+        }
+        let mut args: Vec<OsString> = case["args"]
+            .as_array()
+            .expect("args")
+            .iter()
+            .map(|a| OsString::from(expand(a.as_str().expect("an arg"))))
+            .collect();
+        #[cfg(unix)]
+        if let Some(raw) = case["raw_arg_hex"].as_str() {
+            use std::os::unix::ffi::OsStringExt;
+            args.push(OsString::from_vec(hex(raw)));
+        }
+        let mut cmd = env.cmd(&args);
+        // A case that would wait (a running session, a watch) fails instead
+        // of hanging the suite.
+        cmd.stdin(std::process::Stdio::null());
+        let r = run(cmd);
+        let code = case["code"].as_i64().and_then(|c| i32::try_from(c).ok());
+        let message = case["message"].as_str().expect("message");
+        let stderr = r.stderr();
+        // Measured without the temporary directory's own path.
+        let shown = stderr.replace(&env.root().display().to_string(), "~");
+        let mut wrong = Vec::new();
+        if stderr.contains("panicked") || r.code() == Some(101) {
+            wrong.push("panicked".to_owned());
+        }
+        if r.code() != code {
+            wrong.push(format!("exit {:?}, expected {code:?}", r.code()));
+        }
+        if !stderr.contains(message) {
+            wrong.push(format!("no {message:?} in the message"));
+        }
+        if shown.chars().count() >= 300 {
+            wrong.push(format!("{} characters", shown.chars().count()));
+        }
+        if stderr.contains(&"x".repeat(41)) {
+            wrong.push("quotes more than 40 characters of the value".into());
+        }
+        if fs::read(&state).ok().as_deref() != Some(&state_bytes[..]) {
+            wrong.push("the state file changed".into());
+        }
+        if !wrong.is_empty() {
+            let short: String = shown.chars().take(600).collect();
+            failures.push(format!("{name}: {}\n  {short}", wrong.join("; ")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+    eprintln!("bad inputs: {} cases", cases.len());
+}

@@ -1,0 +1,773 @@
+//! The fault suite (issue 9): processes killed mid-write, many writers at
+//! once, a full disk, an unreadable directory, broken notification servers,
+//! and each case of the issue's "Why" by name. Every loop is bounded in
+//! count; the whole module takes well under a minute on two cores.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::Value;
+
+use crate::util::{desktop_or_skip, desktop_required, run, Env, Run, BIN};
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .expect("RFC 3339")
+        .with_timezone(&Utc)
+}
+
+/// The state file parsed, or a failure naming what it holds.
+#[track_caller]
+fn state(env: &Env) -> Value {
+    let text = fs::read_to_string(env.state_file()).expect("the state file is readable");
+    let v: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("the state file does not parse ({e}):\n{text}"));
+    assert_eq!(v["format"], 1, "{text}");
+    v
+}
+
+/// The start times of the logged sessions.
+fn starts(v: &Value) -> BTreeSet<String> {
+    v["sessions"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|s| s["start"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Temporary files left in the state directory.
+fn temps(env: &Env) -> Vec<String> {
+    fs::read_dir(env.state_file().parent().expect("a parent"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".tmp"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A small xorshift generator: no dependency, and the seed is printed so a
+/// failure can be replayed (THERAPY_TIMER_FAULT_SEED).
+struct Rng(u64);
+
+impl Rng {
+    fn new() -> Rng {
+        let seed = std::env::var("THERAPY_TIMER_FAULT_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(1, |d| d.as_nanos() as u64)
+                    | 1
+            });
+        eprintln!("fault seed: THERAPY_TIMER_FAULT_SEED={seed}");
+        Rng(seed)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}
+
+#[cfg(unix)]
+fn sigkill(child: &std::process::Child) {
+    let _ = Command::new("kill")
+        .args(["-KILL", &child.id().to_string()])
+        .status();
+}
+
+#[cfg(unix)]
+fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+fn skipped(test: &str, why: &str) {
+    eprintln!("\n*** {test}: SKIPPED: {why} ***\n");
+}
+
+/// Writers (ticks stepping 25 minutes through a course, so most of them
+/// write) killed with SIGKILL at a random moment of their short life, until
+/// at least 200 have died (at most 1200 runs, in rounds of 300 on a fresh
+/// course): the state always parses, no logged session is ever lost, and
+/// no temporary file survives the next write.
+#[cfg(unix)]
+#[test]
+fn sigkill_at_random_moments_during_writes() {
+    let mut rng = Rng::new();
+    let (mut killed, mut finished, mut wrote, mut mid_write) = (0, 0, 0, 0);
+    // How long a tick lives, learnt from those that finish: kills land
+    // within it whatever the machine's speed.
+    let mut life = Duration::from_millis(8);
+    for _round in 0..4 {
+        if killed >= 220 {
+            break;
+        }
+        let env = Env::new();
+        let injured = at("2026-03-01T08:00:00Z");
+        env.run([
+            "injury",
+            &injured.to_rfc3339(),
+            "--at",
+            &injured.to_rfc3339(),
+        ])
+        .ok();
+        let mut known = starts(&state(&env));
+        for i in 0..300 {
+            let when = injured + TimeDelta::minutes(25 * i);
+            let before = fs::read(env.state_file()).expect("state");
+            let spawned = Instant::now();
+            let mut child = env
+                .cmd(["tick", "--at", &when.to_rfc3339()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("spawn");
+            let micros = u64::try_from(life.as_micros()).unwrap_or(8000);
+            std::thread::sleep(Duration::from_micros(rng.below(micros)));
+            sigkill(&child);
+            let status = child.wait().expect("wait");
+            if status.code().is_some() {
+                finished += 1;
+                life = (life * 4 + spawned.elapsed()) / 5;
+                assert_eq!(status.code(), Some(0), "tick at {when} failed");
+            } else {
+                killed += 1;
+                // A temporary file left: this one died in the middle of a write.
+                mid_write += usize::from(!temps(&env).is_empty());
+            }
+            let now = state(&env);
+            let logged = starts(&now);
+            assert!(
+                known.is_subset(&logged),
+                "a session was lost at {when}: had {known:?}, now {logged:?}"
+            );
+            known = logged;
+            if status.code() == Some(0) && fs::read(env.state_file()).expect("state") != before {
+                wrote += 1;
+                assert_eq!(temps(&env), Vec::<String>::new(), "after a write");
+            }
+        }
+        // One more write removes whatever a killed writer left.
+        env.run([
+            "injury",
+            "2026-03-01T07:59:00Z",
+            "--at",
+            "2026-03-07T00:00:00Z",
+        ])
+        .ok();
+        assert_eq!(temps(&env), Vec::<String>::new());
+    }
+    eprintln!(
+        "sigkill: {killed} killed ({mid_write} left a temporary file), \
+         {finished} finished ({wrote} of them wrote); a tick lives about {life:?}"
+    );
+    assert!(killed >= 200, "only {killed} runs were killed");
+}
+
+/// 50 writers at once, three rounds: the same tick (one start fired), the
+/// same later tick (one stop fired), the same start (one wins, 49 are told
+/// a session is running). Nothing lost, nothing fired twice.
+#[test]
+fn fifty_concurrent_writers_lose_and_duplicate_nothing() {
+    let env = Env::new();
+    let injured = "2026-03-01T08:00:00Z";
+    env.run(["injury", injured, "--at", injured]).ok();
+    let round = |args: Vec<String>| -> Vec<Run> {
+        let children: Vec<_> = (0..50)
+            .map(|_| {
+                let what = format!("{args:?}");
+                let child = env
+                    .cmd(&args)
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("spawn");
+                (what, child)
+            })
+            .collect();
+        children
+            .into_iter()
+            .map(|(what, c)| Run {
+                what,
+                out: c.wait_with_output().expect("wait"),
+            })
+            .collect()
+    };
+    let fired = |runs: &[Run]| -> usize {
+        runs.iter()
+            .map(|r| {
+                r.no_panic().ok();
+                r.stdout()
+                    .lines()
+                    .filter(|l| l.starts_with("fired"))
+                    .count()
+            })
+            .sum()
+    };
+    let ticks = |when: &str| round(vec!["tick".into(), "--at".into(), when.into()]);
+    assert_eq!(fired(&ticks("2026-03-01T08:00:30Z")), 1, "one start");
+    assert_eq!(starts(&state(&env)).len(), 1);
+    assert_eq!(fired(&ticks("2026-03-01T08:10:30Z")), 1, "one stop");
+    let s = state(&env);
+    assert_eq!(s["sessions"][0]["outcome"], "completed", "{s}");
+    let starts_run = round(
+        [
+            "start",
+            "--phase",
+            "heat",
+            "--duration",
+            "1s",
+            "--force",
+            "--linger",
+            "0s",
+            "--at",
+            "2026-03-01T12:00:00Z",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    let codes: Vec<_> = starts_run.iter().map(|r| r.no_panic().code()).collect();
+    assert_eq!(
+        codes.iter().filter(|c| **c == Some(0)).count(),
+        1,
+        "{codes:?}"
+    );
+    assert_eq!(
+        codes.iter().filter(|c| **c == Some(75)).count(),
+        49,
+        "{codes:?}"
+    );
+    let s = state(&env);
+    assert_eq!(starts(&s).len(), 2, "{s}");
+    assert_eq!(temps(&env), Vec::<String>::new());
+}
+
+/// Issue 9, case 1: the disk fills mid-session. The ice-off is still
+/// given (here on the terminal: no desktop), the old state is intact, the
+/// failed write is reported, and once there is room the next command logs
+/// the session's end.
+#[cfg(unix)]
+#[test]
+fn full_disk_mid_session_still_gives_the_ice_off() {
+    if !is_root() {
+        skipped(
+            "full_disk_mid_session_still_gives_the_ice_off",
+            "needs root to mount a small tmpfs (CI runs as root)",
+        );
+        return;
+    }
+    let env = Env::new();
+    let mount = Mount::tmpfs(&env.root().join("state"), "256k");
+    env.run(["injury", "1h ago"]).ok();
+    let child = env
+        .cmd([
+            "start",
+            "--phase",
+            "ice",
+            "--duration",
+            "3s",
+            "--linger",
+            "0s",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Wait for the running session to be logged, then fill the disk.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while starts(&state(&env)).is_empty() {
+        assert!(Instant::now() < deadline, "the session was never logged");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let filler = mount.fill();
+    let before = fs::read(env.state_file()).expect("state");
+    let r = Run {
+        what: "start --phase ice --duration 3s (disk filled mid-session)".into(),
+        out: child.wait_with_output().expect("wait"),
+    };
+    r.no_panic()
+        .code_is(1)
+        .stdout_has("Take the ice off now")
+        .stderr_has("therapy-timer: Take the ice off now")
+        .stderr_has("the stop was announced but not logged")
+        .stderr_has("No space left on device");
+    assert_eq!(
+        fs::read(env.state_file()).expect("state"),
+        before,
+        "the old state changed"
+    );
+    assert_eq!(state(&env)["sessions"][0]["outcome"], "running");
+    // Still full: a tick does not prompt a new session it cannot log.
+    let r = env.run(["tick"]);
+    r.no_panic();
+    assert!(
+        !r.stderr().contains("Time for ice"),
+        "a prompt for a session that cannot be logged\n{}",
+        r.report()
+    );
+    assert_eq!(fs::read(env.state_file()).expect("state"), before);
+    // Room again: the next command that writes logs the end.
+    fs::remove_file(filler).expect("remove the filler");
+    env.run(["tick"]).no_panic().ok();
+    let s = state(&env);
+    assert_eq!(s["sessions"][0]["outcome"], "completed", "{s}");
+    assert_eq!(temps(&env), Vec::<String>::new());
+}
+
+/// A tmpfs mounted for one test, unmounted when dropped.
+struct Mount(PathBuf);
+
+impl Mount {
+    fn tmpfs(at: &Path, size: &str) -> Mount {
+        fs::create_dir_all(at).expect("mount point");
+        let ok = Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
+            .arg(at)
+            .status()
+            .expect("mount")
+            .success();
+        assert!(ok, "cannot mount a tmpfs at {}", at.display());
+        Mount(at.to_owned())
+    }
+
+    /// Fills the file system; returns the filler file.
+    fn fill(&self) -> PathBuf {
+        let path = self.0.join("filler");
+        let mut f = fs::File::create(&path).expect("filler");
+        let chunk = vec![0u8; 4096];
+        while f.write_all(&chunk).is_ok() {}
+        let _ = f.sync_all();
+        path
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// Issue 9, case 2: a state directory the user cannot read is an error
+/// naming the path and the fix, never "no state" (status said "a session
+/// may start now", tick exited 0 silently).
+#[cfg(unix)]
+#[test]
+fn unreadable_state_directory_is_an_error_not_no_state() {
+    if !is_root() || !desktop_or_skip("unreadable_state_directory", &["setpriv"]) {
+        if !is_root() {
+            skipped(
+                "unreadable_state_directory_is_an_error_not_no_state",
+                "needs root to run as another user through setpriv (CI runs as root)",
+            );
+        }
+        return;
+    }
+    let env = Env::new();
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T09:00:00Z",
+    ])
+    .ok();
+    let before = fs::read(env.state_file()).expect("state");
+    let as_nobody = |args: &[&str]| {
+        // As nobody, with root's 0700 directories in the way.
+        let mut cmd = env.program(
+            "setpriv",
+            ["--reuid=65534", "--regid=65534", "--clear-groups", BIN],
+        );
+        cmd.args(args).env("XDG_CONFIG_HOME", "/nonexistent/config");
+        run(cmd)
+    };
+    // The bar must not say "ready" (how it shows the error is issue 10's).
+    let bar = as_nobody(&[
+        "status",
+        "--format",
+        "waybar",
+        "--at",
+        "2026-03-01T09:00:00Z",
+    ]);
+    bar.no_panic();
+    assert!(!bar.stdout().contains("ready"), "{}", bar.report());
+    for args in [
+        vec!["status", "--at", "2026-03-01T09:00:00Z"],
+        vec!["tick", "--at", "2026-03-01T09:00:00Z"],
+        vec!["log"],
+    ] {
+        let r = as_nobody(&args);
+        r.no_panic()
+            .code_is(1)
+            .stderr_has("cannot access")
+            .stderr_has("Permission denied")
+            .stderr_has(
+                &env.state_file()
+                    .parent()
+                    .expect("dir")
+                    .display()
+                    .to_string(),
+            )
+            .stderr_has("chmod u+rwx");
+        assert!(!r.stdout().contains("may start now"), "{}", r.report());
+    }
+    assert_eq!(fs::read(env.state_file()).expect("state"), before);
+}
+
+/// Issue 9, case 3: fields of the state this version does not know (a
+/// newer version's) survive its writes.
+#[test]
+fn unknown_state_fields_survive_a_write() {
+    let env = Env::new();
+    fs::create_dir_all(env.state_file().parent().expect("dir")).expect("dir");
+    fs::write(
+        env.state_file(),
+        r#"{"format": 1, "injured_at": "2026-03-01T08:00:00Z",
+            "from_a_newer_version": {"pain": [3, 2]}, "note": "keep me"}"#,
+    )
+    .expect("write");
+    env.run(["tick", "--at", "2026-03-01T08:00:30Z"]).ok();
+    env.run([
+        "injury",
+        "2026-03-01T07:00:00Z",
+        "--at",
+        "2026-03-01T09:00:00Z",
+    ])
+    .ok();
+    let s = state(&env);
+    assert_eq!(s["injured_at"], "2026-03-01T07:00:00Z", "{s}");
+    assert_eq!(starts(&s).len(), 1, "{s}");
+    assert_eq!(s["from_a_newer_version"]["pain"][0], 3, "{s}");
+    assert_eq!(s["note"], "keep me", "{s}");
+}
+
+/// Issue 9, case 4: SIGTERM in the first milliseconds of `start` (before
+/// the handler was installed) left a session `running`, later shown as a
+/// completed 10-minute session. Now no signal leaves one running.
+#[cfg(unix)]
+#[test]
+fn sigterm_in_the_first_milliseconds_of_start_leaves_no_running_session() {
+    let env = Env::new();
+    let mut rng = Rng::new();
+    let mut outcomes = std::collections::BTreeMap::new();
+    for i in 0..40 {
+        // Each run on its own day, well after the last one's rest.
+        let when = at("2026-03-01T08:00:00Z") + TimeDelta::days(i);
+        let child = env
+            .cmd([
+                "start",
+                "--phase",
+                "heat",
+                "--linger",
+                "0s",
+                "--at",
+                &when.to_rfc3339(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(Duration::from_micros(rng.below(6000)));
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let out = child.wait_with_output().expect("wait");
+        *outcomes
+            .entry(format!("{:?}", out.status.code()))
+            .or_insert(0) += 1;
+        if !env.state_file().exists() {
+            continue;
+        }
+        let s = state(&env);
+        for session in s["sessions"].as_array().into_iter().flatten() {
+            assert_ne!(
+                session["outcome"], "running",
+                "run {i} left a running session: {s}"
+            );
+        }
+    }
+    eprintln!("sigterm outcomes (exit code: runs): {outcomes:?}");
+}
+
+/// Issue 9, case 5: killed writers left `.state.json.<pid>.tmp` for ever,
+/// and a reused PID (a PID namespace) made the next write fail with "File
+/// exists". The shell `exec`s the binary, so it runs with the PID whose
+/// temp file is already there.
+#[cfg(unix)]
+#[test]
+fn a_reused_pid_does_not_collide_and_stale_temp_files_are_removed() {
+    let env = Env::new();
+    let dir = env.state_file().parent().expect("dir").to_owned();
+    fs::create_dir_all(&dir).expect("dir");
+    fs::write(dir.join(".state.json.1.tmp"), "left by a killed writer").expect("tmp");
+    let mut cmd = env.program(
+        "sh",
+        [
+            "-c",
+            "touch \"$0/.state.json.$$.tmp\" && exec \"$1\" injury 2026-03-01T08:00:00Z --at 2026-03-01T09:00:00Z",
+        ],
+    );
+    cmd.arg(&dir).arg(BIN);
+    run(cmd).no_panic().ok().stdout_has("Injury recorded");
+    assert_eq!(temps(&env), Vec::<String>::new());
+    assert_eq!(state(&env)["injured_at"], "2026-03-01T08:00:00Z");
+}
+
+/// Issue 9, case 8 (the lock): a lock held by another process is waited
+/// on, with a word after a second naming its PID.
+#[cfg(unix)]
+#[test]
+fn a_lock_held_elsewhere_is_waited_on_with_a_word() {
+    if !desktop_or_skip("a_lock_held_elsewhere", &["flock"]) {
+        return;
+    }
+    let env = Env::new();
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T09:00:00Z",
+    ])
+    .ok();
+    let lock = env.state_file().with_file_name("state.lock");
+    fs::write(&lock, "4242\n").expect("lock");
+    let mut holder = Command::new("flock")
+        .arg(&lock)
+        .args(["sleep", "2.5"])
+        .spawn()
+        .expect("flock");
+    // Wait until it holds the lock.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Command::new("flock")
+        .args(["-n", "-s"])
+        .arg(&lock)
+        .arg("true")
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        assert!(Instant::now() < deadline, "flock never took the lock");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let r = env.run(["status", "--at", "2026-03-01T09:00:00Z"]);
+    let _ = holder.wait();
+    r.no_panic()
+        .ok()
+        .stderr_has("waiting for another therapy-timer, pid 4242");
+}
+
+/// Issue 9, case 7: `plan --for 30d | head -1` panicked (exit 101).
+#[test]
+fn plan_for_30d_into_a_closed_pipe_is_a_normal_end() {
+    let env = Env::new();
+    let mut cmd = env.cmd([
+        "plan",
+        "--for",
+        "30d",
+        "--injured-at",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T09:00:00Z",
+    ]);
+    let (mut reader, writer) = std::io::pipe().expect("a pipe");
+    cmd.stdout(writer).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    drop(cmd);
+    // Read one line, as `head -1` does, then go away.
+    let mut first = [0u8; 64];
+    let _ = std::io::Read::read(&mut reader, &mut first);
+    drop(reader);
+    let mut err = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = std::io::Read::read_to_string(&mut e, &mut err);
+    }
+    let status = child.wait().expect("wait");
+    assert!(
+        matches!(status.code(), Some(0) | Some(141)),
+        "{status}: {err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// What a broken notification server did to a session.
+struct Served {
+    run: Run,
+    took: Duration,
+    heard: String,
+}
+
+/// Runs a 2-second ice session with `--linger 10m` beside the fake server
+/// in `mode`, on a private session bus. None when the parts are missing.
+fn beside_fake_server(test: &str, mode: &str) -> Option<Served> {
+    if !desktop_or_skip(test, &["dbus-run-session", "dbus-send"]) {
+        return None;
+    }
+    let python = Command::new("/usr/bin/python3")
+        .args(["-c", "import dbus, gi"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !python {
+        let msg = format!("{test}: SKIPPED: /usr/bin/python3 with dbus and gi (Debian: apt-get install python3-dbus python3-gi)");
+        assert!(
+            !desktop_required(),
+            "{msg}; THERAPY_TIMER_REQUIRE_DESKTOP=1 makes this a failure"
+        );
+        eprintln!("\n*** {msg} ***\n");
+        return None;
+    }
+    let env = Env::new();
+    env.run(["injury", "1h ago"]).ok();
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/desktop/with-fake-server.sh"
+    );
+    let log = env.root().join("heard.log");
+    let mut cmd = env.program("timeout", ["60", "dbus-run-session", "--", script, mode]);
+    cmd.arg(&log).args([
+        BIN,
+        "start",
+        "--phase",
+        "ice",
+        "--duration",
+        "2s",
+        "--linger",
+        "10m",
+    ]);
+    let started = Instant::now();
+    let run = run(cmd);
+    let took = started.elapsed();
+    let heard = fs::read_to_string(&log).unwrap_or_default();
+    // The timer kept time: the session ran its planned 2 s.
+    let s = state(&env);
+    assert_eq!(
+        s["sessions"][0]["outcome"],
+        "completed",
+        "{s}\n{}",
+        run.report()
+    );
+    Some(Served { run, took, heard })
+}
+
+#[test]
+fn a_hung_notification_server_falls_back_to_the_terminal() {
+    let Some(s) = beside_fake_server("a_hung_notification_server", "hang") else {
+        return;
+    };
+    s.run
+        .no_panic()
+        .ok()
+        // Issue 9, case 9: the hung start notice held the session's first
+        // 3 s, so the 2-second countdown never showed; sending no longer
+        // waits for the server.
+        .stdout_has("2s left")
+        .stdout_has("Take the ice off now")
+        .stderr_has("did not answer within 3s")
+        .stderr_has("therapy-timer: Take the ice off now");
+    assert!(s.heard.contains("Ice on"), "{}", s.heard);
+    // 2 s of session, 3 s for the hung call, then linger ends: not 10 min.
+    assert!(
+        s.took < Duration::from_secs(30),
+        "took {:?}\n{}",
+        s.took,
+        s.run.report()
+    );
+}
+
+#[test]
+fn a_notification_server_that_returns_errors_falls_back_to_the_terminal() {
+    let Some(s) = beside_fake_server("a_failing_notification_server", "error") else {
+        return;
+    };
+    s.run
+        .no_panic()
+        .ok()
+        .stderr_has("the fake server refuses")
+        .stderr_has("therapy-timer: Ice on for 2s")
+        .stderr_has("therapy-timer: Take the ice off now");
+    assert!(s.took < Duration::from_secs(30), "took {:?}", s.took);
+}
+
+#[test]
+fn a_notification_server_that_dies_mid_session_falls_back_and_linger_ends() {
+    let Some(s) = beside_fake_server("a_dying_notification_server", "die-after-1") else {
+        return;
+    };
+    s.run
+        .no_panic()
+        .ok()
+        .stderr_has("therapy-timer: Take the ice off now");
+    assert_eq!(s.heard.lines().count(), 1, "{}", s.heard);
+    assert!(s.took < Duration::from_secs(30), "took {:?}", s.took);
+}
+
+/// Issue 9, case 6: `--linger` waited on the start notice when the stop
+/// notice did not reach the desktop (a server hanging on the stop notice
+/// held the process the whole 10 minutes).
+#[test]
+fn linger_ends_when_the_last_notice_did_not_reach_the_desktop() {
+    let Some(s) = beside_fake_server("linger_ends_when_the_last_notice", "hang-after-1") else {
+        return;
+    };
+    s.run
+        .no_panic()
+        .ok()
+        .stderr_has("therapy-timer: Take the ice off now");
+    assert_eq!(s.heard.lines().count(), 2, "{}", s.heard);
+    assert!(
+        s.took < Duration::from_secs(30),
+        "took {:?}\n{}",
+        s.took,
+        s.run.report()
+    );
+}
+
+/// A change the next read would refuse is never written: moving the injury
+/// after a logged session (the library of the next issue refuses such a
+/// log) leaves the state as it was.
+#[test]
+fn a_change_that_would_make_the_log_unreadable_is_not_written() {
+    let env = Env::new();
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T08:00:00Z",
+    ])
+    .ok();
+    env.run(["tick", "--at", "2026-03-01T08:00:30Z"]).ok();
+    let before = fs::read(env.state_file()).expect("state");
+    let r = env.run([
+        "injury",
+        "2026-03-01T09:00:00Z",
+        "--at",
+        "2026-03-01T09:30:00Z",
+    ]);
+    r.no_panic();
+    // This library takes a session before the injury; the next one refuses
+    // it, and then nothing may be written.
+    if r.code() != Some(0) {
+        r.code_is(2).stderr_has("nothing was written");
+        assert_eq!(fs::read(env.state_file()).expect("state"), before);
+    }
+    env.run(["status", "--at", "2026-03-01T09:30:00Z"])
+        .no_panic()
+        .ok();
+}
