@@ -77,6 +77,9 @@ pub struct Course {
     prompted: Option<DateTime<Utc>>,
     ended_at: Option<DateTime<Utc>>,
     next_id: u32,
+    /// False for a course started without an injury time (see
+    /// [`Course::without_injury`]).
+    injury_known: bool,
 }
 
 impl Course {
@@ -113,7 +116,79 @@ impl Course {
             prompted: None,
             ended_at: None,
             next_id: 1,
+            injury_known: true,
         })
+    }
+
+    /// A course for sessions done before anyone said when the injury
+    /// happened (a session started with an explicit phase). It counts from
+    /// `first`, the first session's start, and moves back with any earlier
+    /// session recorded. It has the rest rules and the stops, but no phase
+    /// of its own, no prompts, review or end notice, until its injury time
+    /// is given with [`Input::CorrectInjury`](crate::Input::CorrectInjury).
+    ///
+    /// # Errors
+    ///
+    /// As [`Course::new`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use therapy_timer::{Course, Protocol};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let course = Course::without_injury(t, Protocol::default())?;
+    /// assert!(!course.injury_known());
+    /// assert_eq!(course.next_prompt(&Utc), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn without_injury(first: DateTime<Utc>, protocol: Protocol) -> Result<Course, Error> {
+        let mut course = Course::new(first, protocol)?;
+        course.injury_known = false;
+        Ok(course)
+    }
+
+    /// Whether the injury time was given; false for a course made with
+    /// [`Course::without_injury`] and not corrected since.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use therapy_timer::{Course, Protocol};
+    ///
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// assert!(Course::new(injured, Protocol::default())?.injury_known());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn injury_known(&self) -> bool {
+        self.injury_known
+    }
+
+    /// The entry recorded last: the session with the highest id (ids are
+    /// given in the order sessions are recorded, whatever their times).
+    /// It is what an "undo" takes back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Phase, Protocol, Session};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let mut course = Course::new(t, Protocol::default())?;
+    /// let later = t + TimeDelta::hours(3);
+    /// course.record(Session::logged(Phase::Ice, later, later + TimeDelta::minutes(10))?)?;
+    /// // Recorded second, though it happened first:
+    /// let id = course.record(Session::logged(Phase::Ice, t, t + TimeDelta::minutes(10))?)?;
+    /// assert_eq!(course.last_recorded().map(|s| s.id), Some(id));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn last_recorded(&self) -> Option<&Session> {
+        self.sessions.iter().max_by_key(|s| s.id)
     }
 
     /// This course with quiet hours (or none): no prompt comes in them.
@@ -365,6 +440,9 @@ impl Course {
     pub fn record(&mut self, mut session: Session) -> Result<u32, Error> {
         session.check()?;
         in_range(session.start)?;
+        if !self.injury_known && session.start < self.injured_at {
+            self.injured_at = session.start;
+        }
         if session.start < self.injured_at {
             return Err(Error::BeforeInjury {
                 at: session.start,
@@ -698,6 +776,9 @@ impl Course {
     /// ```
     #[must_use]
     pub fn next_prompt<Tz: TimeZone>(&self, tz: &Tz) -> Option<DateTime<Utc>> {
+        if !self.injury_known {
+            return None;
+        }
         let mut t = self.injured_at;
         if let Some(slot) = self.prompted {
             let resume = match self.prompts.last() {
@@ -834,6 +915,25 @@ impl Course {
         self.prompted = Some(due);
     }
 
+    /// Gives the course its injury time (a correction, or the first one
+    /// of a course made without it). Prompts due before it are dropped.
+    pub(crate) fn correct_injury(&mut self, injured_at: DateTime<Utc>) -> Result<(), Error> {
+        in_range(injured_at)?;
+        if let Some(first) = self.sessions.first().filter(|s| s.start < injured_at) {
+            return Err(Error::InjuryAfterSession {
+                injured_at,
+                first: first.start,
+            });
+        }
+        self.injured_at = injured_at;
+        self.injury_known = true;
+        self.prompts.retain(|p| p.due >= injured_at);
+        if self.prompted.is_some_and(|t| t < injured_at) {
+            self.prompted = self.prompts.last().map(|p| p.due);
+        }
+        Ok(())
+    }
+
     /// Ends the course at `at`.
     pub(crate) fn end(&mut self, at: DateTime<Utc>) {
         self.ended_at = Some(self.ended_at.map_or(at, |e| e.min(at)));
@@ -885,6 +985,8 @@ pub(crate) struct RawCourse {
     prompted: Option<DateTime<Utc>>,
     #[serde(default)]
     ended_at: Option<DateTime<Utc>>,
+    #[serde(default = "yes")]
+    injury_known: bool,
     /// Format 1 only: a snooze, now kept with the prompt it answered. Read
     /// and dropped: a snooze from before an upgrade has long run out.
     #[serde(default, rename = "not_before")]
@@ -893,6 +995,15 @@ pub(crate) struct RawCourse {
 
 fn first_format() -> u64 {
     1
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's signature
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// The serialized course as written.
@@ -910,6 +1021,8 @@ struct CourseOut<'a> {
     prompted: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     ended_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "is_true")]
+    injury_known: bool,
 }
 
 impl Serialize for Course {
@@ -923,6 +1036,7 @@ impl Serialize for Course {
             prompts: &self.prompts,
             prompted: self.prompted,
             ended_at: self.ended_at,
+            injury_known: self.injury_known,
         }
         .serialize(s)
     }
@@ -947,6 +1061,7 @@ impl TryFrom<RawCourse> for Course {
             .map(str::parse::<QuietHours>)
             .transpose()?;
         let mut course = Course::new(raw.injured_at, protocol)?.with_quiet_hours(quiet_hours);
+        course.injury_known = raw.injury_known;
         let mut sessions = raw
             .sessions
             .into_iter()

@@ -105,6 +105,16 @@ pub enum Input {
         /// When the injury happened.
         injured_at: DateTime<Utc>,
     },
+    /// The injury time of the current course, corrected (or given for
+    /// the first time, for a course made with
+    /// [`Course::without_injury`]). The sessions stay; prompts due before
+    /// it are dropped; prompts start if they had not.
+    CorrectInjury {
+        /// When it was said.
+        at: DateTime<Utc>,
+        /// When the injury happened.
+        injured_at: DateTime<Utc>,
+    },
     /// A session done without the timer, recorded after the fact.
     Log {
         /// The session (see [`Session::logged`]).
@@ -128,7 +138,8 @@ impl Input {
             | Input::Skip { at }
             | Input::Snooze { at, .. }
             | Input::EndCourse { at }
-            | Input::NewInjury { at, .. } => Some(at),
+            | Input::NewInjury { at, .. }
+            | Input::CorrectInjury { at, .. } => Some(at),
             Input::Log { .. } | Input::Remove { .. } => None,
         }
     }
@@ -492,6 +503,10 @@ impl Driver {
                 self.course.answer_open_prompt(Answer::Missed);
             }
             Input::NewInjury { at, injured_at } => self.new_injury(at, injured_at)?,
+            Input::CorrectInjury { at, injured_at } => {
+                check_injury(at, injured_at)?;
+                self.course.correct_injury(injured_at)?;
+            }
             Input::Log { session } => {
                 self.course.record(session)?;
             }
@@ -560,6 +575,9 @@ impl Driver {
             }
         }
         consider(self.course.next_prompt(tz), Due::Prompt);
+        if !self.course.injury_known() {
+            return best;
+        }
         let ends = self.course.ends_at();
         if !self.given.review && self.course.review_at() < ends {
             consider(Some(self.course.review_at()), Due::Review);
@@ -765,18 +783,7 @@ impl Driver {
     }
 
     fn new_injury(&mut self, at: DateTime<Utc>, injured_at: DateTime<Utc>) -> Result<(), Error> {
-        if injured_at > at {
-            return Err(Error::InjuryInFuture {
-                injured_at,
-                now: at,
-            });
-        }
-        if at
-            .checked_sub_signed(INJURY_MAX_AGE)
-            .is_some_and(|t| injured_at < t)
-        {
-            return Err(Error::InjuryTooOld { injured_at });
-        }
+        check_injury(at, injured_at)?;
         if let Some(s) = self.course.open_session() {
             return Err(Error::AlreadyRunning {
                 phase: s.phase,
@@ -797,6 +804,25 @@ impl Driver {
         self.given = Given::default();
         Ok(())
     }
+}
+
+/// Refuses an injury time after `at`, the time it is given, or more than
+/// a year before it (a typo such as a wrong year: the course times the
+/// days after an injury).
+fn check_injury(at: DateTime<Utc>, injured_at: DateTime<Utc>) -> Result<(), Error> {
+    if injured_at > at {
+        return Err(Error::InjuryInFuture {
+            injured_at,
+            now: at,
+        });
+    }
+    if at
+        .checked_sub_signed(INJURY_MAX_AGE)
+        .is_some_and(|t| injured_at < t)
+    {
+        return Err(Error::InjuryTooOld { injured_at });
+    }
+    Ok(())
 }
 
 /// The serialized driver as read.

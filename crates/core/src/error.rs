@@ -219,6 +219,13 @@ pub enum Error {
         /// The injury time given.
         injured_at: DateTime<Utc>,
     },
+    /// An injury time after a session already in the course's log.
+    InjuryAfterSession {
+        /// The injury time given.
+        injured_at: DateTime<Utc>,
+        /// The start of the first session.
+        first: DateTime<Utc>,
+    },
     /// A pain score outside the 0 to 10 scale.
     PainOutOfRange {
         /// The score given.
@@ -495,6 +502,13 @@ impl fmt::Display for Error {
                 "the injury time {} is more than a year ago; ice and heat timing is for a new \
                  injury: give its time, or see a clinician for an old one",
                 injured_at.to_rfc3339()
+            ),
+            Error::InjuryAfterSession { injured_at, first } => write!(
+                f,
+                "the injury time {} is after the session at {} in the log; give a time before \
+                 it, or remove that session first",
+                injured_at.to_rfc3339(),
+                first.to_rfc3339()
             ),
             Error::PainOutOfRange { score } => write!(
                 f,

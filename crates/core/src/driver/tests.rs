@@ -488,3 +488,97 @@ fn a_clock_stepping_back_changes_nothing() {
     assert!(drain(&mut d).is_empty());
     assert_eq!(d.now(), Some(t(1, 9, 0)));
 }
+
+#[test]
+fn a_course_without_an_injury_time_times_sessions_but_prompts_nothing() {
+    let first = t(1, 9, 0);
+    let mut d = Driver::new(Course::without_injury(first, Protocol::default()).unwrap());
+    let on = Input::Start {
+        at: first,
+        phase: Some(Phase::Ice),
+        length: None,
+        force: false,
+    };
+    d.handle_input(on, &Utc).unwrap();
+    let events = walk(&mut d, first, t(2, 9, 0));
+    // The stop and its repeats, and nothing else: no prompt, no review.
+    assert!(!events.is_empty());
+    assert!(events
+        .iter()
+        .all(|e| matches!(e.kind, EventKind::Stop | EventKind::Repeat)));
+    assert_eq!(d.poll_timeout(&Utc), None);
+    // An earlier session moves the course's start back with it.
+    let earlier = Session::logged(Phase::Ice, t(1, 7, 0), t(1, 7, 10)).unwrap();
+    d.handle_input(Input::Log { session: earlier }, &Utc)
+        .unwrap();
+    assert_eq!(d.course().injured_at(), t(1, 7, 0));
+    // It survives a round trip as a course without an injury time.
+    let copy = Driver::from_json(&d.to_json()).unwrap();
+    assert!(!copy.course().injury_known());
+    assert_eq!(copy, d);
+}
+
+#[test]
+fn giving_the_injury_time_later_starts_the_prompts_without_a_backlog() {
+    let first = t(1, 9, 0);
+    let mut d = Driver::new(Course::without_injury(first, Protocol::default()).unwrap());
+    let on = Input::Start {
+        at: first,
+        phase: Some(Phase::Ice),
+        length: None,
+        force: false,
+    };
+    d.handle_input(on, &Utc).unwrap();
+    d.handle_input(Input::Stop { at: t(1, 9, 10) }, &Utc)
+        .unwrap();
+    drain(&mut d);
+    // After a session in the log: refused, typed.
+    let late = Input::CorrectInjury {
+        at: t(1, 12, 0),
+        injured_at: t(1, 9, 30),
+    };
+    assert_eq!(
+        d.handle_input(late, &Utc).unwrap_err(),
+        Error::InjuryAfterSession {
+            injured_at: t(1, 9, 30),
+            first
+        }
+    );
+    let future = Input::CorrectInjury {
+        at: t(1, 12, 0),
+        injured_at: t(1, 13, 0),
+    };
+    assert!(matches!(
+        d.handle_input(future, &Utc).unwrap_err(),
+        Error::InjuryInFuture { .. }
+    ));
+    let given = Input::CorrectInjury {
+        at: t(1, 12, 0),
+        injured_at: t(1, 6, 0),
+    };
+    d.handle_input(given, &Utc).unwrap();
+    assert!(d.course().injury_known());
+    assert_eq!(d.course().injured_at(), t(1, 6, 0));
+    // One prompt now, not one for each slot since 06:00; the session stays.
+    let events = drain(&mut d);
+    // (Its slot on the cadence from the session at 09:00 was 11:20.)
+    assert_eq!(kinds(&events), vec![(EventKind::Prompt, t(1, 11, 20))]);
+    assert_eq!(events[0].at, t(1, 12, 0));
+    assert_eq!(d.course().sessions().len(), 1);
+}
+
+#[test]
+fn correcting_the_injury_time_drops_prompts_before_it() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_timeout(t(1, 8, 0), &Utc);
+    drain(&mut d);
+    assert_eq!(d.course().prompts().len(), 1);
+    let corrected = Input::CorrectInjury {
+        at: t(1, 8, 30),
+        injured_at: t(1, 8, 20),
+    };
+    d.handle_input(corrected, &Utc).unwrap();
+    assert!(d.course().prompts().iter().all(|p| p.due >= t(1, 8, 20)));
+    // The next prompt counts from the corrected time.
+    assert_eq!(drain(&mut d).first().map(|e| e.due), Some(t(1, 8, 20)));
+}
