@@ -91,13 +91,25 @@ pub enum Command {
     Injury(InjuryArgs),
     /// Run one session now: notify, count down, notify when to stop, log it.
     Start(StartArgs),
+    /// End the running session now (cut short), or, after its end, say the
+    /// pack is off (this ends the stop's reminders).
+    Stop(WhenArgs),
+    /// Skip the session that is due (or the next one).
+    Skip(WhenArgs),
+    /// Put the session that is due (or the next one) off for a while.
+    Snooze(SnoozeArgs),
+    /// End the course (better, or going to a clinician): no more reminders.
+    End(WhenArgs),
+    /// Take back the last thing recorded (a session started or logged).
+    Undo(WhenArgs),
     /// Show the planned sessions.
     Plan(PlanArgs),
     /// Show the next event: a session start, a stop, or the clinician reminder.
     Next(NextArgs),
     /// Show where the course stands and whether a session may start now.
     Status(StatusArgs),
-    /// Show the sessions done.
+    /// Show the sessions done; add one done without the timer, or remove a
+    /// wrong one.
     Log(LogArgs),
     /// Follow the plan in the foreground: announce each start and stop.
     Watch(WatchArgs),
@@ -217,8 +229,31 @@ pub enum StatusFormat {
 /// `injury [TIME]`.
 #[derive(Debug, Args)]
 pub struct InjuryArgs {
-    /// When the injury happened (see TIME below). Without it, show the one recorded.
+    /// When the injury happened (see TIME below). Without it, show the one
+    /// recorded. While a course runs, this corrects its injury time; after
+    /// it ended (or with --new), it starts a new course.
     pub time: Option<String>,
+    /// A new injury: start a new course even though one is running (the
+    /// earlier one stays in the log).
+    #[arg(long, requires = "time")]
+    pub new: bool,
+    #[command(flatten)]
+    pub when: When,
+}
+
+/// A command that takes only the time.
+#[derive(Debug, Args)]
+pub struct WhenArgs {
+    #[command(flatten)]
+    pub when: When,
+}
+
+/// `snooze [DURATION]`.
+#[derive(Debug, Args)]
+pub struct SnoozeArgs {
+    /// How long to put it off.
+    #[arg(value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
+    pub duration: Duration,
     #[command(flatten)]
     pub when: When,
 }
@@ -269,11 +304,14 @@ pub struct StartArgs {
     /// Start even though the rest after the last session is not over (logged).
     #[arg(long)]
     pub force: bool,
-    /// After the stop notice, wait up to this long for it to be dismissed,
-    /// so desktops that drop a notice when its sender exits keep it up.
-    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
+    /// After the stop notice, wait up to this long for the pack to be said
+    /// off (It's off, Enter, `therapy-timer stop`) or the notice dismissed,
+    /// repeating the stop every 5 minutes meanwhile; it also keeps the
+    /// notice up on desktops that drop it when its sender exits.
+    #[arg(long, value_name = "DURATION", default_value = "16m", value_parser = parse_duration)]
     pub linger: Duration,
-    /// Use this injury time for this call only, instead of the recorded one.
+    /// The injury time, if none is recorded yet (it is recorded with the
+    /// session; a recorded one is corrected with `therapy-timer injury`).
     #[arg(long, value_name = "TIME")]
     pub injured_at: Option<String>,
     #[command(flatten)]
@@ -324,10 +362,61 @@ pub struct StatusArgs {
 
 /// `log`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct LogArgs {
-    /// Print a JSON array of sessions.
+    /// Add or remove an entry (without one: list the log).
+    #[command(subcommand)]
+    pub action: Option<LogAction>,
+    /// Print a JSON array of entries, each with its course.
     #[arg(long)]
     pub json: bool,
+    /// Earlier courses too, not just the current one.
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub when: When,
+}
+
+/// `log add` and `log remove`.
+#[derive(Debug, Subcommand)]
+pub enum LogAction {
+    /// Record a session done without the timer.
+    Add(LogAddArgs),
+    /// Remove a wrong entry (its ID is in `therapy-timer log`).
+    Remove(LogRemoveArgs),
+}
+
+/// `log add PHASE START`.
+#[derive(Debug, Args)]
+pub struct LogAddArgs {
+    /// Which therapy.
+    #[arg(value_enum)]
+    pub phase: LoggedPhase,
+    /// When it started (see TIME).
+    #[arg(value_name = "START")]
+    pub start: String,
+    /// How long it lasted [default: the protocol's session]. A length above
+    /// the safety limit is recorded as it happened, with a warning.
+    #[arg(long, value_name = "DURATION", value_parser = parse_session_duration)]
+    pub duration: Option<Duration>,
+    #[command(flatten)]
+    pub when: When,
+}
+
+/// The phase of a logged session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LoggedPhase {
+    /// Ice.
+    Ice,
+    /// Heat.
+    Heat,
+}
+
+/// `log remove ID`.
+#[derive(Debug, Args)]
+pub struct LogRemoveArgs {
+    /// The entry's ID, from `therapy-timer log`.
+    pub id: u32,
     #[command(flatten)]
     pub when: When,
 }

@@ -42,6 +42,9 @@ pub enum Heard {
     Closed {
         /// The notice.
         id: u32,
+        /// Why, as the specification numbers it: 1 expired, 2 dismissed
+        /// by the user, 3 closed by a call, 4 other.
+        reason: u32,
     },
     /// The server left the bus, or the bus went away: no open notice will
     /// be closed or answered any more.
@@ -72,7 +75,7 @@ impl Bus {
     /// caller's thread (nothing else stands between a deadline and the
     /// notice); [`Posted::answer`] reads the server's answer later, on
     /// another thread.
-    pub fn post(&self, notice: &Notice, sound: Option<&str>) -> Result<Posted, String> {
+    pub fn post(&self, notice: &Notice) -> Result<Posted, String> {
         let mut hints: HashMap<&str, Value<'_>> = HashMap::new();
         hints.insert(
             "urgency",
@@ -86,8 +89,10 @@ impl Bus {
         hints.insert("desktop-entry", Value::from(APP));
         // Keep it in the tray until dismissed, where the server supports it.
         hints.insert("resident", Value::Bool(notice.urgency == Urgency::Critical));
-        if let Some(name) = sound {
-            hints.insert("sound-name", Value::from(name));
+        if let Some(name) = &notice.sound {
+            hints.insert("sound-name", Value::from(name.as_str()));
+        } else {
+            hints.insert("suppress-sound", Value::Bool(true));
         }
         let actions: Vec<&str> = notice
             .actions
@@ -174,8 +179,8 @@ impl Bus {
                                 }
                             }
                             Some("NotificationClosed") => {
-                                if let Ok((id, _)) = msg.body().deserialize::<(u32, u32)>() {
-                                    heard(Heard::Closed { id });
+                                if let Ok((id, reason)) = msg.body().deserialize::<(u32, u32)>() {
+                                    heard(Heard::Closed { id, reason });
                                 }
                             }
                             Some("NameOwnerChanged") => {

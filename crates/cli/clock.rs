@@ -49,6 +49,8 @@ pub enum Waited {
         /// The start of the session the notice was about.
         session: DateTime<Utc>,
     },
+    /// The `tick` callback asked to stop waiting (the state changed).
+    Interrupted,
 }
 
 /// The clock the commands read: the system's, or shifted by `--at`.
@@ -78,12 +80,13 @@ impl Clock {
     }
 
     /// Waits until `deadline` on this clock, calling `tick` with the time at
-    /// each wake-up (about twice a second). Returns early on a signal.
+    /// each wake-up (about twice a second). Returns early on a signal, an
+    /// answer, or when `tick` returns true.
     pub fn wait_until(
         &self,
         deadline: DateTime<Utc>,
         wake: &Receiver<Wake>,
-        mut tick: impl FnMut(DateTime<Utc>),
+        mut tick: impl FnMut(DateTime<Utc>) -> bool,
     ) -> Waited {
         loop {
             let now = self.now();
@@ -93,7 +96,9 @@ impl Clock {
             if left.is_zero() {
                 return Waited::Reached;
             }
-            tick(now);
+            if tick(now) {
+                return Waited::Interrupted;
+            }
             match wake.recv_timeout(left.min(RECHECK)) {
                 Ok(Wake::Signal(n)) => return Waited::Signal(n),
                 Ok(Wake::Action { key, session }) => return Waited::Action { key, session },
@@ -138,7 +143,10 @@ mod tests {
         let clock = Clock::system();
         let (_tx, rx) = channel();
         let mut ticks = 0;
-        let r = clock.wait_until(clock.now() - TimeDelta::seconds(1), &rx, |_| ticks += 1);
+        let r = clock.wait_until(clock.now() - TimeDelta::seconds(1), &rx, |_| {
+            ticks += 1;
+            false
+        });
         assert_eq!((r, ticks), (Waited::Reached, 0));
     }
 
@@ -147,7 +155,7 @@ mod tests {
         let clock = Clock::system();
         let (tx, rx) = channel();
         tx.send(Wake::Signal(15)).unwrap();
-        let r = clock.wait_until(clock.now() + TimeDelta::hours(1), &rx, |_| {});
+        let r = clock.wait_until(clock.now() + TimeDelta::hours(1), &rx, |_| false);
         assert_eq!(r, Waited::Signal(15));
     }
 

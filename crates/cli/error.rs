@@ -2,6 +2,10 @@
 
 use std::fmt;
 
+use chrono::{DateTime, Utc};
+
+use crate::text::{a_session, between, clock, full};
+
 /// Success.
 pub const EXIT_OK: i32 = 0;
 /// A runtime failure: the state file, the file system.
@@ -91,6 +95,82 @@ pub fn shorten_quoted(message: &str, quote: char) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A library refusal in the person's words, with local times (the
+/// library's own messages carry UTC times, for logs and programs).
+pub fn refusal(e: &therapy_timer::Error, now: DateTime<Utc>) -> String {
+    use therapy_timer::{Error as E, Phase};
+    match *e {
+        E::NotRested { after, until } => format!(
+            "the rest after {after} is not over: the next session may start at {} (in {}). \
+             The rest protects your skin{}; wait, or pass --force to start anyway (it is logged)",
+            clock(until, now),
+            between(now, until),
+            if after == Phase::Ice {
+                " from frostbite"
+            } else {
+                ""
+            }
+        ),
+        E::AlreadyRunning { phase, ends } if ends > now => format!(
+            "{} is already running until {}; one session at a time \
+             (`therapy-timer stop` ends it)",
+            a_session(phase),
+            clock(ends, now)
+        ),
+        E::AlreadyRunning { phase, ends } => format!(
+            "the {phase} session that ended at {} was never confirmed off; if the pack is off, \
+             say so with `therapy-timer stop`, or pass --force",
+            clock(ends, now)
+        ),
+        E::BeforeInjury { at, injured_at } => format!(
+            "{} is before the recorded injury ({}); check the time, or correct the injury \
+             time with `therapy-timer injury TIME`",
+            full(at),
+            full(injured_at)
+        ),
+        E::InjuryAfterSession { injured_at, first } => format!(
+            "the injury time {} is after the session at {} in the log; give an earlier time, \
+             or remove that session first (`therapy-timer log` shows the ids)",
+            full(injured_at),
+            full(first)
+        ),
+        E::NothingToStop => "no session is running, so there is nothing to stop; \
+             `therapy-timer status` shows where the course stands"
+            .into(),
+        E::NoPrompt => "the course is over, so there is no session to skip or snooze; \
+             a new injury starts a new course: `therapy-timer injury TIME`"
+            .into(),
+        E::CourseEnded { at } => format!(
+            "the course ended at {}; a new injury starts a new course: \
+             `therapy-timer injury TIME`",
+            full(at)
+        ),
+        E::SessionRunning { id } => format!(
+            "session {id} may still be on, so it cannot be removed; stop it first with \
+             `therapy-timer stop`"
+        ),
+        E::NoSuchSession { id } => format!(
+            "there is no entry {id} in this course's log; `therapy-timer log` shows the ids"
+        ),
+        E::SnoozeInThePast { until } => format!(
+            "cannot snooze until {}, which is not after now; give a length such as 10m",
+            full(until)
+        ),
+        _ => e.to_string(),
+    }
+}
+
+/// A library refusal as the CLI's error: "not now" (the rest, a session
+/// on) is exit 75, anything else is exit 2.
+pub fn refused(e: &therapy_timer::Error, now: DateTime<Utc>) -> CliError {
+    use therapy_timer::Error as E;
+    let message = refusal(e, now);
+    match e {
+        E::NotRested { .. } | E::AlreadyRunning { .. } => CliError::TryLater(message),
+        _ => CliError::Usage(message),
+    }
 }
 
 #[cfg(test)]

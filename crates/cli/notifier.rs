@@ -20,7 +20,7 @@
 //! process ends, a notice still unanswered is written to the terminal.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -35,6 +35,14 @@ use crate::settings::NoticeStyle;
 /// the bus connection to be made).
 const SHOW_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// The `NotificationClosed` reason for "dismissed by the user"
+/// (Desktop Notifications Specification 1.2).
+const CLOSED_BY_USER: u32 = 2;
+
+/// The action key a loop receives when the person dismisses a notice it
+/// listens to.
+pub const DISMISSED: &str = "dismissed";
+
 /// One notice for the person.
 #[derive(Debug, Clone)]
 pub struct Notice {
@@ -48,6 +56,9 @@ pub struct Notice {
     pub expire: Option<Duration>,
     /// Buttons: (key, label).
     pub actions: Vec<(&'static str, &'static str)>,
+    /// A freedesktop sound to play: a safety stop's alarm; `None` for a
+    /// silent notice. The config can name another sound, or none.
+    pub sound: Option<String>,
 }
 
 /// Sends notices to the desktop, or to the terminal when it cannot.
@@ -149,9 +160,18 @@ impl Shared {
                 }
                 linger_on(&inner, id);
             }
-            Heard::Closed { id } => {
+            Heard::Closed { id, reason } => {
                 inner.closed.insert(id);
-                inner.answers.remove(&id);
+                if let Some((tx, session)) = inner.answers.remove(&id) {
+                    // Closed by the person (not expired, not by the
+                    // server): the notice was seen.
+                    if reason == CLOSED_BY_USER {
+                        let _ = tx.send(Wake::Action {
+                            key: DISMISSED.into(),
+                            session,
+                        });
+                    }
+                }
                 linger_on(&inner, id);
             }
             Heard::Gone => {
@@ -191,7 +211,6 @@ impl Notifier {
         let mut worker = None;
         if desktop {
             let sh = Arc::clone(&shared);
-            let sound = style.sound.clone();
             let (tx, jobs) = mpsc::channel::<Job>();
             let spawned = std::thread::Builder::new()
                 .name("notify".into())
@@ -204,7 +223,7 @@ impl Notifier {
                     sh.lock().bus = Some(bus);
                     sh.changed.notify_all();
                     for job in jobs {
-                        run(&sh, job, sound.as_deref());
+                        run(&sh, job);
                     }
                 });
             match spawned {
@@ -241,11 +260,21 @@ impl Notifier {
     /// The configured urgency and timeout apply to every notice but a
     /// critical one (an ice stop), which stays critical and up until
     /// dismissed whatever the settings say.
+    ///
+    /// Only a notice with a sound (a safety stop) makes one: the configured
+    /// sound instead of the alarm, or none with `sound = "none"`.
     fn styled(&self, notice: &Notice) -> Notice {
         let mut notice = notice.clone();
         if notice.urgency != Urgency::Critical {
             notice.urgency = self.style.urgency;
             notice.expire = Some(self.style.timeout);
+        }
+        if notice.sound.is_some() {
+            match self.style.sound.as_deref() {
+                Some(name) if name.eq_ignore_ascii_case("none") => notice.sound = None,
+                Some(name) => notice.sound = Some(name.to_owned()),
+                None => {}
+            }
         }
         notice
     }
@@ -273,7 +302,7 @@ impl Notifier {
         // Connected: the call is written to the bus here and now; only its
         // answer is read on another thread.
         let job = match bus {
-            Some(bus) => match bus.post(&notice, self.style.sound.as_deref()) {
+            Some(bus) => match bus.post(&notice) {
                 Ok(posted) => Job::Answer(seq, Box::new(posted), answers),
                 Err(why) => {
                     settle(&self.shared, seq, Err(why), None);
@@ -292,10 +321,9 @@ impl Notifier {
             _ => job,
         };
         let shared = Arc::clone(&self.shared);
-        let sound = self.style.sound.clone();
         let spawned = std::thread::Builder::new()
             .name("notify".into())
-            .spawn(move || run(&shared, job, sound.as_deref()));
+            .spawn(move || run(&shared, job));
         if let Err(e) = spawned {
             settle(
                 &self.shared,
@@ -327,33 +355,6 @@ impl Notifier {
         }
         inner
     }
-
-    /// Keeps the process (and so the last notice, on desktops that close a
-    /// notice when its sender exits) alive until the person closes or
-    /// answers it, `at_most` passes, or a signal arrives. Returns at once if
-    /// the last notice did not reach the desktop, or the server has gone.
-    pub fn linger(&mut self, at_most: Duration, wake: (&Sender<Wake>, &Receiver<Wake>)) {
-        if at_most.is_zero() {
-            return;
-        }
-        let Some(last) = self.last else {
-            return;
-        };
-        {
-            let mut inner = self.settle(Instant::now() + SHOW_TIMEOUT);
-            let Some(Some(id)) = inner.shown.get(&last).copied() else {
-                return;
-            };
-            if inner.gone || inner.closed.contains(&id) {
-                return;
-            }
-            inner.lingering = Some((id, wake.0.clone()));
-        }
-        // Whatever arrives first ends the wait: the notice closed or
-        // answered, the server gone, a signal, or the time limit.
-        let _ = wake.1.recv_timeout(at_most);
-        self.shared.lock().lingering = None;
-    }
 }
 
 impl Drop for Notifier {
@@ -365,7 +366,7 @@ impl Drop for Notifier {
 }
 
 /// Does `job`, then settles its notice.
-fn run(shared: &Shared, job: Job, sound: Option<&str>) {
+fn run(shared: &Shared, job: Job) {
     let (seq, result, answers) = match job {
         Job::Answer(seq, posted, answers) => (seq, posted.answer(SHOW_TIMEOUT), answers),
         Job::Deliver(seq, notice, answers) => {
@@ -382,7 +383,7 @@ fn run(shared: &Shared, job: Job, sound: Option<&str>) {
                 }
             };
             let result = bus
-                .and_then(|bus| bus.post(&notice, sound))
+                .and_then(|bus| bus.post(&notice))
                 .and_then(|posted| posted.answer(SHOW_TIMEOUT));
             (seq, result, answers)
         }

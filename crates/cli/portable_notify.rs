@@ -22,6 +22,8 @@ pub enum Heard {
     Closed {
         /// The notice.
         id: u32,
+        /// Why (as in the freedesktop specification).
+        reason: u32,
     },
     /// The notification system went away.
     Gone,
@@ -38,7 +40,7 @@ impl Bus {
     }
 
     /// Shows `notice`; the id is always 0 (nothing listens for it).
-    pub fn notify(&self, notice: &Notice, _sound: Option<&str>) -> Result<u32, String> {
+    pub fn notify(&self, notice: &Notice) -> Result<u32, String> {
         let mut n = Notification::new();
         n.appname("therapy-timer")
             .summary(&notice.summary)

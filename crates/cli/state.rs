@@ -1,14 +1,11 @@
-//! The persisted course: the injury time and the session log, in one
-//! versioned JSON file under the XDG state directory.
+//! The persisted driver: the library's [`Driver`] (the course, the earlier
+//! courses, and which notices were given), in one versioned JSON file under
+//! the XDG state directory.
 //!
 //! Every change is a read-modify-write under an exclusive lock on a separate
 //! lock file, and every write is atomic: a temporary file in the same
 //! directory, fsync, rename over the old file, fsync of the directory. A
 //! file this version cannot read is never overwritten or removed.
-
-// Until this command runs on the library's Driver (the next issue), it uses
-// the first version's timetable queries, kept as a deprecated adapter.
-#![allow(deprecated)]
 
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{ErrorKind, Write};
@@ -16,76 +13,40 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use therapy_timer::{Course, Off, OffBy, Outcome, Protocol, Session};
+use therapy_timer::Driver;
 
 use crate::error::CliError;
 
-/// The format version this build writes and reads.
-pub const FORMAT: u32 = 1;
+/// The format version this build writes; it reads this one and the first.
+pub const FORMAT: u32 = 2;
 const FILE: &str = "state.json";
 const LOCK: &str = "state.lock";
-const INCONSISTENT: &str = "the session log is inconsistent: ";
 
 /// What the state file holds.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct State {
     /// Format version; a newer one is refused rather than misread.
     pub format: u32,
-    /// When the injury happened, once recorded.
+    /// The driver, once a course is recorded (an injury time, or a first
+    /// session).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub injured_at: Option<DateTime<Utc>>,
-    /// The sessions done, in order.
-    #[serde(default)]
-    pub sessions: Vec<Session>,
-    /// When the clinician reminder was announced, so it is announced once.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub review_announced_at: Option<DateTime<Utc>>,
-    /// No session is planned before this (a snooze or a skip).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_before: Option<DateTime<Utc>>,
+    pub driver: Option<Driver>,
     /// Fields this version does not know (written by a newer one), kept as
     /// they are so that a write by this version does not drop them.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl State {
-    /// The library's course for this state. Without a recorded injury (a
-    /// session started with an explicit `--phase`), the course starts at the
-    /// first session or `now`: only the rest rule is asked of it then.
-    pub fn course(
-        &self,
-        injured_at: Option<DateTime<Utc>>,
-        protocol: Protocol,
-        now: DateTime<Utc>,
-    ) -> Result<Course, CliError> {
-        let start = injured_at
-            .or(self.injured_at)
-            .unwrap_or_else(|| self.sessions.first().map_or(now, |s| s.start.min(now)));
-        let mut course = Course::new(start, protocol)
-            .map_err(|e| CliError::Failure(format!("the injury time cannot be used: {e}")))?
-            .with_not_before(self.not_before);
-        for s in &self.sessions {
-            // Format 1 sessions say nothing of how the pack came off: a
-            // finished one was stopped at its end.
-            let mut s = *s;
-            if s.outcome != Outcome::Running && s.off.is_none() {
-                s.off = Some(Off::new(s.end, OffBy::Stopped));
-            }
-            course
-                .record(s)
-                .map_err(|e| CliError::Failure(format!("{INCONSISTENT}{e}")))?;
-        }
-        Ok(course)
-    }
-
-    /// Takes the course's log and not-before time as the new state.
-    pub fn absorb(&mut self, course: &Course) {
-        self.sessions = course.sessions().to_vec();
-        self.not_before = course.not_before();
-    }
+/// A look at the state file that changes with every write (each write
+/// renames a new file over the old one), to notice another process's
+/// change without reading the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    modified: Option<SystemTime>,
+    len: u64,
+    #[cfg(unix)]
+    inode: u64,
 }
 
 /// Where the state lives, and the operations on it.
@@ -148,6 +109,17 @@ impl Store {
         self.dir.join(FILE)
     }
 
+    /// The state file's stamp now (`None` while there is no file).
+    pub fn stamp(&self) -> Option<Stamp> {
+        let m = fs::metadata(self.path()).ok()?;
+        Some(Stamp {
+            modified: m.modified().ok(),
+            len: m.len(),
+            #[cfg(unix)]
+            inode: std::os::unix::fs::MetadataExt::ino(&m),
+        })
+    }
+
     /// Reads the state under a shared lock (an empty state if there is no
     /// file yet). A file that exists but cannot be read is an error, never
     /// "no state".
@@ -186,10 +158,6 @@ impl Store {
         let out = change(&mut state)?;
         if state != before {
             state.format = FORMAT;
-            // Never write what the next read would refuse.
-            if let Err(e) = state.course(None, Protocol::default(), Utc::now()) {
-                return Err(CliError::Usage(format!("{e}; nothing was written")));
-            }
             self.write(&state)?;
         }
         Ok(out)
@@ -248,10 +216,14 @@ impl Store {
         // Under the exclusive lock no other write is under way, so any
         // temporary file here was left by a writer that was killed.
         self.remove_stale_temps();
+        let mut text = serde_json::to_string_pretty(state)
+            .map_err(|e| CliError::Failure(format!("cannot write the state: {e}")))?;
+        text.push('\n');
+        // Never write what the next read would refuse.
+        if let Err(e) = parse(&path, text.as_bytes()) {
+            return Err(CliError::Usage(format!("{e}; nothing was written")));
+        }
         let result = (|| {
-            let mut text = serde_json::to_string_pretty(state)
-                .map_err(|e| std::io::Error::other(e.to_string()))?;
-            text.push('\n');
             let (tmp, mut f) = self.create_temp()?;
             let written = (|| {
                 f.write_all(text.as_bytes())?;
@@ -353,13 +325,16 @@ impl State {
     pub fn empty() -> State {
         State {
             format: FORMAT,
-            ..State::default()
+            driver: None,
+            extra: serde_json::Map::new(),
         }
     }
 }
 
 /// Parses the bytes of the state file at `path` (named in errors). Pure, so
-/// the parser can be fuzzed.
+/// the parser can be fuzzed. The first format (an injury time and a list
+/// of sessions) is read and converted; it is written in this format at the
+/// next change.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<State, CliError> {
     let aside = |why: String| {
         CliError::Failure(format!(
@@ -376,8 +351,24 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<State, CliError> {
     })?;
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| aside(format!("is not valid JSON ({e})")))?;
-    match value.get("format").and_then(serde_json::Value::as_u64) {
-        Some(v) if v == u64::from(FORMAT) => {}
+    let serde_json::Value::Object(mut fields) = value else {
+        return Err(aside(
+            "is not a therapy-timer state (not a JSON object)".into(),
+        ));
+    };
+    let driver = match fields.get("format").and_then(serde_json::Value::as_u64) {
+        Some(1) => from_first_format(&mut fields).map_err(aside)?,
+        Some(v) if v == u64::from(FORMAT) => match fields.remove("driver") {
+            None | Some(serde_json::Value::Null) => None,
+            // The library reads its own part, so a broken rule comes back
+            // as its typed error, worded by it.
+            Some(d) => Some(Driver::from_json(&d.to_string()).map_err(|e| {
+                let e = e.to_string();
+                // The hint after "; " is about recording, not about a file.
+                let finding = e.split("; ").next().unwrap_or(&e).to_owned();
+                aside(format!("has a log this version cannot use ({finding})"))
+            })?),
+        },
         Some(v) => {
             return Err(CliError::Failure(format!(
                 "the state file {} has format version {v}, which this therapy-timer \
@@ -387,21 +378,63 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<State, CliError> {
             )))
         }
         None => return Err(aside("has no format version".into())),
-    }
-    let state: State = serde_json::from_value(value)
-        .map_err(|e| aside(format!("is not a therapy-timer state ({e})")))?;
-    // Check the log the way the library does (ordered, no overlaps). The
-    // library's hint after "; " is about recording a session, not about a
-    // file, so only its finding is kept.
-    state
-        .course(None, Protocol::default(), Utc::now())
+    };
+    fields.remove("format");
+    Ok(State {
+        format: FORMAT,
+        driver,
+        extra: fields,
+    })
+}
+
+/// The first format: `injured_at`, `sessions`, `review_announced_at` and
+/// `not_before` at the top level. Its fields are taken out of `fields`; what
+/// is left is kept as unknown fields. A log without an injury time becomes
+/// a course without one, counted from its first session.
+fn from_first_format(
+    fields: &mut serde_json::Map<String, serde_json::Value>,
+) -> Result<Option<Driver>, String> {
+    let injured = fields.remove("injured_at");
+    let sessions = fields.remove("sessions");
+    let reviewed = fields
+        .remove("review_announced_at")
+        .is_some_and(|v| !v.is_null());
+    // A snooze from before an upgrade has long run out (as the library
+    // reads its own first format).
+    fields.remove("not_before");
+    let sessions = match sessions {
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(serde_json::Value::Array(list)) => list,
+        Some(_) => return Err("is not a therapy-timer state (sessions is not a list)".into()),
+    };
+    let (injured_at, known) = match injured {
+        Some(t) if !t.is_null() => (t, true),
+        _ => match sessions
+            .iter()
+            .filter_map(|s| s.get("start").and_then(serde_json::Value::as_str))
+            .min_by_key(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        {
+            Some(first) => (serde_json::Value::from(first), false),
+            None => return Ok(None),
+        },
+    };
+    let driver = serde_json::json!({
+        "format": 1,
+        "course": {
+            "format": 1,
+            "injured_at": injured_at,
+            "sessions": sessions,
+            "injury_known": known,
+        },
+        "given": { "review": reviewed },
+    });
+    Driver::from_json(&driver.to_string())
+        .map(Some)
         .map_err(|e| {
             let e = e.to_string();
-            let e = e.strip_prefix(INCONSISTENT).unwrap_or(&e);
-            let finding = e.split("; ").next().unwrap_or(e);
-            aside(format!("has an inconsistent log ({finding})"))
-        })?;
-    Ok(state)
+            let finding = e.split("; ").next().unwrap_or(&e).to_owned();
+            format!("has an inconsistent log ({finding})")
+        })
 }
 
 /// Options that create files readable by their owner only: the log is
@@ -411,21 +444,6 @@ fn private_options() -> OpenOptions {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
     o
-}
-
-/// Marks running sessions whose planned end has passed as completed: their
-/// process is gone (killed, or the machine went down) and its stop was due.
-pub fn settle_stale(course: &mut Course, now: DateTime<Utc>) {
-    while let Some(stale) = course
-        .sessions()
-        .iter()
-        .find(|s| s.outcome == Outcome::Running && s.end <= now)
-        .copied()
-    {
-        if course.finish(stale.start, stale.end).is_err() {
-            break;
-        }
-    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use therapy_timer::{Course, Phase, Readiness};
 
-use crate::state::settle_stale;
 use crate::text::{between, span};
 
 /// waybar's class when status could not be worked out (the tooltip says
@@ -75,8 +74,7 @@ pub fn view(as_read: &Course, injury_known: bool, now: DateTime<Utc>) -> View {
             percentage: 100,
         };
     }
-    let mut course = as_read.clone();
-    settle_stale(&mut course, now);
+    let course = as_read;
     let (class, text, percentage) = match course.readiness(now) {
         Readiness::Running { phase, ends, .. } => {
             let progress = course

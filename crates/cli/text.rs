@@ -67,6 +67,26 @@ pub fn take_off(phase: Phase) -> &'static str {
     }
 }
 
+/// The freedesktop sound theme's alarm, for a safety stop unless the
+/// config names another (or `"none"`).
+pub const ALARM_SOUND: &str = "alarm-clock-elapsed";
+
+/// "an ice session", "a heat session".
+pub fn a_session(phase: Phase) -> String {
+    match phase {
+        Phase::Ice => "an ice session".into(),
+        Phase::Heat => "a heat session".into(),
+    }
+}
+
+/// `Ice` or `Heat`, to start a sentence.
+pub fn capital(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Ice => "Ice",
+        Phase::Heat => "Heat",
+    }
+}
+
 /// The notice at the start of a session.
 pub fn start_notice(
     phase: Phase,
@@ -74,89 +94,118 @@ pub fn start_notice(
     end: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Notice {
-    let summary = match phase {
-        Phase::Ice => format!("Ice on for {}", span(length)),
-        Phase::Heat => format!("Heat on for {}", span(length)),
-    };
     Notice {
-        summary,
+        summary: format!("{} on for {}", capital(phase), span(length)),
         body: format!("{} It comes off at {}.", care(phase), clock(end, now)),
         urgency: Urgency::Normal,
         expire: Some(Duration::from_secs(15)),
         actions: Vec::new(),
+        sound: None,
     }
 }
 
-/// The notice of a planned session that is due (from `tick` or `watch`):
-/// it is counted as started now unless the person answers otherwise.
-pub fn due_notice(
-    phase: Phase,
-    length: Duration,
-    end: DateTime<Utc>,
-    now: DateTime<Utc>,
-    actions: bool,
-) -> Notice {
-    let mut n = start_notice(phase, length, end, now);
-    n.summary = match phase {
-        Phase::Ice => format!("Time for ice: {}", span(length)),
-        Phase::Heat => format!("Time for heat: {}", span(length)),
+/// How a prompt can be answered where it is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answering {
+    /// With the notice's buttons (a loop that listens: `watch`).
+    Buttons,
+    /// With commands (`tick` cannot wait for an answer).
+    Commands,
+}
+
+/// The notice that a session is due: what to do, and how to be told when
+/// to stop. A prompt is not a session: nothing is logged until it starts.
+pub fn prompt_notice(phase: Phase, length: Duration, answering: Answering) -> Notice {
+    let what = match phase {
+        Phase::Ice => "Put the ice on over a towel",
+        Phase::Heat => "Put the heat on (not on bare skin)",
     };
-    if actions {
-        n.body
-            .push_str(" Counted as started now; Snooze or Skip if you cannot.");
-        n.actions = vec![
-            ("start", "Start now"),
-            ("snooze", "Snooze 10 min"),
-            ("skip", "Skip"),
-        ];
-        // Up until answered or dismissed.
-        n.expire = None;
+    let (body, actions, expire) = match answering {
+        Answering::Buttons => (
+            format!(
+                "{what}, then press Start (or run `therapy-timer start`) so you are told \
+                 when to take it off. Snooze or Skip if you cannot now."
+            ),
+            vec![
+                ("start", "Start now"),
+                ("snooze", "Snooze 10 min"),
+                ("skip", "Skip"),
+            ],
+            // Up until answered or dismissed.
+            None,
+        ),
+        Answering::Commands => (
+            format!(
+                "{what}, then run `therapy-timer start` so you are told when to take it \
+                 off (`therapy-timer snooze` or `skip` if you cannot now)."
+            ),
+            Vec::new(),
+            Some(Duration::from_secs(60)),
+        ),
+    };
+    Notice {
+        summary: format!("Time for {}: {}", phase, span(length)),
+        body,
+        urgency: Urgency::Normal,
+        expire,
+        actions,
+        sound: None,
     }
-    n
 }
 
-/// The notice at the end of a session: `early` is how long it ran when it
-/// was ended before its time.
+/// Which stop a stop notice is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// At the session's end.
+    OnTime,
+    /// After the session's end (the machine was asleep or off): when it
+    /// was due.
+    Late {
+        /// When the session was due to end.
+        due: DateTime<Utc>,
+    },
+    /// Before the session's end, after `ran`.
+    Early {
+        /// How long the session ran.
+        ran: Duration,
+    },
+    /// Repeat `n` of `of`, the pack not yet said to be off.
+    Repeat {
+        /// Which repeat.
+        n: u8,
+        /// How many there are at most.
+        of: u8,
+        /// When the session was due to end.
+        due: DateTime<Utc>,
+    },
+}
+
+/// The notice to take the pack off: critical, with the alarm sound, up
+/// until dismissed. `next_from` is when the next session may start;
+/// `button` offers "It's off" where the loop listens for it.
 pub fn stop_notice(
     phase: Phase,
-    urgency: Urgency,
-    early: Option<Duration>,
+    stop: Stop,
     next_from: DateTime<Utc>,
     now: DateTime<Utc>,
+    button: bool,
 ) -> Notice {
     let what = take_off(phase);
-    let summary = match early {
-        Some(ran) => format!("{what}: ended early after {}", span(ran)),
-        None => what.to_owned(),
+    let summary = match stop {
+        Stop::OnTime => what.to_owned(),
+        Stop::Early { ran } => format!("{what}: ended early after {}", span(ran)),
+        Stop::Late { due } => format!(
+            "{what}: it was due at {} ({} ago)",
+            clock(due, now),
+            between(due, now)
+        ),
+        Stop::Repeat { n, of, due } => format!(
+            "{what} (reminder {n} of {of}): it was due at {} ({} ago)",
+            clock(due, now),
+            between(due, now)
+        ),
     };
-    stop_with(summary, urgency, next_from, now)
-}
-
-/// The stop notice when it comes late (the machine was asleep or off):
-/// `due` is when the session should have ended.
-pub fn overdue_stop_notice(
-    phase: Phase,
-    urgency: Urgency,
-    due: DateTime<Utc>,
-    next_from: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Notice {
-    let what = take_off(phase);
-    let summary = format!(
-        "{what}: it was due at {} ({} ago)",
-        clock(due, now),
-        between(due, now)
-    );
-    stop_with(summary, urgency, next_from, now)
-}
-
-fn stop_with(
-    summary: String,
-    urgency: Urgency,
-    next_from: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Notice {
-    let body = if next_from <= now {
+    let mut body = if next_from <= now {
         "The rest is already over: the next session may start now.".to_owned()
     } else {
         format!(
@@ -165,33 +214,65 @@ fn stop_with(
             between(now, next_from)
         )
     };
+    let mut actions = Vec::new();
+    if !matches!(stop, Stop::Early { .. }) {
+        if button {
+            body.push_str(" Press \"It's off\" when it is off.");
+            actions.push(("off", "It's off"));
+        } else {
+            body.push_str(" When it is off, run `therapy-timer stop` to stop the reminders.");
+        }
+    }
     Notice {
         summary,
         body,
-        urgency,
-        // Critical notices stay until dismissed; the rest for a minute.
-        expire: (urgency != Urgency::Critical).then_some(Duration::from_secs(60)),
-        actions: Vec::new(),
+        urgency: Urgency::Critical,
+        // Up until dismissed.
+        expire: None,
+        actions,
+        sound: Some(ALARM_SOUND.to_owned()),
     }
 }
 
-/// The first line of the status bar's tooltip when a session's planned end
-/// has passed and nobody confirmed the stop.
-pub fn overdue_line(
-    phase: Phase,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> String {
-    let what = take_off(phase);
-    format!(
-        "{what}: the {phase} session from {} was due to end at {} ({} ago) and no stop was \
-         confirmed.",
-        clock(start, now),
-        clock(end, now),
-        between(end, now)
-    )
+/// The notice that the acute window is over: heat from now on.
+pub fn phase_change_notice(window: Duration, heat: Duration, rest: Duration) -> Notice {
+    Notice {
+        summary: "Time to switch from ice to heat".into(),
+        body: format!(
+            "The first {} after the injury are over: from now on heat, {} at a time, \
+             with at least {} between. {}",
+            span(window),
+            span(heat),
+            span(rest),
+            care(Phase::Heat)
+        ),
+        urgency: Urgency::Normal,
+        expire: None,
+        actions: Vec::new(),
+        sound: None,
+    }
 }
+
+/// The notice at the end of the course: no more reminders.
+pub fn end_notice(ended_early: bool) -> Notice {
+    Notice {
+        summary: if ended_early {
+            "Course ended: no more reminders".into()
+        } else {
+            "The course is over: no more reminders".into()
+        },
+        body: format!("If the spasms persist, see a clinician. {RED_FLAGS}"),
+        urgency: Urgency::Normal,
+        expire: None,
+        actions: Vec::new(),
+        sound: None,
+    }
+}
+
+/// The red flags, in one sentence: said with every notice about seeing a
+/// clinician.
+pub const RED_FLAGS: &str = "Go at once for numbness, tingling or weakness in the legs, loss \
+    of bladder or bowel control, high fever, or severe pain that does not improve.";
 
 /// `s` broken at spaces into lines of at most `width` characters (a longer
 /// word gets a line of its own), for a tooltip that does not wrap.
@@ -221,8 +302,18 @@ pub fn review_notice() -> Notice {
         urgency: Urgency::Normal,
         expire: None,
         actions: Vec::new(),
+        sound: None,
     }
 }
+
+/// Who should ask a clinician before using cold or heat (protocol.md).
+pub const CONTRAINDICATIONS: &str = "\
+BEFORE YOU START, ask a clinician first if you have:
+  - reduced skin sensation or numb areas
+  - diabetes or neuropathy
+  - circulation problems
+  - Raynaud's or cold urticaria (for cold)
+Never put ice or heat over broken skin; never sleep on a heating pad.";
 
 /// The reminder's text, for the notice, `status` and the terminal.
 pub const REVIEW: &str = "Back spasms that last beyond a few days despite rest, ice, heat and \

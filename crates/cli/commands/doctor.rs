@@ -100,14 +100,19 @@ fn state_check() -> Check {
     let path = store.path();
     // Reading checks the format; writing nothing new checks the directory.
     match store.read().and_then(|s| store.update(|_| Ok(s))) {
-        Ok(s) => match s.injured_at {
-            Some(t) => pass(
+        Ok(s) => match s
+            .driver
+            .as_ref()
+            .map(|d| d.course())
+            .filter(|c| c.injury_known())
+        {
+            Some(c) => pass(
                 "state",
                 format!(
                     "{} (injury {}, {} sessions)",
                     path.display(),
-                    t.to_rfc3339(),
-                    s.sessions.len()
+                    c.injured_at().to_rfc3339(),
+                    c.sessions().len()
                 ),
             ),
             None => fail(

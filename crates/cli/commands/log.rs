@@ -1,43 +1,236 @@
-//! `therapy-timer log`.
+//! `therapy-timer log` (list, add, remove) and `therapy-timer undo`.
 
-use chrono::Local;
-use therapy_timer::Outcome;
+use chrono::{DateTime, Local, TimeDelta, Utc};
+use serde::Serialize;
+use therapy_timer::{Course, Input, OffBy, Outcome, Phase, Session};
 
-use super::{print_json, Ctx};
+use super::drive::{self, How};
+use super::{print_json, Ctx, NO_INJURY};
+use crate::args::{LogAction, LogAddArgs, LogArgs, LoggedPhase};
 use crate::error::CliError;
-use crate::text::span;
+use crate::text::{clock, full, span};
 
-pub fn run(ctx: &Ctx, json: bool) -> Result<(), CliError> {
+pub fn run(args: &LogArgs) -> Result<(), CliError> {
+    match &args.action {
+        Some(LogAction::Add(a)) => add(&Ctx::new(&a.when)?, a),
+        Some(LogAction::Remove(a)) => remove(&Ctx::new(&a.when)?, a.id),
+        None => list(&Ctx::new(&args.when)?, args.json, args.all),
+    }
+}
+
+/// One log entry as `log --json` prints it.
+#[derive(Debug, Serialize)]
+struct Entry<'a> {
+    /// The course, numbered from 1 (oldest first).
+    course: usize,
+    /// When the course's injury happened; `null` if it was never given.
+    injured_at: Option<DateTime<Utc>>,
+    #[serde(flatten)]
+    session: &'a Session,
+}
+
+fn list(ctx: &Ctx, json: bool, all: bool) -> Result<(), CliError> {
     let state = ctx.store.read()?;
-    if json {
-        return print_json(&state.sessions);
-    }
-    if state.sessions.is_empty() {
-        outln!("No sessions logged yet. Start one with: therapy-timer start");
+    let Some(driver) = state.driver else {
+        if json {
+            return print_json(&Vec::<()>::new());
+        }
+        outln!("Nothing logged yet. Start a session with: therapy-timer start");
         return Ok(());
+    };
+    let past = driver.past_courses();
+    let mut courses: Vec<(usize, &Course)> =
+        past.iter().enumerate().map(|(i, c)| (i + 1, c)).collect();
+    courses.push((past.len() + 1, driver.course()));
+    if !all {
+        courses.drain(..courses.len() - 1);
     }
-    for s in &state.sessions {
-        let (start, end) = (s.start.with_timezone(&Local), s.end.with_timezone(&Local));
-        let how = match s.outcome {
-            Outcome::Running if s.end > ctx.now() => "running",
-            Outcome::Running => "ended (no timer confirmed it)",
-            Outcome::Completed => "completed",
-            Outcome::CutShort => "cut short",
-            _ => "recorded",
-        };
-        outln!(
-            "{} {}-{}  {:<4}  {:>7}  {how}{}",
-            start.format("%a %d %b"),
-            start.format("%H:%M"),
-            end.format("%H:%M"),
-            s.phase,
-            span(s.length()),
-            if s.forced {
-                ", started before the rest was over (--force)"
-            } else {
-                ""
+    if json {
+        let entries: Vec<Entry<'_>> = courses
+            .iter()
+            .flat_map(|(n, c)| {
+                c.sessions().iter().map(move |s| Entry {
+                    course: *n,
+                    injured_at: c.injury_known().then(|| c.injured_at()),
+                    session: s,
+                })
+            })
+            .collect();
+        return print_json(&entries);
+    }
+    let now = ctx.now();
+    for (i, (n, c)) in courses.iter().enumerate() {
+        if i > 0 || all {
+            if i > 0 {
+                outln!();
             }
+            outln!("Course {n}: {}", heading(c, now));
+        }
+        if c.sessions().is_empty() {
+            outln!("  No sessions logged yet. Start one with: therapy-timer start");
+        }
+        for s in c.sessions() {
+            outln!("{}", line(s, now));
+        }
+    }
+    if !all && !past.is_empty() {
+        outln!(
+            "({} earlier course{}: `therapy-timer log --all`.)",
+            past.len(),
+            if past.len() == 1 { "" } else { "s" }
         );
     }
+    Ok(())
+}
+
+/// "injury Sun 01 Mar 2026 08:00 +00:00, ended Fri 06 Mar ...".
+fn heading(c: &Course, now: DateTime<Utc>) -> String {
+    let injury = if c.injury_known() {
+        format!("injury {}", full(c.injured_at()))
+    } else {
+        "injury time not given".to_owned()
+    };
+    let end = match c.ended_at() {
+        Some(t) => format!(", ended {}", full(t)),
+        None if c.is_over(now) => format!(", over {}", full(c.ends_at())),
+        None => String::new(),
+    };
+    format!("{injury}{end}")
+}
+
+/// One session, a line: id, day, times, phase, length, how it ended.
+fn line(s: &Session, now: DateTime<Utc>) -> String {
+    let (start, end) = (s.start.with_timezone(&Local), s.end.with_timezone(&Local));
+    let how = match (s.outcome, s.off.map(|o| o.by)) {
+        (_, Some(OffBy::Logged)) => "logged afterwards".to_owned(),
+        (Outcome::CutShort, _) => "cut short".to_owned(),
+        (_, None) if s.end > now => "running".to_owned(),
+        (_, None) => format!("OVERDUE: due off at {}, not confirmed", clock(s.end, now)),
+        (_, Some(OffBy::NoAnswer)) => "completed (stop never confirmed)".to_owned(),
+        _ => "completed".to_owned(),
+    };
+    let mut notes = Vec::new();
+    if s.forced {
+        notes.push("started before the rest was over (--force)".to_owned());
+    }
+    if s.over_limit() {
+        notes.push("longer than the safety limit".to_owned());
+    }
+    let notes = if notes.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", notes.join(", "))
+    };
+    format!(
+        "  {:>3}  {} {}-{}  {:<4}  {:>7}  {how}{notes}",
+        s.id,
+        start.format("%a %d %b"),
+        start.format("%H:%M"),
+        end.format("%H:%M"),
+        s.phase,
+        span(s.length()),
+    )
+}
+
+fn add(ctx: &Ctx, args: &LogAddArgs) -> Result<(), CliError> {
+    let now = ctx.now();
+    let phase = match args.phase {
+        LoggedPhase::Ice => Phase::Ice,
+        LoggedPhase::Heat => Phase::Heat,
+    };
+    let start = ctx.time("START", &args.start)?;
+    let length = args
+        .duration
+        .unwrap_or_else(|| ctx.protocol().dose(phase).on);
+    let end = TimeDelta::from_std(length)
+        .ok()
+        .and_then(|d| start.checked_add_signed(d))
+        .ok_or_else(|| CliError::Usage("--duration: too long".into()))?;
+    if end > now {
+        return Err(CliError::Usage(format!(
+            "the session would end at {}, after now; log sessions that are over (for one \
+             now, run `therapy-timer start`)",
+            full(end)
+        )));
+    }
+    let session = Session::logged(phase, start, end)?;
+    // A log entry before any course: a course for it, without an injury
+    // time (so no reminders until one is given).
+    let new = || -> Result<therapy_timer::Driver, CliError> {
+        Ok(therapy_timer::Driver::new(
+            Course::without_injury(start, ctx.protocol())?
+                .with_quiet_hours(ctx.settings.quiet_hours.0),
+        ))
+    };
+    let how = How {
+        planning: None,
+        listen: None,
+        new: Some(&new),
+        stop_sent: None,
+    };
+    let mut notifier = ctx.notifier();
+    let step = drive::step(ctx, now, Some(Input::Log { session }), &how, &mut notifier)?
+        .ok_or_else(|| CliError::Failure("the session could not be recorded".into()))?;
+    let id = step.driver.course().last_recorded().map_or(0, |s| s.id);
+    if session.over_limit() {
+        errln!(
+            "therapy-timer: warning: {} is longer than the safety limit for {}; recorded as \
+             it happened, and marked",
+            span(length),
+            phase
+        );
+    }
+    outln!(
+        "Logged {id}: {phase} {} for {}.",
+        clock(start, now),
+        span(length)
+    );
+    Ok(())
+}
+
+fn remove(ctx: &Ctx, id: u32) -> Result<(), CliError> {
+    let now = ctx.now();
+    let state = ctx.store.read()?;
+    let driver = state
+        .driver
+        .ok_or_else(|| CliError::Usage(NO_INJURY.into()))?;
+    let Some(s) = driver.course().session(id).copied() else {
+        return Err(CliError::Usage(format!(
+            "there is no entry {id} in this course's log; `therapy-timer log` shows the ids"
+        )));
+    };
+    let mut notifier = ctx.notifier();
+    drive::step(
+        ctx,
+        now,
+        Some(Input::Remove { id }),
+        &How::plain(None),
+        &mut notifier,
+    )?;
+    outln!("Removed {id}: {}", line(&s, now).trim_start());
+    Ok(())
+}
+
+pub fn undo(ctx: &Ctx) -> Result<(), CliError> {
+    let now = ctx.now();
+    let state = ctx.store.read()?;
+    let last = state
+        .driver
+        .as_ref()
+        .and_then(|d| d.course().last_recorded().copied())
+        .ok_or_else(|| CliError::Usage("nothing to undo: this course's log is empty".into()))?;
+    let mut notifier = ctx.notifier();
+    drive::step(
+        ctx,
+        now,
+        Some(Input::Remove { id: last.id }),
+        &How::plain(None),
+        &mut notifier,
+    )?;
+    outln!(
+        "Undone: removed {}: {}",
+        last.id,
+        line(&last, now).trim_start()
+    );
     Ok(())
 }

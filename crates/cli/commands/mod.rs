@@ -1,9 +1,11 @@
 //! One module per command; `run` turns the raw arguments into validated
 //! values and dispatches.
 
+mod answer;
 mod completions;
 mod config;
 mod doctor;
+mod drive;
 mod injury;
 mod log;
 mod man;
@@ -16,30 +18,36 @@ mod tick;
 mod watch;
 
 use chrono::{DateTime, Local, TimeDelta, Utc};
-use therapy_timer::{Course, Protocol, QuietHours};
+use therapy_timer::{Course, Driver, Protocol, QuietHours};
 
 use crate::notifier::Notifier;
 use crate::settings::{Settings, Source};
 
 use crate::args::{Cli, Command, Planning, QuietSetting, When};
 use crate::clock::Clock;
+use crate::error::refusal;
 use crate::error::CliError;
-use crate::state::{settle_stale, State, Store};
+use crate::state::{State, Store};
 use crate::text;
 use crate::time_arg::parse_time;
 
 /// Runs the command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Injury(a) => injury::run(&Ctx::new(&a.when)?, a.time.as_deref()),
+        Command::Injury(a) => injury::run(&Ctx::new(&a.when)?, &a),
         Command::Start(a) => start::run(&Ctx::new(&a.when)?, &a),
+        Command::Stop(a) => answer::stop(&Ctx::new(&a.when)?),
+        Command::Skip(a) => answer::skip(&Ctx::new(&a.when)?),
+        Command::Snooze(a) => answer::snooze(&Ctx::new(&a.when)?, a.duration),
+        Command::End(a) => answer::end(&Ctx::new(&a.when)?),
+        Command::Undo(a) => log::undo(&Ctx::new(&a.when)?),
         Command::Plan(a) => plan::run(&Ctx::new(&a.planning.when)?, &a),
         Command::Next(a) => next::run(&Ctx::new(&a.planning.when)?, &a),
         Command::Status(a) => {
             let shown = Ctx::new(&a.planning.when).and_then(|ctx| status::run(&ctx, &a));
             status::or_bar_failure(shown, &a)
         }
-        Command::Log(a) => log::run(&Ctx::new(&a.when)?, a.json),
+        Command::Log(a) => log::run(&a),
         Command::Watch(a) => watch::run(&Ctx::new(&a.planning.when)?, &a),
         Command::Tick(a) => tick::run(&Ctx::new(&a.planning.when)?, &a),
         Command::Schedule(a) => schedule::run(&a),
@@ -164,51 +172,50 @@ impl Ctx {
         Notifier::new(true, self.settings.notices.clone())
     }
 
-    /// The injury time: `--injured-at`, else the recorded one.
-    fn injured_at(
-        &self,
-        flag: Option<&str>,
-        state: &State,
-    ) -> Result<Option<DateTime<Utc>>, CliError> {
-        match flag {
-            Some(s) => {
-                let at = self.time("--injured-at", s)?;
-                check_injury("--injured-at", at, self.now())?;
-                Ok(Some(at))
-            }
-            None => Ok(state.injured_at),
-        }
+    /// The recorded driver with the settings in use (protocol, quiet
+    /// hours) applied from now on, or `None` before anything is recorded.
+    fn driver(&self, state: &State, planning: Option<&Planning>) -> Option<Driver> {
+        let mut driver = state.driver.clone()?;
+        driver.set_protocol(self.protocol());
+        driver.set_quiet_hours(match planning {
+            Some(p) => self.quiet_hours(p),
+            None => self.settings.quiet_hours.0,
+        });
+        Some(driver)
     }
 
-    /// The course a planning command answers from, as seen at `now`.
+    /// A TIME given as the injury time (`flag` names it in errors).
+    fn injury_time(&self, flag: &str, input: &str) -> Result<DateTime<Utc>, CliError> {
+        let at = self.time(flag, input)?;
+        Course::check_injury_time(at, self.now())
+            .map_err(|e| CliError::Usage(format!("{flag}: {e}")))?;
+        Ok(at)
+    }
+
+    /// The course a planning command answers from, as recorded (never
+    /// changed by looking at it): with `--injured-at`, the recorded log
+    /// under that injury time, for this call only.
     fn course(&self, planning: &Planning, state: &State) -> Result<Course, CliError> {
-        let injured = self
-            .injured_at(planning.injured_at.as_deref(), state)?
-            .ok_or_else(|| CliError::Usage(NO_INJURY.into()))?;
-        let mut course = state
-            .course(Some(injured), self.protocol(), self.now())?
-            .with_quiet_hours(self.quiet_hours(planning));
-        settle_stale(&mut course, self.now());
+        let flag = planning
+            .injured_at
+            .as_deref()
+            .map(|s| self.injury_time("--injured-at", s))
+            .transpose()?;
+        let recorded = self
+            .driver(state, Some(planning))
+            .map(|d| d.course().clone());
+        let course = match (recorded, flag) {
+            (Some(c), None) if c.injury_known() => c,
+            (Some(c), Some(t)) => c.with_injured_at(t).map_err(|e| {
+                CliError::Usage(format!("--injured-at: {}", refusal(&e, self.now())))
+            })?,
+            (None, Some(t)) => {
+                Course::new(t, self.protocol())?.with_quiet_hours(self.quiet_hours(planning))
+            }
+            _ => return Err(CliError::Usage(NO_INJURY.into())),
+        };
         Ok(course)
     }
-}
-
-/// How long ago an injury may be: the tool times the first days after one
-/// (a course lasts at most 30 days), so an older time is a typo such as a
-/// wrong year, not a course.
-const OLDEST_INJURY: TimeDelta = TimeDelta::days(366);
-
-/// Refuses an injury time given as `flag` that is more than a year before
-/// `now` (this also refuses 1970 and year 0).
-fn check_injury(flag: &str, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), CliError> {
-    if now - at > OLDEST_INJURY {
-        return Err(CliError::Usage(format!(
-            "{flag}: the injury time {} is more than a year ago; this tool times the days \
-             after an injury, so give the time it happened (e.g. \"2h ago\")",
-            text::full(at)
-        )));
-    }
-    Ok(())
 }
 
 /// `t` without its fraction of a second.

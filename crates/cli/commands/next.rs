@@ -1,34 +1,71 @@
-//! `therapy-timer next`.
-
-// Until this command runs on the library's Driver (the next issue), it uses
-// the first version's timetable queries, kept as a deprecated adapter.
-#![allow(deprecated)]
+//! `therapy-timer next`: the next event the driver will give, worked out
+//! on a copy (looking changes nothing).
 
 use chrono::Local;
-use therapy_timer::{EventKind, Phase};
+use serde::Serialize;
+use therapy_timer::{Driver, Event, EventKind};
 
-use super::{print_json, Ctx};
+use super::{print_json, Ctx, NO_INJURY};
 use crate::args::NextArgs;
 use crate::error::CliError;
 use crate::text::{between, clock};
 
+/// `next --json`: the event, and whether it is an overdue stop.
+#[derive(Debug, Serialize)]
+struct Next {
+    #[serde(flatten)]
+    event: Event,
+    /// A stop whose time has passed with the pack not said to be off.
+    overdue: bool,
+}
+
 pub fn run(ctx: &Ctx, args: &NextArgs) -> Result<(), CliError> {
     let state = ctx.store.read()?;
-    let course = ctx.course(&args.planning, &state)?;
     let now = ctx.now();
-    let Some(event) = course.events(now, &Local).into_iter().next() else {
+    let mut driver = if args.planning.injured_at.is_some() {
+        Driver::new(ctx.course(&args.planning, &state)?)
+    } else {
+        ctx.driver(&state, Some(&args.planning))
+            .filter(|d| d.course().injury_known() || d.course().open_session().is_some())
+            .ok_or_else(|| CliError::Usage(NO_INJURY.into()))?
+    };
+    let Some(due) = driver.poll_timeout(&Local) else {
+        return Err(CliError::Failure(
+            "nothing more is due: the course is over (`therapy-timer injury TIME` starts a new \
+             one)"
+                .into(),
+        ));
+    };
+    driver.handle_timeout(due, &Local);
+    let Some(event) = driver.poll_event() else {
         return Err(CliError::Failure("the plan has no further event".into()));
     };
+    let overdue = event.safety && event.due <= now;
     if args.json {
-        return print_json(&event);
+        return print_json(&Next { event, overdue });
     }
-    let when = format!("{} (in {})", clock(event.at, now), between(now, event.at));
-    match (event.kind, event.phase) {
-        (EventKind::Prompt, phase) => outln!("Next: {phase} session from {when}"),
-        (EventKind::Stop, Phase::Ice) => outln!("Next: take the ice off at {when}"),
-        (EventKind::Stop, Phase::Heat) => outln!("Next: take the heat off at {when}"),
-        (EventKind::Review, _) => outln!("Next: clinician reminder at {when}"),
-        (_, _) => outln!("Next: {:?} at {when}", event.kind),
+    let when = if event.due <= now {
+        format!(
+            "now (due at {}, {} ago)",
+            clock(event.due, now),
+            between(event.due, now)
+        )
+    } else {
+        format!(
+            "at {} (in {})",
+            clock(event.due, now),
+            between(now, event.due)
+        )
+    };
+    let phase = event.phase;
+    match event.kind {
+        EventKind::Prompt => outln!("Next: {phase} session, {when}"),
+        EventKind::Stop => outln!("Next: take the {phase} off {when}"),
+        EventKind::Repeat => outln!("Next: reminder to take the {phase} off, {when}"),
+        EventKind::PhaseChange => outln!("Next: switch to heat, {when}"),
+        EventKind::Review => outln!("Next: clinician reminder, {when}"),
+        EventKind::CourseEnd => outln!("Next: the course ends, {when}"),
+        _ => outln!("Next: {:?}, {when}", event.kind),
     }
     Ok(())
 }

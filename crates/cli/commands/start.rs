@@ -1,23 +1,23 @@
-//! `therapy-timer start`: one session, now.
+//! `therapy-timer start`: one session, now. A loop around the library's
+//! driver: it feeds "started", waits for the session's end (watching the
+//! state for a `stop` or `undo` from another terminal), gives the stop, and
+//! then, while it lingers, the stop's repeats until the pack is said to be
+//! off.
 
-// Until this command runs on the library's Driver (the next issue), it uses
-// the first version's timetable queries, kept as a deprecated adapter.
-#![allow(deprecated)]
-
-use std::io::{IsTerminal, Write};
-use std::sync::mpsc;
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use therapy_timer::{Advisory, Event, EventKind, Phase, Readiness, Session};
+use chrono::{DateTime, Local, TimeDelta, Utc};
+use therapy_timer::{Advisory, Course, Driver, Input, Phase, Session};
 
+use super::drive::{self, How};
 use super::Ctx;
 use crate::args::{PhaseArg, StartArgs};
-use crate::clock::{forward_signals, Waited};
+use crate::clock::{forward_signals, Waited, Wake};
 use crate::error::CliError;
-use crate::notifier::{Notice, Notifier};
-use crate::state::settle_stale;
-use crate::text::{between, clock, full, review_notice, span, start_notice, stop_notice, REVIEW};
+use crate::notifier::{Notifier, DISMISSED};
+use crate::text::{capital, clock, full, span, start_notice, stop_notice, Stop};
 
 pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
     // Before anything is written: a signal from now on ends the session as
@@ -27,16 +27,37 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
     forward_signals(tx.clone()).map_err(CliError::Failure)?;
     let mut notifier = ctx.notifier();
     let now = ctx.now();
-    let state = ctx.store.read()?;
-    let injured = ctx.injured_at(args.injured_at.as_deref(), &state)?;
 
-    // Parse, then act: the phase and the length are settled before anything
-    // is written or shown.
+    // Parse, then act: the injury time, the phase and the length are
+    // settled before anything is written or shown.
+    let state = ctx.store.read()?;
+    let recorded = ctx.driver(&state, None);
+    let flag = args
+        .injured_at
+        .as_deref()
+        .map(|s| ctx.injury_time("--injured-at", s))
+        .transpose()?;
+    let known = recorded
+        .as_ref()
+        .map(Driver::course)
+        .filter(|c| c.injury_known());
+    if let (Some(c), Some(t)) = (known, flag) {
+        if c.injured_at() != t {
+            return Err(CliError::Usage(format!(
+                "--injured-at: the course recorded has its injury at {}; --injured-at only \
+                 gives the time when none is recorded. Correct it with \
+                 `therapy-timer injury TIME`",
+                full(c.injured_at())
+            )));
+        }
+    }
+    let injured = known.map(Course::injured_at).or(flag);
     let phase = match (args.phase, injured) {
         (PhaseArg::Ice, _) => Phase::Ice,
         (PhaseArg::Heat, _) => Phase::Heat,
         (PhaseArg::Auto, Some(t)) => {
-            let phase = state.course(Some(t), ctx.protocol(), now)?.phase_at(now);
+            let course = Course::new(t, ctx.protocol())?;
+            let phase = course.phase_at(now);
             outln!(
                 "Phase {phase}, from the injury at {} (--phase ice|heat to choose).",
                 full(t)
@@ -53,84 +74,78 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         }
     };
     let length = ctx.protocol().session_length(phase, args.duration)?;
+    let rest_until = recorded
+        .as_ref()
+        .map(|d| d.course().readiness(now).earliest(now));
+    // A course that had no injury time gets the one given.
+    if let (Some(d), Some(t)) = (&recorded, flag) {
+        if !d.course().injury_known() {
+            let input = Input::CorrectInjury {
+                at: now,
+                injured_at: t,
+            };
+            drive::step(ctx, now, Some(input), &How::plain(None), &mut notifier)?;
+        }
+    }
 
-    let session = ctx.store.update(|state| {
-        let mut course = state.course(injured, ctx.protocol(), now)?;
-        settle_stale(&mut course, now);
-        let readiness = course.readiness(now);
-        let mut session = Session::running(phase, now, length)?;
-        match readiness {
-            Readiness::Ready => {}
-            Readiness::BeforeInjury { until } => {
-                return Err(CliError::Usage(format!(
-                    "now is before the recorded injury ({}); check it with `therapy-timer injury`",
-                    full(until)
-                )))
+    let new = || -> Result<Driver, CliError> {
+        let course = match flag {
+            Some(t) => Course::new(t, ctx.protocol())?,
+            // No injury time: a course for the sessions only, no prompts.
+            None => Course::without_injury(now, ctx.protocol())?,
+        };
+        Ok(Driver::new(
+            course.with_quiet_hours(ctx.settings.quiet_hours.0),
+        ))
+    };
+    let how = How {
+        planning: None,
+        listen: Some(&tx),
+        new: Some(&new),
+        stop_sent: None,
+    };
+    let input = Input::Start {
+        at: now,
+        phase: Some(phase),
+        length: Some(length),
+        force: args.force,
+    };
+    let step = drive::step(ctx, now, Some(input), &how, &mut notifier)?
+        .ok_or_else(|| CliError::Failure("the session could not be recorded".into()))?;
+    let course = step.driver.course();
+    let session = *course
+        .open_session()
+        .filter(|s| s.start == now)
+        .ok_or_else(|| CliError::Failure("the session is not in the log after starting".into()))?;
+    if session.forced {
+        errln!(
+            "therapy-timer: warning: starting before the rest is over{}; logged as forced",
+            match rest_until.filter(|t| *t > now) {
+                Some(t) => format!(" (it ends at {})", clock(t, now)),
+                None => String::new(),
             }
-            Readiness::Running { phase: p, ends, .. } => {
-                return Err(CliError::TryLater(format!(
-                    "a {p} session is already running until {}; one session at a time",
-                    clock(ends, now)
-                )))
-            }
-            Readiness::Resting { after, until } if !args.force => {
-                return Err(CliError::TryLater(format!(
-                    "the rest after {after} is not over: the next session may start at {} \
-                     (in {}). The rest protects your skin{}; wait, or pass --force to start \
-                     anyway (it is logged)",
-                    clock(until, now),
-                    between(now, until),
-                    if after == Phase::Ice {
-                        " from frostbite"
-                    } else {
-                        ""
-                    }
-                )))
-            }
-            Readiness::Overdue {
-                phase: p, since, ..
-            } => {
-                return Err(CliError::TryLater(format!(
-                "the {p} session that ended at {} was never confirmed off; one session at a time",
-                clock(since, now)
-            )))
-            }
-            Readiness::Resting { until, .. } => {
+        );
+    }
+    if course.injury_known() {
+        match course.advisory(phase, now) {
+            Some(Advisory::HeatInAcuteWindow { heat_from }) => errln!(
+                "therapy-timer: warning: heat in the first {}h after an injury can add to \
+                 inflammation; the articles advise ice until {}",
+                ctx.protocol().acute_window().as_secs() / 3600,
+                clock(heat_from, now)
+            ),
+            Some(Advisory::IceAfterAcuteWindow { .. }) => {
                 errln!(
-                    "therapy-timer: warning: starting before the rest is over (it ends at {}); \
-                     logged as forced",
-                    clock(until, now)
-                );
-                session.forced = true;
+                    "therapy-timer: note: the acute window is over; heat is the usual therapy now"
+                )
             }
             _ => {}
         }
-        course.record(session)?;
-        state.absorb(&course);
-        Ok(session)
-    })?;
-
-    let advisory = ctx
-        .store
-        .read()?
-        .course(injured, ctx.protocol(), now)?
-        .advisory(phase, now);
-    match (advisory, injured) {
-        (Some(Advisory::HeatInAcuteWindow { heat_from }), Some(_)) => errln!(
-            "therapy-timer: warning: heat in the first {}h after an injury can add to \
-             inflammation; the articles advise ice until {}",
-            ctx.protocol().acute_window().as_secs() / 3600,
-            clock(heat_from, now)
-        ),
-        (Some(Advisory::IceAfterAcuteWindow { .. }), Some(_)) => {
-            errln!("therapy-timer: note: the acute window is over; heat is the usual therapy now")
-        }
-        _ => {}
     }
 
     notifier.send(&start_notice(phase, length, session.end, now));
     outln!(
-        "{} on at {} for {}; off at {}.",
+        "{} on at {} for {}; off at {}. (`therapy-timer stop` ends it early.)",
         capital(phase),
         clock(session.start, now),
         span(length),
@@ -139,15 +154,29 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
 
     // The on-time stop notice is worded now, before the deadline, so that
     // nothing but the send stands between the deadline and the notice.
-    let on_time = stop_notice_at(ctx, injured, &session, length, session.end, None);
+    let rest_from = course.readiness(session.end).earliest(session.end);
+    let on_time = stop_notice(phase, Stop::OnTime, rest_from, session.end, true);
     let terminal = std::io::stdout().is_terminal();
     let mut last_line = None;
-    // A session's notices carry no actions; any other wake-up waits on.
+    let mut stamp = ctx.store.stamp();
     let waited = loop {
-        match ctx.clock.wait_until(session.end, &rx, |t| {
-            progress(terminal, &mut last_line, session.start, session.end, t)
-        }) {
-            Waited::Action { .. } => continue,
+        let waited = ctx.clock.wait_until(session.end, &rx, |t| {
+            progress(terminal, &mut last_line, session.start, session.end, t);
+            ctx.store.stamp() != stamp
+        });
+        match waited {
+            Waited::Interrupted => {
+                stamp = ctx.store.stamp();
+                if let Some(done) = changed_elsewhere(ctx, &session)? {
+                    if terminal {
+                        outln!();
+                    }
+                    return done;
+                }
+            }
+            // The start notice has no buttons; an answer to an older
+            // notice is no reason to stop timing.
+            Waited::Action { .. } => {}
             w => break w,
         }
     };
@@ -155,131 +184,202 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         outln!();
     }
 
-    // On time: the planned end. Early: now, in whole seconds unless that
-    // would not be after the start.
-    let ended = match waited {
-        Waited::Reached => session.end,
-        Waited::Signal(_) | Waited::Action { .. } => {
-            let precise = ctx.clock.now();
-            Some(super::whole_seconds(precise))
-                .filter(|t| *t > session.start)
-                .unwrap_or(precise)
-        }
-    };
-    // The stop is a safety notice: it goes out before anything that can
-    // fail (the state write, the lock), and a failed write is reported
-    // after it.
-    let notice = match waited {
-        Waited::Reached => on_time,
-        _ => {
-            let early = (ended - session.start).to_std().unwrap_or_default();
-            stop_notice_at(ctx, injured, &session, length, ended, Some(early))
-        }
-    };
-    notifier.send(&notice);
-    outln!("{}. {}", notice.summary, notice.body);
-    let finished = ctx.store.update(|state| {
-        let mut course = state.course(injured, ctx.protocol(), ended)?;
-        let done = match course.finish(session.start, ended) {
-            Ok(done) => done,
-            // Another run settled it already (its planned end had passed on
-            // that run's clock): take it as recorded.
-            Err(e) => *course
-                .sessions()
-                .iter()
-                .find(|s| s.start == session.start)
-                .ok_or_else(|| {
-                    CliError::Failure(format!(
-                        "the session started at {} is no longer in the log ({e}); \
-                         was the state file changed by hand?",
-                        full(session.start)
-                    ))
-                })?,
-        };
-        state.absorb(&course);
-        Ok(done)
-    });
-    if let Err(e) = finished {
-        // The session stays `running` in the log; the next command that can
-        // write settles it at its planned end.
-        return Err(CliError::Failure(format!(
-            "the stop was announced but not logged ({e}); the next therapy-timer \
-             command that can write the state logs it"
-        )));
-    }
-
-    announce_review_once(ctx, injured, ended, &mut notifier)?;
-
     if let Waited::Signal(n) = waited {
+        // Cut short: the stop goes out (a safety notice) and is logged.
+        let at = ctx.now();
+        let ran = (at - session.start).to_std().unwrap_or_default();
+        let stopped = drive::step(
+            ctx,
+            at,
+            Some(Input::Stop { at }),
+            &How::plain(None),
+            &mut notifier,
+        );
+        let next = match &stopped {
+            Ok(Some(s)) => s.driver.course().readiness(at).earliest(at),
+            _ => at,
+        };
+        let notice = stop_notice(phase, Stop::Early { ran }, next, at, false);
+        notifier.send(&notice);
+        outln!("{}. {}", notice.summary, notice.body);
+        if let Err(e) = stopped {
+            errln!("therapy-timer: the stop was announced but not logged: {e}");
+        }
         return Err(CliError::Signal(n));
     }
-    if args.linger > Duration::ZERO && std::io::stdout().is_terminal() {
-        outln!("(This window keeps the notice up until you dismiss it; Ctrl-C to leave.)");
-    }
-    notifier.linger(args.linger, (&tx, &rx));
-    Ok(())
-}
 
-/// The stop notice for `session` ending at `ended` (`early`: how long it
-/// ran, when cut short), with the next session's earliest start worded from
-/// the state as read now (else from the protocol's rest).
-fn stop_notice_at(
-    ctx: &Ctx,
-    injured: Option<DateTime<Utc>>,
-    session: &Session,
-    length: Duration,
-    ended: DateTime<Utc>,
-    early: Option<Duration>,
-) -> Notice {
-    let phase = session.phase;
-    let urgency = Event::new(EventKind::Stop, phase, ended, ended).urgency;
-    let next = ctx
-        .store
-        .read()
-        .and_then(|s| s.course(injured, ctx.protocol(), ended))
-        .ok()
-        .and_then(|mut c| {
-            c.finish(session.start, ended).ok()?;
-            Some(c.readiness(ended).earliest(ended))
-        })
-        .unwrap_or_else(|| {
-            let rest = ctx.protocol().rest_after(phase, length);
-            ended + chrono::TimeDelta::from_std(rest).unwrap_or_default()
-        });
-    stop_notice(phase, urgency, early, next, ended)
-}
-
-/// Says once per course, after the review point, that spasms lasting this
-/// long need a clinician.
-fn announce_review_once(
-    ctx: &Ctx,
-    injured: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-    notifier: &mut Notifier,
-) -> Result<(), CliError> {
-    let Some(injured) = injured else {
-        return Ok(());
+    // On time: the notice first, then the step that records it (and gives
+    // what else came due).
+    let shown = notifier.send_with_actions(&on_time, session.start, &tx);
+    outln!("{}. {}", on_time.summary, on_time.body);
+    let how = How {
+        planning: None,
+        listen: Some(&tx),
+        new: None,
+        stop_sent: Some(session.id),
     };
-    let due = ctx.store.update(|state| {
-        let course = state.course(Some(injured), ctx.protocol(), now)?;
-        let due = course.review_due(now) && state.review_announced_at.is_none();
-        if due {
-            state.review_announced_at = Some(now);
-        }
-        Ok(due)
-    })?;
-    if due {
-        notifier.send(&review_notice());
-        outln!("\n{REVIEW}");
+    if let Err(e) = drive::step(ctx, session.end.max(ctx.now()), None, &how, &mut notifier) {
+        // The session stays open in the log; the next tick, watch or
+        // status shows it as overdue.
+        return Err(CliError::Failure(format!(
+            "the stop was announced but not logged ({e}); `therapy-timer stop` records it \
+             once the pack is off"
+        )));
+    }
+    if (shown || std::io::stderr().is_terminal()) && args.linger > Duration::ZERO {
+        linger(ctx, args.linger, &session, &mut notifier, (&tx, &rx))?;
     }
     Ok(())
 }
 
-fn capital(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Ice => "Ice",
-        Phase::Heat => "Heat",
+/// What a change made by another process means for the session being
+/// timed: `None` to go on timing, or how this command ends.
+fn changed_elsewhere(
+    ctx: &Ctx,
+    session: &Session,
+) -> Result<Option<Result<(), CliError>>, CliError> {
+    let state = ctx.store.read()?;
+    let now = ctx.now();
+    let found = state.driver.as_ref().and_then(|d| {
+        d.course()
+            .sessions()
+            .iter()
+            .find(|s| s.start == session.start)
+            .copied()
+    });
+    let Some(s) = found else {
+        outln!(
+            "The {} session was removed from the log; nothing more to time.",
+            session.phase
+        );
+        return Ok(Some(Ok(())));
+    };
+    if s.end < session.end || s.off.is_some() {
+        let ran = (s.end.min(now) - s.start).to_std().unwrap_or_default();
+        let next = state
+            .driver
+            .as_ref()
+            .map_or(now, |d| d.course().readiness(now).earliest(now));
+        let mut notifier = ctx.notifier();
+        let notice = stop_notice(s.phase, Stop::Early { ran }, next, now, false);
+        notifier.send(&notice);
+        outln!(
+            "{}. {} (Stopped with `therapy-timer stop`.)",
+            notice.summary,
+            notice.body
+        );
+        return Ok(Some(Ok(())));
     }
+    Ok(None)
+}
+
+/// After the stop: keeps the process (and so the notice, on desktops that
+/// drop a notice when its sender exits) until the person says the pack is
+/// off (It's off, Enter on the terminal, `therapy-timer stop` elsewhere),
+/// dismisses the notice, or `at_most` passes; meanwhile the stop's
+/// repeats come out when due.
+fn linger(
+    ctx: &Ctx,
+    at_most: Duration,
+    session: &Session,
+    notifier: &mut Notifier,
+    (tx, rx): (&Sender<Wake>, &Receiver<Wake>),
+) -> Result<(), CliError> {
+    let until = ctx.now() + TimeDelta::from_std(at_most).unwrap_or(TimeDelta::hours(1));
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        outln!("(Press Enter when the pack is off; Ctrl-C to leave.)");
+        let to = tx.clone();
+        let tag = session.start;
+        let _ = std::thread::Builder::new()
+            .name("stdin".into())
+            .spawn(move || {
+                let mut line = String::new();
+                if std::io::stdin()
+                    .lock()
+                    .read_line(&mut line)
+                    .is_ok_and(|n| n > 0)
+                {
+                    let _ = to.send(Wake::Action {
+                        key: "off".into(),
+                        session: tag,
+                    });
+                }
+            });
+    }
+    let mut stamp = ctx.store.stamp();
+    loop {
+        let next_repeat = ctx
+            .store
+            .read()?
+            .driver
+            .and_then(|d| d.poll_timeout(&Local))
+            .filter(|t| *t > ctx.now());
+        let wake = next_repeat.map_or(until, |t| t.min(until));
+        let waited = ctx
+            .clock
+            .wait_until(wake, rx, |_| ctx.store.stamp() != stamp);
+        let now = ctx.now();
+        let how = How {
+            planning: None,
+            listen: Some(tx),
+            new: None,
+            stop_sent: None,
+        };
+        match waited {
+            Waited::Reached if now >= until => return Ok(()),
+            Waited::Reached => {
+                if let Some(step) = drive::step(ctx, now, None, &how, notifier)? {
+                    for e in &step.events {
+                        outln!("{} {}", clock(now, now), drive::describe(e));
+                    }
+                    if !is_open(&step.driver, session) {
+                        return Ok(());
+                    }
+                }
+            }
+            Waited::Interrupted => {
+                stamp = ctx.store.stamp();
+                let open = ctx
+                    .store
+                    .read()?
+                    .driver
+                    .is_some_and(|d| is_open(&d, session));
+                if !open {
+                    return Ok(());
+                }
+            }
+            Waited::Action { key, session: tag } if tag == session.start => {
+                let input = match key.as_str() {
+                    "off" => Input::ConfirmOff { at: now },
+                    k if k == DISMISSED => Input::Dismissed { at: now },
+                    _ => continue,
+                };
+                match drive::step(ctx, now, Some(input), &how, notifier) {
+                    Ok(_) if key == "off" => outln!("Logged: the {} is off.", session.phase),
+                    Ok(_) => {}
+                    // Already said elsewhere: nothing to add.
+                    Err(_) => {}
+                }
+                return Ok(());
+            }
+            Waited::Action { .. } => {}
+            Waited::Signal(_) => {
+                outln!(
+                    "Not confirmed off: when the pack is off, run `therapy-timer stop` to stop \
+                     the reminders."
+                );
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Whether `session` may still be on in `driver`'s course.
+fn is_open(driver: &Driver, session: &Session) -> bool {
+    driver
+        .course()
+        .open_session()
+        .is_some_and(|s| s.start == session.start)
 }
 
 /// A live bar on a terminal; a plain line a minute otherwise.

@@ -9,23 +9,33 @@ use therapy_timer::{Course, Phase, Readiness, Session};
 use super::{print_json, Ctx};
 use crate::args::{StatusArgs, StatusFormat};
 use crate::error::CliError;
-use crate::state::settle_stale;
 use crate::statusbar::{self, pango_escape};
-use crate::text::{between, clock, full, overdue_line, span, wrap, REVIEW};
+use crate::text::{between, capital, clock, full, span, wrap, REVIEW};
 
 /// `status --json`: one object, stable field names.
 #[derive(Debug, Serialize)]
 struct Status {
     now: DateTime<Utc>,
+    /// `null` when no injury time was given.
     injured_at: Option<DateTime<Utc>>,
     phase: Option<Phase>,
     hours_since_injury: Option<f64>,
     heat_from: Option<DateTime<Utc>>,
     last_session: Option<Session>,
+    /// The session that may still be on: running, or past its end and not
+    /// said to be off.
+    session_on: Option<Session>,
+    /// A session's end has passed and nobody said the pack is off.
+    overdue: bool,
+    /// Since when (the session's planned end).
+    overdue_since: Option<DateTime<Utc>>,
     may_start_now: bool,
     may_start_at: DateTime<Utc>,
     readiness: Readiness,
     next_planned_start: Option<DateTime<Utc>>,
+    /// When the course ends (or ended).
+    course_ends: Option<DateTime<Utc>>,
+    course_over: bool,
     review_due: bool,
     review: Option<&'static str>,
 }
@@ -33,31 +43,43 @@ struct Status {
 pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
     let state = ctx.store.read()?;
     let now = ctx.now();
-    let injured = ctx.injured_at(args.planning.injured_at.as_deref(), &state)?;
-    let mut course = state
-        .course(injured, ctx.protocol(), now)?
-        .with_quiet_hours(ctx.quiet_hours(&args.planning));
-    // The bar looks at the log as read: settling marks a session nobody
-    // confirmed the stop of as completed, and that is what it must show.
-    let bar = statusbar::view(&course, injured.is_some(), now);
-    let unconfirmed = course.overdue(now).copied();
-    settle_stale(&mut course, now);
+    let course = if args.planning.injured_at.is_some() {
+        Some(ctx.course(&args.planning, &state)?)
+    } else {
+        ctx.driver(&state, Some(&args.planning))
+            .map(|d| d.course().clone())
+    };
+    let known = course.as_ref().is_some_and(Course::injury_known);
+    let empty;
+    let course = match course {
+        Some(c) => c,
+        None => {
+            // Nothing recorded: a course of nothing, for the sentences.
+            empty = Course::without_injury(now, ctx.protocol())?;
+            empty
+        }
+    };
+    let bar = statusbar::view(&course, known, now);
     let readiness = course.readiness(now);
-    let known = injured.is_some();
-    let review_due = known && course.review_due(now);
+    let overdue = course.overdue(now).copied();
+    let review_due = known && course.review_due(now) && !course.is_over(now);
     let status = Status {
         now,
-        injured_at: injured,
+        injured_at: known.then(|| course.injured_at()),
         phase: known.then(|| course.phase_at(now)),
-        hours_since_injury: injured.map(|t| (now - t).num_seconds() as f64 / 3600.0),
+        hours_since_injury: known
+            .then(|| (now - course.injured_at()).num_seconds() as f64 / 3600.0),
         heat_from: known.then(|| course.heat_from()),
         last_session: course.sessions().last().copied(),
+        session_on: course.open_session().copied(),
+        overdue: overdue.is_some(),
+        overdue_since: overdue.map(|s| s.end),
         may_start_now: readiness.is_ready(),
         may_start_at: readiness.earliest(now),
         readiness,
-        next_planned_start: known
-            .then(|| course.plan(now, &Local).next().map(|s| s.start))
-            .flatten(),
+        next_planned_start: course.next_prompt(&Local).map(|t| t.max(now)),
+        course_ends: known.then(|| course.ends_at()),
+        course_over: known && course.is_over(now),
         review_due,
         review: review_due.then_some(REVIEW),
     };
@@ -75,11 +97,7 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
             Ok(())
         }
         StatusFormat::Waybar => {
-            let mut lines: Vec<String> = unconfirmed
-                .map(|s| overdue_line(s.phase, s.start, s.end, now))
-                .into_iter()
-                .collect();
-            lines.extend(sentences(&course, &status));
+            let lines = sentences(&course, &status);
             let tooltip: Vec<String> = lines.iter().map(|l| wrap(l, TOOLTIP_WIDTH)).collect();
             let module = Waybar {
                 text: pango_escape(&bar.text),
@@ -153,17 +171,47 @@ fn print_line(line: &str) -> Result<(), CliError> {
 }
 
 /// The status in sentences, one a line: the text form, and the tooltip.
+/// A session that may still be on comes first.
 fn sentences(course: &Course, status: &Status) -> Vec<String> {
     let now = status.now;
     let mut lines = Vec::new();
-    match status.injured_at {
-        Some(t) => {
-            let days = (now - t).num_hours() / 24 + 1;
+    if let Some(s) = status.session_on {
+        let on_for = between(s.start, now);
+        if s.end <= now {
             lines.push(format!(
-                "Injured {} ({} ago): day {days}.",
-                full(t),
-                between(t, now)
+                "{} on for {on_for}: take it off now (it was due off at {}, {} ago), then \
+                 run `therapy-timer stop`.",
+                capital(s.phase),
+                clock(s.end, now),
+                between(s.end, now)
             ));
+        } else {
+            lines.push(format!(
+                "{} on: {} left (off at {}).",
+                capital(s.phase),
+                span((s.end - now).to_std().unwrap_or_default()),
+                clock(s.end, now)
+            ));
+        }
+    }
+    if status.injured_at.is_some() {
+        let t = course.injured_at();
+        let days = (now - t).num_hours() / 24 + 1;
+        lines.push(format!(
+            "Injured {} ({} ago): day {days}.",
+            full(t),
+            between(t, now)
+        ));
+        if status.course_over {
+            lines.push(match course.ended_at() {
+                Some(e) => format!("The course ended at {}: no more reminders.", clock(e, now)),
+                None => format!(
+                    "The course ended at {} (after {}): no more reminders.",
+                    clock(course.ends_at(), now),
+                    span(course.protocol().course_length())
+                ),
+            });
+        } else {
             lines.push(match status.phase {
                 Some(Phase::Ice) => format!(
                     "Phase: ice, until {} (then heat).",
@@ -172,9 +220,10 @@ fn sentences(course: &Course, status: &Status) -> Vec<String> {
                 _ => "Phase: heat.".to_owned(),
             });
         }
-        None => lines.push(
+    } else {
+        lines.push(
             "No injury time recorded (record it with: therapy-timer injury TIME).".to_owned(),
-        ),
+        );
     }
     lines.push(match course.sessions().last() {
         Some(s) => format!(
@@ -185,23 +234,27 @@ fn sentences(course: &Course, status: &Status) -> Vec<String> {
         ),
         None => "No session logged yet.".to_owned(),
     });
-    lines.push(match status.readiness {
-        Readiness::Ready => "A session may start now.".to_owned(),
-        Readiness::Running { phase, ends, until } => format!(
-            "The {phase} session is running until {}; the next may start at {}.",
-            clock(ends, now),
-            clock(until, now)
-        ),
-        Readiness::Resting { after, until } => format!(
+    match status.readiness {
+        Readiness::Ready => lines.push("A session may start now.".to_owned()),
+        Readiness::Resting { after, until } => lines.push(format!(
             "Resting after {after}: the next session may start at {} (in {}).",
             clock(until, now),
             between(now, until)
-        ),
+        )),
         Readiness::BeforeInjury { until } => {
-            format!("That time is before the injury ({}).", clock(until, now))
+            lines.push(format!(
+                "That time is before the injury ({}).",
+                clock(until, now)
+            ));
         }
-        _ => "A session is under way.".to_owned(),
-    });
+        // Said in the first line.
+        _ => {}
+    }
+    if let Some(t) = status.next_planned_start.filter(|_| !status.course_over) {
+        if t > now && status.session_on.is_none() {
+            lines.push(format!("Next session due at {}.", clock(t, now)));
+        }
+    }
     if status.review_due {
         lines.push(String::new());
         lines.push(REVIEW.to_owned());

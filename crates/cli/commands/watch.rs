@@ -1,24 +1,26 @@
-//! `therapy-timer watch`: follow the plan in the foreground.
-
-// Until this command runs on the library's Driver (the next issue), it uses
-// the first version's timetable queries, kept as a deprecated adapter.
-#![allow(deprecated)]
+//! `therapy-timer watch`: follow the course in the foreground. A loop of
+//! the driver's step: sleep until it is due (or the state changes, or the
+//! person answers a notice), step, announce.
 
 use std::sync::mpsc;
 
 use chrono::{DateTime, Local, TimeDelta, Utc};
-use therapy_timer::Session;
+use therapy_timer::Input;
 
-use super::tick::fire_due;
+use super::drive::{self, How};
 use super::{Ctx, NO_INJURY};
-use crate::args::{Planning, WatchArgs};
+use crate::args::WatchArgs;
 use crate::clock::{forward_signals, Waited};
 use crate::error::CliError;
-use crate::notifier;
-use crate::text::{clock, full};
+use crate::notifier::{self, DISMISSED};
+use crate::text::{between, clock, full};
 
-/// How long "Snooze" puts the next session off.
+/// How long "Snooze" on a prompt puts it off.
 const SNOOZE: TimeDelta = TimeDelta::minutes(10);
+
+/// The longest sleep without a look at the state (a course changed by hand,
+/// a settings change).
+const AT_MOST: TimeDelta = TimeDelta::hours(1);
 
 pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
     crate::bus::use_discovered();
@@ -35,10 +37,10 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
         )));
     }
     let state = ctx.store.read()?;
-    if ctx
-        .injured_at(args.planning.injured_at.as_deref(), &state)?
-        .is_none()
-    {
+    let known = ctx
+        .driver(&state, Some(&args.planning))
+        .is_some_and(|d| d.course().injury_known());
+    if !known {
         return Err(CliError::Usage(NO_INJURY.into()));
     }
     let (tx, rx) = mpsc::channel();
@@ -46,48 +48,62 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
     let mut notifier = ctx.notifier();
     let actions = notifier::server().is_ok_and(|(_, caps)| caps.iter().any(|c| c == "actions"));
     outln!(
-        "Following the plan{}{}; Ctrl-C to stop.",
+        "Following the course{}{}; Ctrl-C to stop.",
         until.map_or_else(String::new, |u| format!(" until {}", full(u))),
         if actions {
-            " (answer a start notice with Start now, Snooze or Skip)"
+            " (answer a notice with its buttons: Start now, Snooze, Skip; It's off)"
         } else {
             ""
         }
     );
+    let how = How {
+        planning: Some(&args.planning),
+        listen: Some(&tx),
+        new: None,
+        stop_sent: None,
+    };
+    let mut input = None;
     loop {
         let now = ctx.now();
         if until.is_some_and(|u| now >= u) {
             return Ok(());
         }
-        for f in fire_due(
-            ctx,
-            &args.planning,
-            now,
-            &mut notifier,
-            actions.then_some(&tx),
-        )? {
-            outln!("{} {} {}", clock(now, now), f.event.phase, what(&f));
+        let step = match drive::step(ctx, now, input.take(), &how, &mut notifier) {
+            Ok(Some(step)) => step,
+            Ok(None) => return Err(CliError::Usage(NO_INJURY.into())),
+            // A refused answer (the rest is not over for Start now): say
+            // so, and follow on.
+            Err(e @ (CliError::Usage(_) | CliError::TryLater(_))) => {
+                errln!("therapy-timer: {e}");
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        for e in &step.events {
+            outln!("{} {}", clock(now, now), drive::describe(e));
         }
-        let state = ctx.store.read()?;
-        let course = ctx.course(&args.planning, &state)?;
-        // The next event after what was just fired; never the same instant
-        // again, so a surprise cannot spin the loop.
-        let next = course
-            .events(now + TimeDelta::seconds(1), &Local)
-            .into_iter()
-            .next()
-            .map_or(now + TimeDelta::hours(1), |e| e.at);
+        // Never the same instant again, so a surprise cannot spin the loop.
+        let next = step
+            .driver
+            .poll_timeout(&Local)
+            .unwrap_or(now + AT_MOST)
+            .clamp(now + TimeDelta::seconds(1), now + AT_MOST);
         let wake = until.map_or(next, |u| next.min(u));
-        match ctx.clock.wait_until(wake, &rx, |_| {}) {
-            Waited::Reached => {}
-            // Stopping the follower cuts nothing short: a running session
-            // keeps its planned end, and the next watch or tick announces it.
+        let mut stamp = ctx.store.stamp();
+        let waited = ctx.clock.wait_until(wake, &rx, |_| {
+            let changed = ctx.store.stamp() != stamp;
+            stamp = ctx.store.stamp();
+            changed
+        });
+        match waited {
+            Waited::Reached | Waited::Interrupted => {}
             Waited::Signal(_) => {
-                outln!("Stopped following the plan.");
+                say_what_runs_on(ctx, ctx.now());
                 return Ok(());
             }
             Waited::Action { key, session } => {
-                if let Some(said) = answer(ctx, &args.planning, &key, session)? {
+                input = answer(&step.driver, &key, session, ctx.now());
+                if let Some(said) = input.as_ref().map(|i| said(i, ctx.now())) {
                     outln!("{} {said}", clock(ctx.now(), ctx.now()));
                 }
             }
@@ -95,67 +111,75 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
     }
 }
 
-fn what(f: &super::tick::Fired) -> String {
-    use therapy_timer::EventKind;
-    match f.event.kind {
-        EventKind::Prompt => "session due: counted as started".into(),
-        EventKind::Stop if f.late_seconds > 120 => {
-            format!("stop ({}s late)", f.late_seconds)
-        }
-        EventKind::Stop => "stop".into(),
-        EventKind::Review => "clinician reminder".into(),
-        _ => "event".into(),
+/// The input an answer to a notice means, if it is about the prompt or
+/// session still open: Start now, Snooze or Skip on a prompt; It's off,
+/// or a dismissal, on a stop.
+fn answer(
+    driver: &therapy_timer::Driver,
+    key: &str,
+    tag: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<Input> {
+    let course = driver.course();
+    let prompt = course.open_prompt().filter(|p| p.due == tag);
+    let session = course.open_session().filter(|s| s.start == tag);
+    match (key, prompt, session) {
+        ("start", Some(p), _) => Some(Input::Start {
+            at: now,
+            phase: Some(p.phase),
+            length: None,
+            force: false,
+        }),
+        ("snooze", Some(_), _) => Some(Input::Snooze {
+            at: now,
+            until: now + SNOOZE,
+        }),
+        ("skip", Some(_), _) => Some(Input::Skip { at: now }),
+        ("off", _, Some(_)) => Some(Input::ConfirmOff { at: now }),
+        (k, _, Some(_)) if k == DISMISSED => Some(Input::Dismissed { at: now }),
+        _ => None,
     }
 }
 
-/// Applies the person's answer to a start notice: Start now re-anchors the
-/// session at this moment; Snooze removes it and plans none for 10 minutes;
-/// Skip removes it and plans the next one when it would have come anyway.
-/// An answer about a session that is no longer running changes nothing.
-fn answer(
-    ctx: &Ctx,
-    planning: &Planning,
-    key: &str,
-    started: DateTime<Utc>,
-) -> Result<Option<String>, CliError> {
-    let now = ctx.now();
-    ctx.store.update(|state| {
-        let injured = ctx.injured_at(planning.injured_at.as_deref(), state)?;
-        let mut course = state.course(injured, ctx.protocol(), now)?;
-        let Some(s) = course
-            .sessions()
-            .iter()
-            .find(|s| s.start == started && s.end > now)
-            .copied()
-        else {
-            return Ok(None);
-        };
-        let said = match key {
-            "start" => {
-                course.cancel(s.start)?;
-                course.record(Session::running(s.phase, now, s.length())?)?;
-                format!("{} session started now, by your answer", s.phase)
-            }
-            "snooze" => {
-                course.cancel(s.start)?;
-                course = course.with_not_before(Some(now + SNOOZE));
-                format!(
-                    "{} session snoozed until {}",
-                    s.phase,
-                    clock(now + SNOOZE, now)
-                )
-            }
-            "skip" => {
-                let next = course.skip(s.start)?;
-                format!(
-                    "{} session skipped; the next from {}",
-                    s.phase,
-                    clock(next, now)
-                )
-            }
-            _ => return Ok(None),
-        };
-        state.absorb(&course);
-        Ok(Some(said))
-    })
+/// What the terminal says about an answer.
+fn said(input: &Input, now: DateTime<Utc>) -> String {
+    match input {
+        Input::Start { phase, .. } => format!(
+            "{} session started now, by your answer",
+            phase.map_or_else(String::new, |p| p.to_string())
+        ),
+        Input::Snooze { until, .. } => format!("snoozed until {}", clock(*until, now)),
+        Input::Skip { .. } => "skipped".into(),
+        Input::ConfirmOff { .. } => "the pack is off: logged".into(),
+        Input::Dismissed { .. } => "the stop notice was dismissed".into(),
+        _ => String::new(),
+    }
+}
+
+/// On Ctrl-C: stopping the follower stops no session; say so, with when
+/// to take the pack off.
+fn say_what_runs_on(ctx: &Ctx, now: DateTime<Utc>) {
+    let open = ctx
+        .store
+        .read()
+        .ok()
+        .and_then(|s| s.driver)
+        .and_then(|d| d.course().open_session().copied());
+    match open {
+        Some(s) if s.end > now => outln!(
+            "Stopped following the course. The {} session is still running: take the pack off \
+             at {} (in {}); `therapy-timer stop` ends it now.",
+            s.phase,
+            clock(s.end, now),
+            between(now, s.end)
+        ),
+        Some(s) => outln!(
+            "Stopped following the course. The {} session was due off at {} ({} ago): take \
+             the pack off now, then run `therapy-timer stop`.",
+            s.phase,
+            clock(s.end, now),
+            between(s.end, now)
+        ),
+        None => outln!("Stopped following the course."),
+    }
 }

@@ -82,6 +82,9 @@ pub struct Course {
     injury_known: bool,
 }
 
+/// The oldest injury a course accepts, before the time it is given.
+const INJURY_MAX_AGE: chrono::TimeDelta = chrono::TimeDelta::days(365);
+
 impl Course {
     /// A course for an injury at `injured_at`, with no quiet hours and
     /// nothing done yet.
@@ -165,6 +168,71 @@ impl Course {
     #[must_use]
     pub fn injury_known(&self) -> bool {
         self.injury_known
+    }
+
+    /// This course with another injury time (a correction, or the first
+    /// one for a course made with [`Course::without_injury`]); prompts due
+    /// before it are dropped. A driver takes it as
+    /// [`Input::CorrectInjury`](crate::Input::CorrectInjury).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InjuryAfterSession`] if a session in the log starts before
+    /// it; [`Error::TimeOutOfRange`] at the end of the calendar.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Error, Phase, Protocol, Session};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let mut course = Course::without_injury(t, Protocol::default())?;
+    /// course.record(Session::logged(Phase::Ice, t, t + TimeDelta::minutes(10))?)?;
+    /// let course = course.with_injured_at(t - TimeDelta::hours(2))?;
+    /// assert!(course.injury_known());
+    /// let late = course.with_injured_at(t + TimeDelta::hours(1)).unwrap_err();
+    /// assert!(matches!(late, Error::InjuryAfterSession { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_injured_at(mut self, injured_at: DateTime<Utc>) -> Result<Course, Error> {
+        self.correct_injury(injured_at)?;
+        Ok(self)
+    }
+
+    /// Checks an injury time given at `at`: not after it, and not more
+    /// than a year before it (a typo such as a wrong year: a course times
+    /// the days after an injury).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InjuryInFuture`], [`Error::InjuryTooOld`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Error};
+    ///
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// assert!(Course::check_injury_time(now - TimeDelta::hours(3), now).is_ok());
+    /// let typo = now - TimeDelta::days(400);
+    /// assert_eq!(Course::check_injury_time(typo, now).unwrap_err(), Error::InjuryTooOld { injured_at: typo });
+    /// ```
+    pub fn check_injury_time(injured_at: DateTime<Utc>, at: DateTime<Utc>) -> Result<(), Error> {
+        if injured_at > at {
+            return Err(Error::InjuryInFuture {
+                injured_at,
+                now: at,
+            });
+        }
+        if at
+            .checked_sub_signed(INJURY_MAX_AGE)
+            .is_some_and(|t| injured_at < t)
+        {
+            return Err(Error::InjuryTooOld { injured_at });
+        }
+        Ok(())
     }
 
     /// The entry recorded last: the session with the highest id (ids are

@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::course::{Course, RawCourse};
@@ -20,9 +20,6 @@ use crate::session::{Off, OffBy, Outcome, Session};
 
 /// The format version [`Driver::to_json`] writes.
 pub const DRIVER_FORMAT: u32 = 1;
-
-/// The oldest injury a new course accepts, before the time it is recorded.
-const INJURY_MAX_AGE: TimeDelta = TimeDelta::days(365);
 
 /// A bound on the events one call can work through; a course has at most a
 /// few hundred prompt slots, so this is never reached unless a rule loops.
@@ -806,23 +803,8 @@ impl Driver {
     }
 }
 
-/// Refuses an injury time after `at`, the time it is given, or more than
-/// a year before it (a typo such as a wrong year: the course times the
-/// days after an injury).
 fn check_injury(at: DateTime<Utc>, injured_at: DateTime<Utc>) -> Result<(), Error> {
-    if injured_at > at {
-        return Err(Error::InjuryInFuture {
-            injured_at,
-            now: at,
-        });
-    }
-    if at
-        .checked_sub_signed(INJURY_MAX_AGE)
-        .is_some_and(|t| injured_at < t)
-    {
-        return Err(Error::InjuryTooOld { injured_at });
-    }
-    Ok(())
+    Course::check_injury_time(injured_at, at)
 }
 
 /// The serialized driver as read.

@@ -157,7 +157,6 @@ mod duration;
 mod error;
 mod event;
 mod json;
-mod legacy;
 pub mod limits;
 mod phase;
 mod plan;
