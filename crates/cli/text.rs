@@ -217,7 +217,6 @@ pub fn stop_notice(
     let mut actions = Vec::new();
     if !matches!(stop, Stop::Early { .. }) {
         if button {
-            body.push_str(" Press \"It's off\" when it is off.");
             actions.push(("off", "It's off"));
         } else {
             body.push_str(" When it is off, run `therapy-timer stop` to stop the reminders.");

@@ -104,7 +104,7 @@ pub fn step(
         let events: Vec<Event> = std::iter::from_fn(|| driver.poll_event()).collect();
         let events: Vec<Event> = events
             .into_iter()
-            .filter(|e| still_open(e, driver.course()))
+            .filter(|e| still_open(e, driver.course(), input.is_some()))
             .collect();
         // Safety first: before the write, which can fail (a full disk).
         for e in events.iter().filter(|e| e.safety) {
@@ -147,10 +147,14 @@ fn same_but_now(a: &Driver, b: &Driver) -> bool {
 }
 
 /// Whether `event` still needs saying: a prompt that the input answered
-/// (a start, a skip) is not announced.
-fn still_open(event: &Event, course: &Course) -> bool {
+/// (a start, a skip) is not announced, nor a reminder to take off a pack
+/// that the input said is off (a new session started).
+fn still_open(event: &Event, course: &Course, input: bool) -> bool {
     match event.kind {
         EventKind::Prompt => course.open_prompt().is_some_and(|p| p.due == event.due),
+        EventKind::Repeat if input => course
+            .open_session()
+            .is_some_and(|s| Some(s.id) == event.session),
         _ => true,
     }
 }
@@ -197,7 +201,10 @@ pub fn notice_for(
                 Stop::Repeat {
                     n: event.repeat,
                     of: REPEATS,
-                    due: event.due,
+                    due: event
+                        .session
+                        .and_then(|id| course.session(id))
+                        .map_or(event.due, |s| s.end),
                 }
             } else if event.is_late() {
                 Stop::Late { due: event.due }

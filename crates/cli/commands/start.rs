@@ -74,9 +74,13 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         }
     };
     let length = ctx.protocol().session_length(phase, args.duration)?;
-    let rest_until = recorded
-        .as_ref()
-        .map(|d| d.course().readiness(now).earliest(now));
+    // When the rest ends, as the driver will see it now (a stop never
+    // said to be off is closed after its last reminder).
+    let rest_until = recorded.as_ref().map(|d| {
+        let mut probe = d.clone();
+        probe.handle_timeout(now, &Local);
+        probe.course().readiness(now).earliest(now)
+    });
     // A course that had no injury time gets the one given.
     if let (Some(d), Some(t)) = (&recorded, flag) {
         if !d.course().injury_known() {
@@ -113,10 +117,14 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
     let step = drive::step(ctx, now, Some(input), &how, &mut notifier)?
         .ok_or_else(|| CliError::Failure("the session could not be recorded".into()))?;
     let course = step.driver.course();
-    let session = *course
-        .open_session()
-        .filter(|s| s.start == now)
+    let started = *course
+        .sessions()
+        .iter()
+        .rev()
+        .find(|s| s.start == now)
         .ok_or_else(|| CliError::Failure("the session is not in the log after starting".into()))?;
+    let session = started;
+    say_the_rest(Some(&step), &session);
     if session.forced {
         errln!(
             "therapy-timer: warning: starting before the rest is over{}; logged as forced",
@@ -218,18 +226,40 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         new: None,
         stop_sent: Some(session.id),
     };
-    if let Err(e) = drive::step(ctx, session.end.max(ctx.now()), None, &how, &mut notifier) {
+    match drive::step(ctx, session.end.max(ctx.now()), None, &how, &mut notifier) {
+        Ok(step) => say_the_rest(step.as_ref(), &session),
         // The session stays open in the log; the next tick, watch or
         // status shows it as overdue.
-        return Err(CliError::Failure(format!(
-            "the stop was announced but not logged ({e}); `therapy-timer stop` records it \
-             once the pack is off"
-        )));
+        Err(e) => {
+            return Err(CliError::Failure(format!(
+                "the stop was announced but not logged ({e}); `therapy-timer stop` records \
+                 it once the pack is off"
+            )))
+        }
     }
     if (shown || std::io::stderr().is_terminal()) && args.linger > Duration::ZERO {
         linger(ctx, args.linger, &session, &mut notifier, (&tx, &rx))?;
     }
     Ok(())
+}
+
+/// Writes what else the step gave (the clinician reminder, the switch to
+/// heat) to the terminal too: the notices went to the desktop.
+fn say_the_rest(step: Option<&drive::Step>, session: &Session) {
+    let Some(step) = step else { return };
+    for e in &step.events {
+        let ours = e.safety && e.session == Some(session.id);
+        if !ours && !e.safety {
+            let n = drive::notice_for(
+                e,
+                step.driver.course(),
+                e.at,
+                false,
+                crate::text::Answering::Commands,
+            );
+            outln!("\n{}\n{}", n.summary, n.body);
+        }
+    }
 }
 
 /// What a change made by another process means for the session being

@@ -676,8 +676,13 @@ impl Driver {
             Readiness::Running { phase, ends, .. } => {
                 return Err(Error::AlreadyRunning { phase, ends })
             }
-            Readiness::Overdue { phase, since, .. } if !force => {
-                return Err(Error::AlreadyRunning { phase, ends: since })
+            // The last session was never said to be off; starting another
+            // says it is, and the rest counts from now.
+            Readiness::Overdue { phase, until, .. } if !force => {
+                return Err(Error::NotRested {
+                    after: phase,
+                    until,
+                })
             }
             Readiness::Resting { after, until } if !force => {
                 return Err(Error::NotRested { after, until })
