@@ -118,10 +118,13 @@ fn next_json_and_text() {
     let r = env.run(["next", "--json"].iter().chain(&args));
     assert_eq!(
         r.ok().json(),
-        json!({"event": "prompt", "phase": "ice", "due": "2026-03-01T08:05:00Z", "at": "2026-03-01T08:05:00Z", "urgency": "normal", "safety": false, "repeat": 0})
+        json!({"event": "prompt", "phase": "ice", "due": "2026-03-01T08:00:00Z", "at": "2026-03-01T08:05:00Z", "urgency": "normal", "safety": false, "repeat": 0, "overdue": false})
     );
     let r = env.run(["next"].iter().chain(&args));
-    assert_eq!(r.ok().stdout(), "Next: ice session from 08:05 (in 0s)\n");
+    assert_eq!(
+        r.ok().stdout(),
+        "Next: ice session, now (due at 08:00, 5m ago)\n"
+    );
 }
 
 #[test]

@@ -62,7 +62,7 @@ fn a_newer_format_is_refused_not_misread() {
     assert_left_alone(
         &env,
         content,
-        "has format version 99, which this therapy-timer (format 1) cannot read",
+        "has format version 99, which this therapy-timer (format 2) cannot read",
     );
 }
 
@@ -96,8 +96,8 @@ fn state_lives_under_xdg_state_home_owner_only_with_a_version() {
     .ok();
     let text = fs::read_to_string(env.state_file()).unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(json["format"], 1);
-    assert_eq!(json["injured_at"], "2026-03-01T08:00:00Z");
+    assert_eq!(json["format"], 2);
+    assert_eq!(json["driver"]["course"]["injured_at"], "2026-03-01T08:00:00Z");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -104,7 +104,8 @@ fn ready_with_an_injury_is_the_phase_now() {
         "Injured Sun 01 Mar 2026 08:00 +00:00 (1h ago): day 1.\n\
          Phase: ice, until Tue 08:00 (then heat).\n\
          No session logged yet.\n\
-         A session may start now."
+         A session may start now.\n\
+         Next session due at 09:10."
     );
     assert_eq!(plain(&env, at).stdout(), "ice now\n");
 }
@@ -133,7 +134,11 @@ fn a_running_session_shows_time_left_and_progress() {
         ("ice 6m 12s", "ice", 38)
     );
     assert!(
-        tooltip.ends_with("The ice session is running until 09:10; the next may start at 10:10."),
+        tooltip.starts_with("Ice on: 6m 12s left (off at 09:10).\n"),
+        "{tooltip}"
+    );
+    assert!(
+        tooltip.ends_with("The next session may start at 10:10."),
         "{tooltip}"
     );
     assert_eq!(plain(&env, at).stdout(), "ice 6m 12s\n");
@@ -172,8 +177,8 @@ fn a_running_session_past_its_end_is_overdue_not_settled() {
     );
     assert!(
         tooltip.starts_with(
-            "Take the ice off now: the ice session from 09:00 was due to end at 09:10\n\
-             (3m ago) and no stop was confirmed."
+            "Ice on for 13m: take it off now (it was due off at 09:10, 3m ago), then\n\
+             run `therapy-timer stop`."
         ),
         "{tooltip}"
     );
@@ -230,16 +235,18 @@ fn a_corrupt_state_file_is_on_the_bar_and_in_its_log_and_exit_1_for_text() {
 fn text_and_json_are_unchanged_by_the_bar_formats() {
     let env = with_state(RUNNING_ICE);
     let at = "2026-03-01T09:13:00Z";
-    // Text and JSON report the settled log, as before.
+    // Text and JSON report the log as read: nobody said the ice is off.
     let s = env
         .run(["status", "--format", "json", "--at", at])
         .ok()
         .json();
-    assert_eq!(s["last_session"]["outcome"], "completed");
-    assert_eq!(s["readiness"]["state"], "resting");
+    assert_eq!(s["last_session"]["outcome"], "running");
+    assert_eq!(s["readiness"]["state"], "overdue");
+    assert_eq!(s["overdue"], true);
+    assert_eq!(s["overdue_since"], "2026-03-01T09:10:00Z");
     env.run(["status", "--at", at])
         .ok()
-        .stdout_has("Resting after ice: the next session may start at 10:10 (in 57m).\n");
+        .stdout_has("Ice on for 13m: take it off now (it was due off at 09:10, 3m ago)");
     env.run(["status", "--json", "--format", "plain"])
         .code_is(2);
 }

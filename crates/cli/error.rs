@@ -136,6 +136,15 @@ pub fn refusal(e: &therapy_timer::Error, now: DateTime<Utc>) -> String {
             full(injured_at),
             full(first)
         ),
+        E::InjuryInFuture { injured_at, .. } => format!(
+            "the injury time {} is in the future; give the time it happened (e.g. \"2h ago\")",
+            full(injured_at)
+        ),
+        E::InjuryTooOld { injured_at } => format!(
+            "the injury time {} is more than a year ago; this tool times the days after an \
+             injury, so give the time it happened (e.g. \"2h ago\")",
+            full(injured_at)
+        ),
         E::NothingToStop => "no session is running, so there is nothing to stop; \
              `therapy-timer status` shows where the course stands"
             .into(),

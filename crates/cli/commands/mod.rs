@@ -188,7 +188,7 @@ impl Ctx {
     fn injury_time(&self, flag: &str, input: &str) -> Result<DateTime<Utc>, CliError> {
         let at = self.time(flag, input)?;
         Course::check_injury_time(at, self.now())
-            .map_err(|e| CliError::Usage(format!("{flag}: {e}")))?;
+            .map_err(|e| CliError::Usage(format!("{flag}: {}", refusal(&e, self.now()))))?;
         Ok(at)
     }
 

@@ -36,7 +36,8 @@ pub fn run(ctx: &Ctx, args: &NextArgs) -> Result<(), CliError> {
                 .into(),
         ));
     };
-    driver.handle_timeout(due, &Local);
+    // Due in the past (nothing ran to give it): it comes out now.
+    driver.handle_timeout(due.max(now), &Local);
     let Some(event) = driver.poll_event() else {
         return Err(CliError::Failure("the plan has no further event".into()));
     };

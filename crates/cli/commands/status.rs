@@ -247,6 +247,10 @@ fn sentences(course: &Course, status: &Status) -> Vec<String> {
                 clock(until, now)
             ));
         }
+        Readiness::Running { until, .. } => lines.push(format!(
+            "The next session may start at {}.",
+            clock(until, now)
+        )),
         // Said in the first line.
         _ => {}
     }
