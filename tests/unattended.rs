@@ -31,15 +31,38 @@ fn kinds(fired: &[Value]) -> Vec<(String, String, i64)> {
         .map(|f| {
             (
                 f["event"].as_str().unwrap_or_default().to_owned(),
-                f["at"].as_str().unwrap_or_default().to_owned(),
+                f["due"].as_str().unwrap_or_default().to_owned(),
                 f["late_seconds"].as_i64().unwrap_or(-1),
             )
         })
         .collect()
 }
 
+/// Starts a 10-minute ice session at `when` and kills the `start` process
+/// with SIGKILL once the session is in the log: a session whose timer is
+/// gone (the machine went down), so only `tick` can give its stop.
+pub fn start_and_kill(env: &Env, when: &str) {
+    let mut child = env
+        .cmd(["start", "--phase", "ice", "--linger", "0s", "--at", when])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn start");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let log = env.run(["log", "--json"]);
+        if log.json().as_array().is_some_and(|a| !a.is_empty()) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "start never logged its session");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+}
+
 #[test]
-fn overlapping_ticks_over_a_day_fire_each_event_once() {
+fn overlapping_ticks_over_a_day_give_each_prompt_once_and_log_nothing() {
     let env = Env::new();
     let injured = at("2026-03-01T06:00:00Z");
     env.run([
@@ -74,46 +97,18 @@ fn overlapping_ticks_over_a_day_fire_each_event_once() {
     let keys: Vec<_> = kinds(&fired).into_iter().map(|(k, a, _)| (k, a)).collect();
     let unique: HashSet<_> = keys.iter().cloned().collect();
     assert_eq!(unique.len(), keys.len(), "an event fired twice: {keys:#?}");
-
-    let log = env.run(["log", "--json"]).ok().json();
-    let sessions = log.as_array().expect("log array");
-    let starts = keys.iter().filter(|(k, _)| k == "prompt").count();
-    let stops = keys.iter().filter(|(k, _)| k == "stop").count();
-    assert_eq!(starts, sessions.len());
-    assert_eq!(
-        stops,
-        sessions.len(),
-        "every session stopped within the day"
-    );
     // 06:00 is in quiet hours (22:00-07:00): from 07:00 every 70 minutes,
-    // the last at 21:00, is 13 sessions, then none until 07:00.
-    assert_eq!(sessions.len(), 13, "{sessions:#?}");
-    assert_eq!(sessions[0]["start"], "2026-03-01T07:00:00Z");
-    assert!(
-        kinds(&fired).iter().all(|(_, _, late)| *late == 0),
-        "{fired:#?}"
-    );
-    let times: Vec<_> = sessions
-        .iter()
-        .map(|s| {
-            (
-                at(s["start"].as_str().unwrap()),
-                at(s["end"].as_str().unwrap()),
-            )
-        })
-        .collect();
-    for w in times.windows(2) {
-        assert!(
-            w[1].0 - w[0].1 >= TimeDelta::minutes(60),
-            "rest broken: {w:?}"
-        );
+    // the last at 21:00, is 13 prompts, then none until 07:00.
+    let prompts: Vec<_> = keys.iter().filter(|(k, _)| k == "prompt").collect();
+    assert_eq!(prompts.len(), 13, "{keys:#?}");
+    assert_eq!(prompts[0].1, "2026-03-01T07:00:00Z");
+    for (_, due) in &prompts {
+        assert!((7..22).contains(&at(due).hour()), "a prompt in quiet hours: {due}");
     }
-    for (start, _) in &times {
-        assert!(
-            (7..22).contains(&start.hour()),
-            "a start in quiet hours: {start}"
-        );
-    }
+    assert!(kinds(&fired).iter().all(|(_, _, late)| *late == 0), "{fired:#?}");
+    // A prompt is not a session: nobody started one, so none is logged.
+    let log = env.run(["log", "--json"]).ok().json();
+    assert_eq!(log.as_array().map(Vec::len), Some(0), "{log:#?}");
 }
 
 #[test]
@@ -126,19 +121,18 @@ fn after_a_gap_only_what_matters_now_fires() {
         "2026-03-01T08:00:00Z",
     ])
     .ok();
-    assert_eq!(
-        kinds(&tick(&env, at("2026-03-01T08:00:00Z")))[0].0,
-        "prompt"
-    );
+    start_and_kill(&env, "2026-03-01T08:00:00Z");
     assert!(tick(&env, at("2026-03-01T08:05:00Z")).is_empty());
     // The machine sleeps from 08:05 to 13:05: the ice stop was due at 08:10
-    // and four starts were missed. Only the stop (late) and one start fire.
+    // and prompts went by. Only the stop (late) and the latest prompt come
+    // out. (Nobody said the ice was off, so its rest counts from its last
+    // reminder, 08:25: prompts at 09:25, 10:35, 11:45, 12:55.)
     let fired = tick(&env, at("2026-03-01T13:05:00Z"));
     assert_eq!(
         kinds(&fired),
         [
             ("stop".to_owned(), "2026-03-01T08:10:00Z".to_owned(), 17_700),
-            ("prompt".to_owned(), "2026-03-01T13:05:00Z".to_owned(), 0),
+            ("prompt".to_owned(), "2026-03-01T12:55:00Z".to_owned(), 600),
         ]
     );
     assert_eq!(fired[0]["urgency"], "critical");
@@ -151,7 +145,7 @@ fn after_a_gap_only_what_matters_now_fires() {
 }
 
 #[test]
-fn the_ice_stop_fires_in_quiet_hours_but_no_start_does() {
+fn the_ice_stop_and_its_reminders_come_in_quiet_hours_but_no_prompt_does() {
     let env = Env::new();
     env.run([
         "injury",
@@ -160,26 +154,27 @@ fn the_ice_stop_fires_in_quiet_hours_but_no_start_does() {
         "2026-03-01T21:55:00Z",
     ])
     .ok();
-    assert_eq!(
-        kinds(&tick(&env, at("2026-03-01T21:55:00Z")))[0].0,
-        "prompt"
-    );
-    let stop = tick(&env, at("2026-03-01T22:05:00Z"));
-    assert_eq!(
-        kinds(&stop),
-        [("stop".to_owned(), "2026-03-01T22:05:00Z".to_owned(), 0)]
-    );
-    assert_eq!(stop[0]["urgency"], "critical");
-    assert!(
-        tick(&env, at("2026-03-01T23:10:00Z")).is_empty(),
-        "a start in quiet hours"
-    );
-    assert!(tick(&env, at("2026-03-02T06:59:00Z")).is_empty());
-    let morning = tick(&env, at("2026-03-02T07:00:00Z"));
-    assert_eq!(
-        kinds(&morning),
-        [("prompt".to_owned(), "2026-03-02T07:00:00Z".to_owned(), 0)]
-    );
+    start_and_kill(&env, "2026-03-01T21:55:00Z");
+    let mut fired = Vec::new();
+    let mut t = at("2026-03-01T22:00:00Z");
+    while t <= at("2026-03-02T07:00:00Z") {
+        fired.extend(tick(&env, t));
+        t += TimeDelta::minutes(5);
+    }
+    let k: Vec<_> = kinds(&fired).into_iter().map(|(k, d, _)| (k, d)).collect();
+    let expected: Vec<(String, String)> = [
+        ("stop", "2026-03-01T22:05:00Z"),
+        ("repeat", "2026-03-01T22:10:00Z"),
+        ("repeat", "2026-03-01T22:15:00Z"),
+        ("repeat", "2026-03-01T22:20:00Z"),
+        ("prompt", "2026-03-02T07:00:00Z"),
+    ]
+    .iter()
+    .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+    .collect();
+    assert_eq!(k, expected);
+    assert!(fired[..4].iter().all(|f| f["urgency"] == "critical"));
+    assert_eq!(fired[4]["urgency"], "normal");
 }
 
 #[test]
@@ -189,7 +184,7 @@ fn the_clinician_reminder_fires_once() {
         "injury",
         "2026-03-01T08:00:00Z",
         "--at",
-        "2026-03-04T08:30:00Z",
+        "2026-03-03T08:30:00Z",
     ])
     .ok();
     let first = tick(&env, at("2026-03-04T08:30:00Z"));
