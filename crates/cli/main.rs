@@ -15,6 +15,7 @@ mod bus_notify;
 mod clock;
 mod commands;
 mod error;
+mod help;
 mod ics;
 mod notifier;
 mod settings;

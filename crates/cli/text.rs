@@ -1,6 +1,10 @@
 //! What the command says to people: times on their clock, durations as they
 //! say them, and the wording of each notice.
 
+mod words;
+#[allow(unused_imports)] // Until the commands use them.
+pub use words::*;
+
 use std::time::Duration;
 
 use chrono::{DateTime, Local, Utc};
