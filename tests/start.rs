@@ -249,8 +249,13 @@ fn the_clinician_reminder_is_given_once() {
 #[test]
 fn the_clinician_reminder_comes_once_from_the_first_command_after_it() {
     let env = Env::new();
-    env.run(["injury", "2026-03-01T08:00:00Z", "--at", "2026-03-03T09:00:00Z"])
-        .ok();
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-03T09:00:00Z",
+    ])
+    .ok();
     let args = |at: &'static str| ["start", "--duration", "1s", "--linger", "0s", "--at", at];
     env.run(args("2026-03-04T09:00:00Z"))
         .ok()
@@ -331,16 +336,30 @@ fn concurrent_starts_record_one_session() {
     const RUNS: usize = 12;
     let children: Vec<_> = (0..RUNS)
         .map(|_| {
-            env.cmd(["start", "--phase", "ice", "--duration", "2s", "--linger", "0s"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn")
+            env.cmd([
+                "start",
+                "--phase",
+                "ice",
+                "--duration",
+                "2s",
+                "--linger",
+                "0s",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn")
         })
         .collect();
     let codes: Vec<i32> = children
         .into_iter()
-        .map(|c| c.wait_with_output().expect("wait").status.code().unwrap_or(-1))
+        .map(|c| {
+            c.wait_with_output()
+                .expect("wait")
+                .status
+                .code()
+                .unwrap_or(-1)
+        })
         .collect();
     assert_eq!(codes.iter().filter(|c| **c == 0).count(), 1, "{codes:?}");
     assert!(codes.iter().all(|c| *c == 0 || *c == 75), "{codes:?}");

@@ -97,7 +97,10 @@ fn state_lives_under_xdg_state_home_owner_only_with_a_version() {
     let text = fs::read_to_string(env.state_file()).unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(json["format"], 2);
-    assert_eq!(json["driver"]["course"]["injured_at"], "2026-03-01T08:00:00Z");
+    assert_eq!(
+        json["driver"]["course"]["injured_at"],
+        "2026-03-01T08:00:00Z"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -4,10 +4,17 @@
 
 mod util;
 
+// The examples and contraindications that the clap definition (compiled
+// into cli_tree) refers to as `crate::help`.
+#[allow(dead_code, unreachable_pub)]
+#[path = "../crates/cli/help.rs"]
+mod help;
+
 mod bad_inputs;
 mod cli_tree;
 mod completions;
 mod config;
+mod course;
 mod desktop;
 mod faults;
 mod ics;

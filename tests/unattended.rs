@@ -54,7 +54,10 @@ pub fn start_and_kill(env: &Env, when: &str) {
         if log.json().as_array().is_some_and(|a| !a.is_empty()) {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "start never logged its session");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "start never logged its session"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     child.kill().expect("SIGKILL");
@@ -103,9 +106,15 @@ fn overlapping_ticks_over_a_day_give_each_prompt_once_and_log_nothing() {
     assert_eq!(prompts.len(), 13, "{keys:#?}");
     assert_eq!(prompts[0].1, "2026-03-01T07:00:00Z");
     for (_, due) in &prompts {
-        assert!((7..22).contains(&at(due).hour()), "a prompt in quiet hours: {due}");
+        assert!(
+            (7..22).contains(&at(due).hour()),
+            "a prompt in quiet hours: {due}"
+        );
     }
-    assert!(kinds(&fired).iter().all(|(_, _, late)| *late == 0), "{fired:#?}");
+    assert!(
+        kinds(&fired).iter().all(|(_, _, late)| *late == 0),
+        "{fired:#?}"
+    );
     // A prompt is not a session: nobody started one, so none is logged.
     let log = env.run(["log", "--json"]).ok().json();
     assert_eq!(log.as_array().map(Vec::len), Some(0), "{log:#?}");

@@ -19,7 +19,7 @@ pub struct HelpSection {
 }
 
 /// The parts of the text after `--help`, in order.
-pub const HELP_SECTIONS: [HelpSection; 5] = [
+pub const HELP_SECTIONS: [HelpSection; 6] = [
     HelpSection {
         man: "PROTOCOL",
         help: Some("PROTOCOL (from care articles on back spasms):"),
@@ -38,6 +38,11 @@ spasms after a fall or accident (especially with osteoporosis); severe pain
 that does not improve. See one too if spasms last beyond a few days.
 
 therapy-timer is not a medical device and gives no medical advice.",
+    },
+    HelpSection {
+        man: "BEFORE YOU START",
+        help: None,
+        body: crate::help::CONTRAINDICATIONS,
     },
     HelpSection {
         man: "EXIT STATUS",
@@ -88,43 +93,61 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Record when the injury happened (this starts a course), or show it.
+    #[command(after_help = crate::help::examples("injury").unwrap_or_default())]
     Injury(InjuryArgs),
     /// Run one session now: notify, count down, notify when to stop, log it.
+    #[command(after_help = crate::help::examples("start").unwrap_or_default())]
     Start(StartArgs),
     /// End the running session now (cut short), or, after its end, say the
     /// pack is off (this ends the stop's reminders).
+    #[command(after_help = crate::help::examples("stop").unwrap_or_default())]
     Stop(WhenArgs),
     /// Skip the session that is due (or the next one).
+    #[command(after_help = crate::help::examples("skip").unwrap_or_default())]
     Skip(WhenArgs),
     /// Put the session that is due (or the next one) off for a while.
+    #[command(after_help = crate::help::examples("snooze").unwrap_or_default())]
     Snooze(SnoozeArgs),
     /// End the course (better, or going to a clinician): no more reminders.
+    #[command(after_help = crate::help::examples("end").unwrap_or_default())]
     End(WhenArgs),
     /// Take back the last thing recorded (a session started or logged).
+    #[command(after_help = crate::help::examples("undo").unwrap_or_default())]
     Undo(WhenArgs),
     /// Show the planned sessions.
+    #[command(after_help = crate::help::examples("plan").unwrap_or_default())]
     Plan(PlanArgs),
     /// Show the next event: a session start, a stop, or the clinician reminder.
+    #[command(after_help = crate::help::examples("next").unwrap_or_default())]
     Next(NextArgs),
     /// Show where the course stands and whether a session may start now.
+    #[command(after_help = crate::help::examples("status").unwrap_or_default())]
     Status(StatusArgs),
     /// Show the sessions done; add one done without the timer, or remove a
     /// wrong one.
+    #[command(after_help = crate::help::examples("log").unwrap_or_default())]
     Log(LogArgs),
     /// Follow the plan in the foreground: announce each start and stop.
+    #[command(after_help = crate::help::examples("watch").unwrap_or_default())]
     Watch(WatchArgs),
     /// Fire the events that are due now, once (run it every minute from cron
     /// or a systemd timer).
+    #[command(after_help = crate::help::examples("tick").unwrap_or_default())]
     Tick(TickArgs),
     /// Print (or install) a crontab line or systemd user units that run `tick`.
+    #[command(after_help = crate::help::examples("schedule").unwrap_or_default())]
     Schedule(ScheduleArgs),
     /// Check that notifications, state, time zone and scheduler work.
+    #[command(after_help = crate::help::examples("doctor").unwrap_or_default())]
     Doctor(DoctorArgs),
     /// Print the effective settings and where each came from.
+    #[command(after_help = crate::help::examples("config").unwrap_or_default())]
     Config(ConfigArgs),
     /// Print a shell completion script.
+    #[command(after_help = crate::help::examples("completions").unwrap_or_default())]
     Completions(CompletionsArgs),
     /// Print the man page (roff), or write every page into a folder.
+    #[command(after_help = crate::help::examples("man").unwrap_or_default())]
     Man(ManArgs),
 }
 
@@ -381,8 +404,10 @@ pub struct LogArgs {
 #[derive(Debug, Subcommand)]
 pub enum LogAction {
     /// Record a session done without the timer.
+    #[command(after_help = crate::help::examples("log add").unwrap_or_default())]
     Add(LogAddArgs),
     /// Remove a wrong entry (its ID is in `therapy-timer log`).
+    #[command(after_help = crate::help::examples("log remove").unwrap_or_default())]
     Remove(LogRemoveArgs),
 }
 

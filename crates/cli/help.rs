@@ -3,7 +3,6 @@
 //! each subcommand's examples.
 
 // Until `--help`, the man page and `injury` show these.
-#![allow(dead_code)]
 
 /// Who should ask a clinician before using cold or heat, and what nobody
 /// should do; from the care articles and the public health pages in
@@ -24,6 +23,7 @@ For everyone:
 
 /// The items of [`CONTRAINDICATIONS`], without their bullets, in order:
 /// for a list in another format (a man page's, the README's).
+#[cfg_attr(not(test), allow(dead_code))]
 pub fn contraindication_items() -> impl Iterator<Item = &'static str> {
     CONTRAINDICATIONS
         .lines()

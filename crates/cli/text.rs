@@ -2,7 +2,6 @@
 //! say them, and the wording of each notice.
 
 mod words;
-#[allow(unused_imports)] // Until the commands use them.
 pub use words::*;
 
 use std::time::Duration;
@@ -11,27 +10,6 @@ use chrono::{DateTime, Local, Utc};
 use therapy_timer::{Phase, Urgency};
 
 use crate::notifier::Notice;
-
-/// A duration rounded to whole seconds, as people write it: `6m 12s`;
-/// whole days up to four in hours (`48h`), as the care articles count them.
-pub fn span(d: Duration) -> String {
-    let s = d.as_secs();
-    if (24 * 3600..=96 * 3600).contains(&s) && s.is_multiple_of(3600) {
-        return format!("{}h", s / 3600);
-    }
-    humantime::format_duration(Duration::from_secs(s)).to_string()
-}
-
-/// The time between two instants, rounded up to the minute when longer than
-/// one (`43m`, `1h 5m`), as seconds otherwise.
-pub fn between(from: DateTime<Utc>, to: DateTime<Utc>) -> String {
-    let d = (to - from).to_std().unwrap_or_default();
-    if d <= Duration::from_secs(60) {
-        return span(d);
-    }
-    let minutes = d.as_secs().div_ceil(60);
-    span(Duration::from_secs(minutes * 60))
-}
 
 /// `15:32` on the same local day as `now`, `Mon 15:32` within a week,
 /// `Mon 02 Mar 15:32` beyond.
@@ -77,10 +55,12 @@ pub const ALARM_SOUND: &str = "alarm-clock-elapsed";
 
 /// "an ice session", "a heat session".
 pub fn a_session(phase: Phase) -> String {
-    match phase {
-        Phase::Ice => "an ice session".into(),
-        Phase::Heat => "a heat session".into(),
-    }
+    with_article(&format!("{phase} session"))
+}
+
+/// The time from `from` to `to`, or zero if `to` is earlier.
+pub fn since(from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
+    (to - from).to_std().unwrap_or_default()
 }
 
 /// `Ice` or `Heat`, to start a sentence.
@@ -199,9 +179,9 @@ pub fn stop_notice(
         Stop::OnTime => what.to_owned(),
         Stop::Early { ran } => format!("{what}: ended early after {}", span(ran)),
         Stop::Late { due } => format!(
-            "{what}: it was due at {} ({} ago)",
+            "{what}: it was due at {} ({})",
             clock(due, now),
-            between(due, now)
+            ago(since(due, now))
         ),
         Stop::Repeat { n, of, due } => format!(
             "{what} (reminder {n} of {of}): it was due at {} ({} ago)",
@@ -308,15 +288,6 @@ pub fn review_notice() -> Notice {
         sound: None,
     }
 }
-
-/// Who should ask a clinician before using cold or heat (protocol.md).
-pub const CONTRAINDICATIONS: &str = "\
-BEFORE YOU START, ask a clinician first if you have:
-  - reduced skin sensation or numb areas
-  - diabetes or neuropathy
-  - circulation problems
-  - Raynaud's or cold urticaria (for cold)
-Never put ice or heat over broken skin; never sleep on a heating pad.";
 
 /// The reminder's text, for the notice, `status` and the terminal.
 pub const REVIEW: &str = "Back spasms that last beyond a few days despite rest, ice, heat and \

@@ -109,10 +109,10 @@ fn state_check() -> Check {
             Some(c) => pass(
                 "state",
                 format!(
-                    "{} (injury {}, {} sessions)",
+                    "{} (injury {}, {})",
                     path.display(),
                     c.injured_at().to_rfc3339(),
-                    c.sessions().len()
+                    crate::text::sessions(u64::try_from(c.sessions().len()).unwrap_or(u64::MAX))
                 ),
             ),
             None => fail(

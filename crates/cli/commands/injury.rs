@@ -6,7 +6,8 @@ use super::drive::{self, How};
 use super::Ctx;
 use crate::args::InjuryArgs;
 use crate::error::CliError;
-use crate::text::{between, full, CONTRAINDICATIONS};
+use crate::help::CONTRAINDICATIONS;
+use crate::text::{between, full};
 
 pub fn run(ctx: &Ctx, args: &InjuryArgs) -> Result<(), CliError> {
     let now = ctx.now();

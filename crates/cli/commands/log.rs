@@ -8,7 +8,7 @@ use super::drive::{self, How};
 use super::{print_json, Ctx, NO_INJURY};
 use crate::args::{LogAction, LogAddArgs, LogArgs, LoggedPhase};
 use crate::error::CliError;
-use crate::text::{clock, full, span};
+use crate::text::{clock, count, full, span};
 
 pub fn run(args: &LogArgs) -> Result<(), CliError> {
     match &args.action {
@@ -74,10 +74,10 @@ fn list(ctx: &Ctx, json: bool, all: bool) -> Result<(), CliError> {
         }
     }
     if !all && !past.is_empty() {
+        let n = u64::try_from(past.len()).unwrap_or(u64::MAX);
         outln!(
-            "({} earlier course{}: `therapy-timer log --all`.)",
-            past.len(),
-            if past.len() == 1 { "" } else { "s" }
+            "({}: `therapy-timer log --all`.)",
+            count(n, "earlier course", "earlier courses")
         );
     }
     Ok(())

@@ -10,7 +10,7 @@ use super::{print_json, Ctx};
 use crate::args::{StatusArgs, StatusFormat};
 use crate::error::CliError;
 use crate::statusbar::{self, pango_escape};
-use crate::text::{between, capital, clock, full, span, wrap, REVIEW};
+use crate::text::{ago, between, capital, clock, full, since, span, wrap, REVIEW};
 
 /// `status --json`: one object, stable field names.
 #[derive(Debug, Serialize)]
@@ -179,11 +179,11 @@ fn sentences(course: &Course, status: &Status) -> Vec<String> {
         let on_for = between(s.start, now);
         if s.end <= now {
             lines.push(format!(
-                "{} on for {on_for}: take it off now (it was due off at {}, {} ago), then \
+                "{} on for {on_for}: take it off now (it was due off at {}, {}), then \
                  run `therapy-timer stop`.",
                 capital(s.phase),
                 clock(s.end, now),
-                between(s.end, now)
+                ago(since(s.end, now))
             ));
         } else {
             lines.push(format!(

@@ -13,7 +13,7 @@ use crate::args::WatchArgs;
 use crate::clock::{forward_signals, Waited};
 use crate::error::CliError;
 use crate::notifier::{self, DISMISSED};
-use crate::text::{between, clock, full};
+use crate::text::{between, clock, from_now, full, since};
 
 /// How long "Snooze" on a prompt puts it off.
 const SNOOZE: TimeDelta = TimeDelta::minutes(10);
@@ -148,7 +148,11 @@ fn said(input: &Input, now: DateTime<Utc>) -> String {
             "{} session started now, by your answer",
             phase.map_or_else(String::new, |p| p.to_string())
         ),
-        Input::Snooze { until, .. } => format!("snoozed until {}", clock(*until, now)),
+        Input::Snooze { until, .. } => format!(
+            "snoozed until {} ({})",
+            clock(*until, now),
+            from_now(since(now, *until))
+        ),
         Input::Skip { .. } => "skipped".into(),
         Input::ConfirmOff { .. } => "the pack is off: logged".into(),
         Input::Dismissed { .. } => "the stop notice was dismissed".into(),

@@ -5,7 +5,6 @@
 
 // Until the commands say their words through these (text.rs's own `span`
 // and `between` go then).
-#![allow(dead_code)]
 
 use std::time::Duration;
 
