@@ -17,6 +17,7 @@ mod commands;
 mod error;
 mod ics;
 mod notifier;
+mod report;
 mod settings;
 mod state;
 mod statusbar;
