@@ -670,7 +670,7 @@ impl Driver {
                 if !self.course.is_over(now) {
                     let phase = self.course.phase_at(due_at);
                     let mut event = Event::new(EventKind::Review, phase, due_at, now);
-                    event.trend = self.course.pain_trend(now);
+                    event.trend = self.course.pain_trend(due_at);
                     self.outbox.push_back(event);
                 }
             }
@@ -679,7 +679,7 @@ impl Driver {
                 self.course.answer_open_prompt(Answer::Missed);
                 let phase = self.course.phase_at(due_at);
                 let mut event = Event::new(EventKind::CourseEnd, phase, due_at, now);
-                event.trend = self.course.pain_trend(now);
+                event.trend = self.course.pain_trend(due_at);
                 self.outbox.push_back(event);
             }
         }

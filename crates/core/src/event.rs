@@ -133,8 +133,9 @@ pub struct Event {
     #[serde(default)]
     pub repeat: u8,
     /// For a review, a course end or a see-clinician event, the trend of
-    /// the pain scores known when it came out (`None` with no scores, and
-    /// for other events): the notice says "no better" or "severe" from it
+    /// the pain scores given by the time it was due (`None` with no
+    /// scores, and for other events), so it is the same however late the
+    /// driver was woken: the notice says "no better" or "severe" from it
     /// ([`PainTrend::advises_clinician`]). For
     /// [`EventKind::SeeClinician`] it ends with the score that caused it.
     ///
