@@ -521,3 +521,68 @@ fn every_subcommand_help_has_an_example() {
     }
     env.run(["--help"]).ok().stdout_has("BEFORE YOU START");
 }
+
+/// Pain scores: 0 to 10 (else exit 2), the trend in `status`, 8 or more
+/// says to see a clinician; the report in its three forms, counts matching
+/// the log.
+#[test]
+fn pain_scores_the_trend_and_the_report() {
+    let env = Env::new();
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T08:00:00Z",
+    ])
+    .ok();
+    env.run(["pain", "11", "--at", "2026-03-01T08:30:00Z"])
+        .code_is(2)
+        .stderr_has("11");
+    env.run([
+        "pain",
+        "7",
+        "--note",
+        "worse bending",
+        "--at",
+        "2026-03-01T08:30:00Z",
+    ])
+    .ok()
+    .stdout_has("Pain 7 of 10 recorded at 08:30.");
+    env.run([
+        "log",
+        "add",
+        "ice",
+        "2026-03-01T08:40:00Z",
+        "--at",
+        "2026-03-01T09:00:00Z",
+    ])
+    .ok();
+    env.run(["pain", "8", "--at", "2026-03-01T09:30:00Z"])
+        .ok()
+        .stdout_has("worth a clinician's look");
+    env.run(["pain", "5", "--at", "2026-03-02T09:30:00Z"])
+        .ok()
+        .stdout_has("Better: 7 of 10 at first, 5 now.");
+    env.run(["status", "--at", "2026-03-02T09:31:00Z"])
+        .ok()
+        .stdout_has("Pain: 5 of 10 at 09:30. Better: 7 of 10 at first, 5 now.");
+    let csv = env
+        .run(["report", "--csv", "--at", "2026-03-02T10:00:00Z"])
+        .ok()
+        .stdout();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), 1 + 1 + 3, "{csv}");
+    let json = env
+        .run(["report", "--json", "--at", "2026-03-02T10:00:00Z"])
+        .ok()
+        .json();
+    assert!(json.to_string().contains("worse bending"), "{json}");
+    let html = env
+        .run(["report", "--at", "2026-03-02T10:00:00Z"])
+        .ok()
+        .stdout();
+    assert!(html.contains("<svg") && !html.contains("<script"), "{html}");
+    env.run(["report", "--course", "3"])
+        .code_is(2)
+        .stderr_has("--course 3");
+}

@@ -37,7 +37,10 @@ fn a_session_runs_and_is_logged_with_no_session_bus() {
         .stdout_has("Ice on at 09:00 for 1s; off at 09:00.");
     assert_eq!(
         r.stdout().lines().last(),
-        Some("Take the ice off now. Rest until 10:00 (1h); the next session may start then.")
+        Some(
+            "Take the ice off now. Rest until 10:00 (1h); the next session may start then. \
+             How is the pain now (0-10)?"
+        )
     );
     // The fallback: one warning, and each notice on stderr with a bell.
     let err = r.stderr();

@@ -114,6 +114,13 @@ pub enum Command {
     /// Take back the last thing recorded (a session started or logged).
     #[command(after_help = crate::help::examples("undo").unwrap_or_default())]
     Undo(WhenArgs),
+    /// Record how bad the pain is now, 0 (none) to 10 (the worst).
+    #[command(after_help = crate::help::examples("pain").unwrap_or_default())]
+    Pain(PainArgs),
+    /// Write a report of the course for a clinician: a page, a spreadsheet
+    /// or JSON.
+    #[command(after_help = crate::help::examples("report").unwrap_or_default())]
+    Report(ReportArgs),
     /// Show the planned sessions.
     #[command(after_help = crate::help::examples("plan").unwrap_or_default())]
     Plan(PlanArgs),
@@ -260,6 +267,42 @@ pub struct InjuryArgs {
     /// earlier one stays in the log).
     #[arg(long, requires = "time")]
     pub new: bool,
+    #[command(flatten)]
+    pub when: When,
+}
+
+/// `pain N`.
+#[derive(Debug, Args)]
+pub struct PainArgs {
+    /// The score: 0 (no pain) to 10 (the worst imaginable).
+    #[arg(value_name = "N")]
+    pub score: u8,
+    /// A few words with it (what makes it worse, where it is).
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    #[command(flatten)]
+    pub when: When,
+}
+
+/// `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// One self-contained HTML page (the default), for a browser or print.
+    #[arg(long, group = "form")]
+    pub html: bool,
+    /// CSV, one row per session or score, for a spreadsheet.
+    #[arg(long, group = "form")]
+    pub csv: bool,
+    /// JSON, for other programs.
+    #[arg(long, group = "form")]
+    pub json: bool,
+    /// Which course (1 is the first; `log --all` numbers them) [default:
+    /// the current one].
+    #[arg(long, value_name = "N", conflicts_with = "all")]
+    pub course: Option<usize>,
+    /// Every course.
+    #[arg(long)]
+    pub all: bool,
     #[command(flatten)]
     pub when: When,
 }

@@ -18,6 +18,7 @@ mod error;
 mod help;
 mod ics;
 mod notifier;
+mod report;
 mod settings;
 mod state;
 mod statusbar;

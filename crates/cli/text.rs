@@ -164,6 +164,20 @@ pub enum Stop {
     },
 }
 
+/// The pain scores the stop notice offers as buttons: the key is
+/// `pain:N`.
+pub const PAIN_BUTTONS: [(&str, &str); 4] = [
+    ("pain:2", "Pain 2"),
+    ("pain:4", "Pain 4"),
+    ("pain:6", "Pain 6"),
+    ("pain:8", "Pain 8"),
+];
+
+/// The score of a pain button's key.
+pub fn pain_button(key: &str) -> Option<u8> {
+    key.strip_prefix("pain:")?.parse().ok()
+}
+
 /// The notice to take the pack off: critical, with the alarm sound, up
 /// until dismissed. `next_from` is when the next session may start;
 /// `button` offers "It's off" where the loop listens for it.
@@ -204,6 +218,14 @@ pub fn stop_notice(
             actions.push(("off", "It's off"));
         } else {
             body.push_str(" When it is off, run `therapy-timer stop` to stop the reminders.");
+        }
+    }
+    if !matches!(stop, Stop::Repeat { .. }) {
+        if button {
+            body.push_str(" How is the pain now (0-10)?");
+            actions.extend(PAIN_BUTTONS);
+        } else {
+            body.push_str(" How is the pain now (0-10)? `therapy-timer pain N` records it.");
         }
     }
     Notice {

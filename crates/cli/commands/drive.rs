@@ -11,7 +11,7 @@ use std::sync::mpsc::Sender;
 
 use chrono::{DateTime, Local, Utc};
 use serde::Serialize;
-use therapy_timer::limits::REPEATS;
+use therapy_timer::limits::{REPEATS, SEVERE_PAIN};
 use therapy_timer::{Course, Driver, Event, EventKind, Input, Phase};
 
 use super::Ctx;
@@ -21,6 +21,7 @@ use crate::error::{refused, CliError};
 use crate::notifier::{Notice, Notifier};
 use crate::text::{
     end_notice, phase_change_notice, prompt_notice, review_notice, stop_notice, Answering, Stop,
+    RED_FLAGS,
 };
 
 /// How a step is taken.
@@ -85,6 +86,7 @@ pub fn step(
     } else {
         Answering::Commands
     };
+    let had_input = input.is_some();
     let taken = ctx.store.update(|state| {
         let before = state.driver.clone();
         let (mut driver, created) = match ctx.driver(state, how.planning) {
@@ -104,7 +106,7 @@ pub fn step(
         let events: Vec<Event> = std::iter::from_fn(|| driver.poll_event()).collect();
         let events: Vec<Event> = events
             .into_iter()
-            .filter(|e| still_open(e, driver.course(), input.is_some()))
+            .filter(|e| still_open(e, driver.course(), had_input))
             .collect();
         // Safety first: before the write, which can fail (a full disk).
         for e in events.iter().filter(|e| e.safety) {
@@ -218,9 +220,45 @@ pub fn notice_for(
             let heat = protocol.dose(Phase::Heat);
             phase_change_notice(protocol.acute_window(), heat.on, heat.rest)
         }
-        EventKind::CourseEnd => end_notice(course.ended_at().is_some()),
-        _ => review_notice(),
+        EventKind::CourseEnd => with_trend(end_notice(course.ended_at().is_some()), event),
+        EventKind::SeeClinician => {
+            let score = event.trend.map_or(SEVERE_PAIN, |t| t.latest);
+            Notice {
+                summary: format!("Pain {score} of 10: see a clinician"),
+                body: format!(
+                    "Pain this strong is worth a clinician's look, whatever day of the \
+                     course it is. {RED_FLAGS}"
+                ),
+                urgency: therapy_timer::Urgency::Normal,
+                expire: None,
+                actions: Vec::new(),
+                sound: None,
+            }
+        }
+        _ => with_trend(review_notice(), event),
     }
+}
+
+/// A review or end notice that also says what the pain scores say: no
+/// better since the first score, or a severe latest score.
+fn with_trend(mut notice: Notice, event: &Event) -> Notice {
+    let Some(t) = event.trend else {
+        return notice;
+    };
+    if t.is_no_better() {
+        let days = (t.latest_at - t.first_at).num_hours().div_euclid(24).max(1);
+        notice.summary = format!(
+            "No better after {}: see a clinician",
+            crate::text::count(u64::try_from(days).unwrap_or(1), "day", "days")
+        );
+        notice.body = format!(
+            "Pain was {} of 10 at first and is {} now. {}",
+            t.first, t.latest, notice.body
+        );
+    } else if t.is_severe() {
+        notice.summary = format!("Pain {} of 10: see a clinician", t.latest);
+    }
+    notice
 }
 
 /// A short line for the terminal about `event`.
@@ -246,6 +284,7 @@ pub fn describe(event: &Event) -> String {
         EventKind::PhaseChange => "phase change: heat from now on".into(),
         EventKind::Review => "clinician reminder".into(),
         EventKind::CourseEnd => "course over: no more reminders".into(),
+        EventKind::SeeClinician => "pain 8 or more: see a clinician".into(),
         _ => "event".into(),
     }
 }

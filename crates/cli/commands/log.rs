@@ -20,7 +20,7 @@ pub fn run(args: &LogArgs) -> Result<(), CliError> {
 
 /// One log entry as `log --json` prints it.
 #[derive(Debug, Serialize)]
-struct Entry<'a> {
+struct LogEntry<'a> {
     /// The course, numbered from 1 (oldest first).
     course: usize,
     /// When the course's injury happened; `null` if it was never given.
@@ -46,10 +46,10 @@ fn list(ctx: &Ctx, json: bool, all: bool) -> Result<(), CliError> {
         courses.drain(..courses.len() - 1);
     }
     if json {
-        let entries: Vec<Entry<'_>> = courses
+        let entries: Vec<LogEntry<'_>> = courses
             .iter()
             .flat_map(|(n, c)| {
-                c.sessions().iter().map(move |s| Entry {
+                c.sessions().iter().map(move |s| LogEntry {
                     course: *n,
                     injured_at: c.injury_known().then(|| c.injured_at()),
                     session: s,
@@ -171,7 +171,7 @@ fn add(ctx: &Ctx, args: &LogAddArgs) -> Result<(), CliError> {
     let mut notifier = ctx.notifier();
     let step = drive::step(ctx, now, Some(Input::Log { session }), &how, &mut notifier)?
         .ok_or_else(|| CliError::Failure("the session could not be recorded".into()))?;
-    let id = step.driver.course().last_recorded().map_or(0, |s| s.id);
+    let id = step.driver.course().last_recorded().map_or(0, |e| e.id());
     if session.over_limit() {
         errln!(
             "therapy-timer: warning: {} is longer than the safety limit for {}; recorded as \
@@ -214,23 +214,27 @@ fn remove(ctx: &Ctx, id: u32) -> Result<(), CliError> {
 pub fn undo(ctx: &Ctx) -> Result<(), CliError> {
     let now = ctx.now();
     let state = ctx.store.read()?;
-    let last = state
+    let (id, what) = state
         .driver
         .as_ref()
-        .and_then(|d| d.course().last_recorded().copied())
+        .and_then(|d| {
+            d.course().last_recorded().map(|e| match e {
+                therapy_timer::Entry::Session(s) => (s.id, line(s, now).trim_start().to_owned()),
+                therapy_timer::Entry::Pain(p) => {
+                    (p.id, format!("pain {}/10 at {}", p.score, clock(p.at, now)))
+                }
+                _ => (e.id(), String::new()),
+            })
+        })
         .ok_or_else(|| CliError::Usage("nothing to undo: this course's log is empty".into()))?;
     let mut notifier = ctx.notifier();
     drive::step(
         ctx,
         now,
-        Some(Input::Remove { id: last.id }),
+        Some(Input::Remove { id }),
         &How::plain(None),
         &mut notifier,
     )?;
-    outln!(
-        "Undone: removed {}: {}",
-        last.id,
-        line(&last, now).trim_start()
-    );
+    outln!("Undone: removed {id}: {what}");
     Ok(())
 }

@@ -10,6 +10,7 @@ mod injury;
 mod log;
 mod man;
 mod next;
+mod pain;
 mod plan;
 mod schedule;
 mod start;
@@ -41,6 +42,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Snooze(a) => answer::snooze(&Ctx::new(&a.when)?, a.duration),
         Command::End(a) => answer::end(&Ctx::new(&a.when)?),
         Command::Undo(a) => log::undo(&Ctx::new(&a.when)?),
+        Command::Pain(a) => pain::run(&Ctx::new(&a.when)?, &a),
+        Command::Report(a) => pain::report(&Ctx::new(&a.when)?, &a),
         Command::Plan(a) => plan::run(&Ctx::new(&a.planning.when)?, &a),
         Command::Next(a) => next::run(&Ctx::new(&a.planning.when)?, &a),
         Command::Status(a) => {

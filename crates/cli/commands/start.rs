@@ -379,6 +379,17 @@ fn linger(
                 }
             }
             Waited::Action { key, session: tag } if tag == session.start => {
+                if let Some(score) = crate::text::pain_button(&key) {
+                    let input = Input::Pain {
+                        at: now,
+                        score,
+                        note: None,
+                    };
+                    if drive::step(ctx, now, Some(input), &how, notifier).is_ok() {
+                        outln!("Pain {score} of 10 recorded, from the notice.");
+                    }
+                    continue;
+                }
                 let input = match key.as_str() {
                     "off" => Input::ConfirmOff { at: now },
                     k if k == DISMISSED => Input::Dismissed { at: now },

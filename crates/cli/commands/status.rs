@@ -38,6 +38,11 @@ struct Status {
     course_over: bool,
     review_due: bool,
     review: Option<&'static str>,
+    /// The latest pain score (0 to 10), if any.
+    pain_latest: Option<u8>,
+    /// The first and latest scores of the course, and whether it is no
+    /// better or severe.
+    pain_trend: Option<therapy_timer::PainTrend>,
 }
 
 pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
@@ -82,6 +87,8 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
         course_over: known && course.is_over(now),
         review_due,
         review: review_due.then_some(REVIEW),
+        pain_latest: course.pain_scores().last().map(|p| p.score),
+        pain_trend: course.pain_trend(now),
     };
     let format = if args.json {
         StatusFormat::Json
@@ -234,6 +241,14 @@ fn sentences(course: &Course, status: &Status) -> Vec<String> {
         ),
         None => "No session logged yet.".to_owned(),
     });
+    if let Some(t) = status.pain_trend {
+        lines.push(format!(
+            "Pain: {} of 10 at {}. {}",
+            t.latest,
+            clock(t.latest_at, now),
+            super::pain::trend(&t)
+        ));
+    }
     match status.readiness {
         Readiness::Ready => lines.push("A session may start now.".to_owned()),
         Readiness::Resting { after, until } => lines.push(format!(

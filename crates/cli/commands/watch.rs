@@ -123,6 +123,13 @@ fn answer(
     let course = driver.course();
     let prompt = course.open_prompt().filter(|p| p.due == tag);
     let session = course.open_session().filter(|s| s.start == tag);
+    if let Some(score) = crate::text::pain_button(key) {
+        return Some(Input::Pain {
+            at: now,
+            score,
+            note: None,
+        });
+    }
     match (key, prompt, session) {
         ("start", Some(p), _) => Some(Input::Start {
             at: now,
@@ -156,6 +163,7 @@ fn said(input: &Input, now: DateTime<Utc>) -> String {
         Input::Skip { .. } => "skipped".into(),
         Input::ConfirmOff { .. } => "the pack is off: logged".into(),
         Input::Dismissed { .. } => "the stop notice was dismissed".into(),
+        Input::Pain { score, .. } => format!("pain {score} of 10 recorded"),
         _ => String::new(),
     }
 }

@@ -1,5 +1,6 @@
 //! A course of therapy: one injury, its protocol, quiet hours, and what the
-//! person did: the sessions they started and how they answered the prompts.
+//! person did: the sessions they started, how they answered the prompts,
+//! and how much it hurt.
 
 use std::time::Duration;
 
@@ -7,8 +8,10 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::duration::after;
+use crate::entry::{Entry, Removed};
 use crate::error::Error;
 use crate::limits::{COURSE_MAX, EVERY_MAX, LOGGED_MAX, REST_MAX};
+use crate::pain::{PainScore, RawPainScore};
 use crate::phase::Phase;
 use crate::plan::Plan;
 use crate::prompt::{Answer, Prompt};
@@ -16,9 +19,11 @@ use crate::protocol::{Protocol, RawProtocol};
 use crate::quiet_hours::QuietHours;
 use crate::readiness::{Advisory, Readiness};
 use crate::session::{Off, OffBy, Outcome, RawSession, Session};
+use crate::trend::PainTrend;
 
 /// The format version [`Course::to_json`] writes. Version 1 is the shape
-/// before prompts (no `format` key); it is still read.
+/// before prompts (no `format` key); it is still read. Pain scores came
+/// within version 2: a file without a `pain` key has none.
 pub const COURSE_FORMAT: u32 = 2;
 
 /// How far past a time the course may need to compute: the longest course,
@@ -37,8 +42,10 @@ const REST_WINDOW: Duration = Duration::from_secs(LOGGED_MAX.as_secs() + REST_MA
 /// A course of therapy for one injury: the record of what was done.
 ///
 /// It holds the injury time, the [`Protocol`], optional daily
-/// [`QuietHours`], the [`Session`]s done (ordered, never overlapping, each
-/// with an id) and the [`Prompt`]s given and how they were answered. Every
+/// [`QuietHours`], the [`Session`]s done (ordered, never overlapping), the
+/// [`PainScore`]s given (ordered by time) and the [`Prompt`]s given and how
+/// they were answered. Sessions and scores are the log's entries
+/// ([`Entry`]): they share one numbering, in the order recorded. Every
 /// query takes the time it is asked about as an argument; a course never
 /// reads the clock. Queries that depend on the local clock (quiet hours)
 /// take a time zone: pass `chrono::Local` in a desktop program, a fixed
@@ -71,6 +78,8 @@ pub struct Course {
     protocol: Protocol,
     quiet_hours: Option<QuietHours>,
     sessions: Vec<Session>,
+    /// Ordered by time; equal times in the order recorded.
+    pain: Vec<PainScore>,
     prompts: Vec<Prompt>,
     /// The due time of the last prompt slot passed (announced, answered
     /// ahead, or gone by while nobody was there to announce it).
@@ -115,6 +124,7 @@ impl Course {
             protocol,
             quiet_hours: None,
             sessions: Vec::new(),
+            pain: Vec::new(),
             prompts: Vec::new(),
             prompted: None,
             ended_at: None,
@@ -235,15 +245,16 @@ impl Course {
         Ok(())
     }
 
-    /// The entry recorded last: the session with the highest id (ids are
-    /// given in the order sessions are recorded, whatever their times).
-    /// It is what an "undo" takes back.
+    /// The entry recorded last, a session or a pain score: the one with
+    /// the highest id (ids are given in the order entries are recorded,
+    /// whatever their times). It is what an "undo" takes back, with
+    /// [`Course::remove`].
     ///
     /// # Examples
     ///
     /// ```
     /// use chrono::{TimeDelta, TimeZone, Utc};
-    /// use therapy_timer::{Course, Phase, Protocol, Session};
+    /// use therapy_timer::{Course, Entry, PainScore, Phase, Protocol, Session};
     ///
     /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
     /// let mut course = Course::new(t, Protocol::default())?;
@@ -251,12 +262,21 @@ impl Course {
     /// course.record(Session::logged(Phase::Ice, later, later + TimeDelta::minutes(10))?)?;
     /// // Recorded second, though it happened first:
     /// let id = course.record(Session::logged(Phase::Ice, t, t + TimeDelta::minutes(10))?)?;
-    /// assert_eq!(course.last_recorded().map(|s| s.id), Some(id));
+    /// assert_eq!(course.last_recorded().map(|e| e.id()), Some(id));
+    /// let pain = course.record_pain(PainScore::new(t, 5, None)?)?;
+    /// assert!(matches!(course.last_recorded(), Some(Entry::Pain(p)) if p.id == pain));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn last_recorded(&self) -> Option<&Session> {
-        self.sessions.iter().max_by_key(|s| s.id)
+    pub fn last_recorded(&self) -> Option<Entry<'_>> {
+        let session = self.sessions.iter().max_by_key(|s| s.id);
+        let pain = self.pain.iter().max_by_key(|p| p.id);
+        match (session, pain) {
+            (Some(s), Some(p)) if p.id > s.id => Some(Entry::Pain(p)),
+            (Some(s), _) => Some(Entry::Session(s)),
+            (None, Some(p)) => Some(Entry::Pain(p)),
+            (None, None) => None,
+        }
     }
 
     /// This course with quiet hours (or none): no prompt comes in them.
@@ -387,6 +407,102 @@ impl Course {
     #[must_use]
     pub fn session(&self, id: u32) -> Option<&Session> {
         self.sessions.iter().find(|s| s.id == id)
+    }
+
+    /// The pain scores recorded, ordered by time (equal times in the order
+    /// recorded).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, PainScore, Protocol};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let mut course = Course::new(t, Protocol::default())?;
+    /// course.record_pain(PainScore::new(t + TimeDelta::hours(5), 4, None)?)?;
+    /// course.record_pain(PainScore::new(t + TimeDelta::hours(1), 7, None)?)?;
+    /// let scores: Vec<u8> = course.pain_scores().iter().map(|p| p.score).collect();
+    /// assert_eq!(scores, [7, 4]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn pain_scores(&self) -> &[PainScore] {
+        &self.pain
+    }
+
+    /// The pain score with id `id`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use therapy_timer::{Course, PainScore, Protocol};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let mut course = Course::new(t, Protocol::default())?;
+    /// let id = course.record_pain(PainScore::new(t, 4, None)?)?;
+    /// assert_eq!(course.pain_score(id).map(|p| p.score), Some(4));
+    /// assert!(course.pain_score(id + 1).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn pain_score(&self, id: u32) -> Option<&PainScore> {
+        self.pain.iter().find(|p| p.id == id)
+    }
+
+    /// Every entry of the log, sessions and pain scores, in time order (a
+    /// session at its start; a session before a score at the same time).
+    /// O(n) for all of them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, PainScore, Phase, Protocol, Session};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let mut course = Course::new(t, Protocol::default())?;
+    /// course.record_pain(PainScore::new(t + TimeDelta::hours(2), 4, None)?)?;
+    /// course.record(Session::completed(Phase::Ice, t, t + TimeDelta::minutes(10))?)?;
+    /// let ids: Vec<u32> = course.entries().map(|e| e.id()).collect();
+    /// assert_eq!(ids, [2, 1]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn entries(&self) -> impl Iterator<Item = Entry<'_>> + '_ {
+        let mut sessions = self.sessions.iter().peekable();
+        let mut pain = self.pain.iter().peekable();
+        std::iter::from_fn(move || match (sessions.peek(), pain.peek()) {
+            (Some(s), Some(p)) if p.at < s.start => pain.next().map(Entry::Pain),
+            (Some(_), _) => sessions.next().map(Entry::Session),
+            (None, Some(_)) => pain.next().map(Entry::Pain),
+            (None, None) => None,
+        })
+    }
+
+    /// The trend of the pain scores given at or before `at` (see
+    /// [`PainTrend`]); `None` if there are none. The driver puts it on the
+    /// review and course-end events.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, PainScore, Protocol};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let mut course = Course::new(t, Protocol::default())?;
+    /// assert_eq!(course.pain_trend(t), None);
+    /// course.record_pain(PainScore::new(t, 6, None)?)?;
+    /// course.record_pain(PainScore::new(t + TimeDelta::days(3), 6, None)?)?;
+    /// assert!(course.pain_trend(t + TimeDelta::days(3)).unwrap().is_no_better());
+    /// assert_eq!(course.pain_trend(t).unwrap().count, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn pain_trend(&self, at: DateTime<Utc>) -> Option<PainTrend> {
+        let upto = self.pain.partition_point(|p| p.at <= at);
+        PainTrend::of(&self.pain[..upto])
     }
 
     /// The prompts given (and those answered ahead of time), ordered by
@@ -542,39 +658,99 @@ impl Course {
                 before.off = Some(Off::new(session.start, OffBy::Confirmed));
             }
         }
-        session.id = self.next_id;
-        self.next_id = self.next_id.saturating_add(1);
+        session.id = self.take_id();
         self.sessions.insert(at, session);
         Ok(session.id)
     }
 
-    /// Removes the session with id `id` from the log (a wrong entry), and
-    /// returns it. A session that may still be on cannot be removed: stop
-    /// it first.
+    /// Adds a pain score to the log and returns its id (from the same
+    /// numbering as sessions). Scores may be given for any time from the
+    /// injury on, after the course's end too (how it hurts later is worth
+    /// keeping); one given for an earlier time is filed in time order.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PainOutOfRange`], [`Error::PainNoteTooLong`] (the fields
+    /// are public, so they are checked again); [`Error::BeforeInjury`];
+    /// [`Error::TimeOutOfRange`].
     ///
     /// # Examples
     ///
     /// ```
     /// use chrono::{TimeDelta, TimeZone, Utc};
-    /// use therapy_timer::{Course, Error, Phase, Protocol, Session};
+    /// use therapy_timer::{Course, Error, PainScore, Protocol};
+    ///
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let mut course = Course::new(injured, Protocol::default())?;
+    /// assert_eq!(course.record_pain(PainScore::new(injured, 7, None)?)?, 1);
+    /// let before = PainScore::new(injured - TimeDelta::hours(1), 7, None)?;
+    /// assert!(matches!(course.record_pain(before).unwrap_err(), Error::BeforeInjury { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn record_pain(&mut self, mut pain: PainScore) -> Result<u32, Error> {
+        pain.check()?;
+        in_range(pain.at)?;
+        if !self.injury_known && pain.at < self.injured_at {
+            self.injured_at = pain.at;
+        }
+        if pain.at < self.injured_at {
+            return Err(Error::BeforeInjury {
+                at: pain.at,
+                injured_at: self.injured_at,
+            });
+        }
+        pain.id = self.take_id();
+        let id = pain.id;
+        let at = self.pain.partition_point(|p| p.at <= pain.at);
+        self.pain.insert(at, pain);
+        Ok(id)
+    }
+
+    /// The next id, for an entry being recorded.
+    fn take_id(&mut self) -> u32 {
+        let id = self.next_id;
+        self.next_id = self.next_id.saturating_add(1);
+        id
+    }
+
+    /// Removes the entry with id `id` from the log (a wrong entry, or an
+    /// undo of [`Course::last_recorded`]), a session or a pain score, and
+    /// returns it. A session that may still be on cannot be removed: stop
+    /// it first.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NoSuchSession`] if no entry has the id;
+    /// [`Error::SessionRunning`] for a session that may still be on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Error, PainScore, Phase, Protocol, Removed, Session};
     ///
     /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
     /// let mut course = Course::new(injured, Protocol::default())?;
     /// let id = course.record(Session::logged(Phase::Ice, injured, injured + TimeDelta::minutes(10))?)?;
-    /// assert_eq!(course.remove(id)?.id, id);
+    /// let pain = course.record_pain(PainScore::new(injured, 6, None)?)?;
+    /// assert!(matches!(course.remove(id)?, Removed::Session(s) if s.id == id));
     /// assert_eq!(course.remove(id).unwrap_err(), Error::NoSuchSession { id });
+    /// assert_eq!(course.remove(pain)?.id(), pain);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn remove(&mut self, id: u32) -> Result<Session, Error> {
-        let i = self
-            .sessions
-            .iter()
-            .position(|s| s.id == id)
-            .ok_or(Error::NoSuchSession { id })?;
-        if self.sessions[i].is_open() {
-            return Err(Error::SessionRunning { id });
+    pub fn remove(&mut self, id: u32) -> Result<Removed, Error> {
+        if let Some(i) = self.sessions.iter().position(|s| s.id == id) {
+            if self.sessions[i].is_open() {
+                return Err(Error::SessionRunning { id });
+            }
+            return Ok(Removed::Session(self.sessions.remove(i)));
         }
-        Ok(self.sessions.remove(i))
+        let i = self
+            .pain
+            .iter()
+            .position(|p| p.id == id)
+            .ok_or(Error::NoSuchSession { id })?;
+        Ok(Removed::Pain(self.pain.remove(i)))
     }
 
     /// The session that may still be on: running, or past its end with
@@ -987,11 +1163,9 @@ impl Course {
     /// of a course made without it). Prompts due before it are dropped.
     pub(crate) fn correct_injury(&mut self, injured_at: DateTime<Utc>) -> Result<(), Error> {
         in_range(injured_at)?;
-        if let Some(first) = self.sessions.first().filter(|s| s.start < injured_at) {
-            return Err(Error::InjuryAfterSession {
-                injured_at,
-                first: first.start,
-            });
+        let first = self.entries().next().map(|e| e.at());
+        if let Some(first) = first.filter(|f| *f < injured_at) {
+            return Err(Error::InjuryAfterSession { injured_at, first });
         }
         self.injured_at = injured_at;
         self.injury_known = true;
@@ -1000,6 +1174,34 @@ impl Course {
             self.prompted = self.prompts.last().map(|p| p.due);
         }
         Ok(())
+    }
+
+    /// Gives every entry a new id, 1 up, in time order.
+    fn renumber(&mut self) {
+        let order: Vec<(bool, usize)> = {
+            let (mut s, mut p) = (0, 0);
+            self.entries()
+                .map(|e| match e {
+                    Entry::Pain(_) => {
+                        p += 1;
+                        (true, p - 1)
+                    }
+                    Entry::Session(_) => {
+                        s += 1;
+                        (false, s - 1)
+                    }
+                })
+                .collect()
+        };
+        self.next_id = 1;
+        for (is_pain, i) in order {
+            let id = self.take_id();
+            if is_pain {
+                self.pain[i].id = id;
+            } else {
+                self.sessions[i].id = id;
+            }
+        }
     }
 
     /// Ends the course at `at`.
@@ -1048,6 +1250,8 @@ pub(crate) struct RawCourse {
     #[serde(default)]
     sessions: Vec<RawSession>,
     #[serde(default)]
+    pain: Vec<RawPainScore>,
+    #[serde(default)]
     prompts: Vec<Prompt>,
     #[serde(default)]
     prompted: Option<DateTime<Utc>>,
@@ -1083,6 +1287,8 @@ struct CourseOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     quiet_hours: Option<QuietHours>,
     sessions: &'a [Session],
+    #[serde(skip_serializing_if = "<[PainScore]>::is_empty")]
+    pain: &'a [PainScore],
     #[serde(skip_serializing_if = "<[Prompt]>::is_empty")]
     prompts: &'a [Prompt],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1101,6 +1307,7 @@ impl Serialize for Course {
             protocol: &self.protocol,
             quiet_hours: self.quiet_hours,
             sessions: &self.sessions,
+            pain: &self.pain,
             prompts: &self.prompts,
             prompted: self.prompted,
             ended_at: self.ended_at,
@@ -1163,28 +1370,42 @@ impl TryFrom<RawCourse> for Course {
                 prev.off = Some(Off::new(next.start, OffBy::Confirmed));
             }
         }
-        if let Some(first) = sessions.first() {
-            if first.start < course.injured_at {
-                return Err(Error::BeforeInjury {
-                    at: first.start,
-                    injured_at: course.injured_at,
-                });
-            }
+        let mut pain = raw
+            .pain
+            .into_iter()
+            .map(PainScore::try_from)
+            .collect::<Result<Vec<_>, Error>>()?;
+        for p in &pain {
+            in_range(p.at)?;
         }
-        // Ids: kept when they are unique, given in order when missing
-        // (format 1) or repeated.
-        let mut ids: Vec<u32> = sessions.iter().map(|s| s.id).collect();
+        // Stable: equal times keep the file's order.
+        pain.sort_by_key(|p| p.at);
+        let first = match (sessions.first(), pain.first()) {
+            (Some(s), Some(p)) => Some(s.start.min(p.at)),
+            (s, p) => s.map(|s| s.start).or(p.map(|p| p.at)),
+        };
+        if let Some(first) = first.filter(|f| *f < course.injured_at) {
+            return Err(Error::BeforeInjury {
+                at: first,
+                injured_at: course.injured_at,
+            });
+        }
+        // Ids, one numbering for sessions and scores: kept when they are
+        // unique, given in time order when missing (format 1) or repeated.
+        let mut ids: Vec<u32> = sessions
+            .iter()
+            .map(|s| s.id)
+            .chain(pain.iter().map(|p| p.id))
+            .collect();
         ids.sort_unstable();
         let unique = ids.first().is_none_or(|&f| f > 0) && ids.windows(2).all(|w| w[0] < w[1]);
+        course.sessions = sessions;
+        course.pain = pain;
         if unique {
             course.next_id = ids.last().map_or(1, |&m| m.saturating_add(1));
         } else {
-            for (i, s) in sessions.iter_mut().enumerate() {
-                s.id = u32::try_from(i + 1).unwrap_or(u32::MAX);
-            }
-            course.next_id = u32::try_from(sessions.len() + 1).unwrap_or(u32::MAX);
+            course.renumber();
         }
-        course.sessions = sessions;
         let mut prompts = raw.prompts;
         for p in &prompts {
             in_range(p.due)?;

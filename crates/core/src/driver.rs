@@ -11,6 +11,7 @@ use crate::duration::{after, since};
 use crate::error::Error;
 use crate::event::{Event, EventKind};
 use crate::limits::{REPEATS, REPEAT_EVERY, SESSION_MIN};
+use crate::pain::PainScore;
 use crate::phase::Phase;
 use crate::prompt::{Answer, Prompt};
 use crate::protocol::Protocol;
@@ -27,7 +28,8 @@ const STEPS_MAX: usize = 100_000;
 
 /// What the person (or a device) did: the driver's input.
 ///
-/// In JSON: `{"input": "snooze", "at": "…", "until": "…"}`.
+/// In JSON: `{"input": "snooze", "at": "…", "until": "…"}`. It is `Clone`
+/// but not `Copy`: a pain score's note is a `String`.
 ///
 /// # Examples
 ///
@@ -36,9 +38,11 @@ const STEPS_MAX: usize = 100_000;
 ///
 /// let input: Input = serde_json::from_str(r#"{"input":"stop","at":"2026-03-01T09:06:00Z"}"#)?;
 /// assert!(matches!(input, Input::Stop { .. }));
+/// let pain: Input = serde_json::from_str(r#"{"input":"pain","at":"2026-03-01T09:06:00Z","score":6}"#)?;
+/// assert!(matches!(pain, Input::Pain { score: 6, note: None, .. }));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "input", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Input {
@@ -94,8 +98,8 @@ pub enum Input {
         at: DateTime<Utc>,
     },
     /// A new injury: the current course ends and a new one starts; the
-    /// earlier course and its sessions are kept. A course with no session
-    /// yet is replaced instead (a corrected injury time).
+    /// earlier course and its entries are kept. A course with no session
+    /// and no pain score yet is replaced instead (a corrected injury time).
     NewInjury {
         /// When it was said.
         at: DateTime<Utc>,
@@ -117,17 +121,32 @@ pub enum Input {
         /// The session (see [`Session::logged`]).
         session: Session,
     },
-    /// A wrong log entry removed.
+    /// A wrong log entry removed (or the last one taken back: see
+    /// [`Course::last_recorded`]).
     Remove {
-        /// The session's id.
+        /// The entry's id: a session's or a pain score's.
         id: u32,
+    },
+    /// A pain score, 0 to 10, with an optional note (see
+    /// [`PainScore::new`]). A score of
+    /// [`SEVERE_PAIN`](crate::limits::SEVERE_PAIN) or more comes back as
+    /// an [`EventKind::SeeClinician`] event.
+    Pain {
+        /// When the pain was scored (it may be earlier than now: a score
+        /// written down and entered later).
+        at: DateTime<Utc>,
+        /// 0 (no pain) to 10.
+        score: u8,
+        /// The person's note.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
     },
 }
 
 impl Input {
     /// The time the input carries, if any.
     fn at(&self) -> Option<DateTime<Utc>> {
-        match *self {
+        match self {
             Input::Start { at, .. }
             | Input::Stop { at }
             | Input::ConfirmOff { at }
@@ -136,7 +155,8 @@ impl Input {
             | Input::Snooze { at, .. }
             | Input::EndCourse { at }
             | Input::NewInjury { at, .. }
-            | Input::CorrectInjury { at, .. } => Some(at),
+            | Input::CorrectInjury { at, .. }
+            | Input::Pain { at, .. } => Some(*at),
             Input::Log { .. } | Input::Remove { .. } => None,
         }
     }
@@ -457,6 +477,7 @@ impl Driver {
     ///   [`Error::InjuryTooOld`] for the time, [`Error::AlreadyRunning`].
     /// - [`Input::Log`], [`Input::Remove`]: as [`Course::record`] and
     ///   [`Course::remove`].
+    /// - [`Input::Pain`]: as [`PainScore::new`] and [`Course::record_pain`].
     ///
     /// # Examples
     ///
@@ -510,6 +531,7 @@ impl Driver {
             Input::Remove { id } => {
                 self.course.remove(id)?;
             }
+            Input::Pain { at, score, note } => self.pain(at, score, note)?,
         }
         if let Some(now) = self.now {
             self.handle_timeout(now, tz);
@@ -644,16 +666,18 @@ impl Driver {
                 // After the end of the course its notice says the same.
                 if !self.course.is_over(now) {
                     let phase = self.course.phase_at(due_at);
-                    self.outbox
-                        .push_back(Event::new(EventKind::Review, phase, due_at, now));
+                    let mut event = Event::new(EventKind::Review, phase, due_at, now);
+                    event.trend = self.course.pain_trend(due_at);
+                    self.outbox.push_back(event);
                 }
             }
             Due::End => {
                 self.given.end = true;
                 self.course.answer_open_prompt(Answer::Missed);
                 let phase = self.course.phase_at(due_at);
-                self.outbox
-                    .push_back(Event::new(EventKind::CourseEnd, phase, due_at, now));
+                let mut event = Event::new(EventKind::CourseEnd, phase, due_at, now);
+                event.trend = self.course.pain_trend(due_at);
+                self.outbox.push_back(event);
             }
         }
     }
@@ -698,6 +722,20 @@ impl Driver {
         self.course.record(session)?;
         self.course.answer_open_prompt(Answer::Started { at });
         self.alerts = None;
+        Ok(())
+    }
+
+    /// Records a pain score; a severe one is announced at once.
+    fn pain(&mut self, at: DateTime<Utc>, score: u8, note: Option<String>) -> Result<(), Error> {
+        let pain = PainScore::new(at, score, note)?;
+        let severe = pain.is_severe();
+        self.course.record_pain(pain)?;
+        if severe {
+            let now = self.now.map_or(at, |n| n.max(at));
+            let mut event = Event::new(EventKind::SeeClinician, self.course.phase_at(at), at, now);
+            event.trend = self.course.pain_trend(at);
+            self.outbox.push_back(event);
+        }
         Ok(())
     }
 
@@ -795,7 +833,7 @@ impl Driver {
         let fresh = Course::new(injured_at, *self.course.protocol())?
             .with_quiet_hours(self.course.quiet_hours());
         let mut old = std::mem::replace(&mut self.course, fresh);
-        if !old.sessions().is_empty() {
+        if !old.sessions().is_empty() || !old.pain_scores().is_empty() {
             if !old.is_over(at) {
                 old.end(at);
             }

@@ -7,8 +7,8 @@ use chrono::{DateTime, NaiveTime, Utc};
 
 use crate::duration::human;
 use crate::limits::{
-    ACUTE_WINDOW_MAX, ACUTE_WINDOW_MIN, COURSE_MAX, COURSE_MIN, EVERY_MAX, LOGGED_MAX, REST_MAX,
-    REVIEW_MAX,
+    ACUTE_WINDOW_MAX, ACUTE_WINDOW_MIN, COURSE_MAX, COURSE_MIN, EVERY_MAX, LOGGED_MAX,
+    PAIN_NOTE_MAX, REST_MAX, REVIEW_MAX,
 };
 use crate::phase::Phase;
 
@@ -191,7 +191,7 @@ pub enum Error {
     NothingToStop,
     /// No prompt is open or coming to answer (the course is over).
     NoPrompt,
-    /// No session has this id.
+    /// No entry of the log (a session or a pain score) has this id.
     NoSuchSession {
         /// The id given.
         id: u32,
@@ -219,17 +219,25 @@ pub enum Error {
         /// The injury time given.
         injured_at: DateTime<Utc>,
     },
-    /// An injury time after a session already in the course's log.
+    /// An injury time after an entry already in the course's log (a
+    /// session or a pain score).
     InjuryAfterSession {
         /// The injury time given.
         injured_at: DateTime<Utc>,
-        /// The start of the first session.
+        /// The time of the first entry: a session's start, a score's time.
         first: DateTime<Utc>,
     },
-    /// A pain score outside the 0 to 10 scale.
+    /// A pain score outside the 0 to 10 scale
+    /// ([`PAIN_MAX`](crate::limits::PAIN_MAX)).
     PainOutOfRange {
         /// The score given.
         score: u8,
+    },
+    /// A pain note longer than
+    /// [`PAIN_NOTE_MAX`](crate::limits::PAIN_NOTE_MAX) characters.
+    PainNoteTooLong {
+        /// Its length, in characters.
+        chars: usize,
     },
     /// Serialized data this crate cannot read (not JSON, wrong shape, or a
     /// broken rule); the message is serde's.
@@ -480,7 +488,10 @@ impl fmt::Display for Error {
                 f.write_str("the course is over, so there is no prompt to answer")
             }
             Error::NoSuchSession { id } => {
-                write!(f, "no session has id {id}; the log lists the ids")
+                write!(
+                    f,
+                    "no session or pain score has id {id}; the log lists the ids"
+                )
             }
             Error::SessionRunning { id } => write!(
                 f,
@@ -505,14 +516,19 @@ impl fmt::Display for Error {
             ),
             Error::InjuryAfterSession { injured_at, first } => write!(
                 f,
-                "the injury time {} is after the session at {} in the log; give a time before \
-                 it, or remove that session first",
+                "the injury time {} is after the entry at {} in the log; give a time before \
+                 it, or remove that entry first",
                 injured_at.to_rfc3339(),
                 first.to_rfc3339()
             ),
             Error::PainOutOfRange { score } => write!(
                 f,
                 "a pain score of {score} is outside the 0 to 10 scale; use a whole number from 0 to 10"
+            ),
+            Error::PainNoteTooLong { chars } => write!(
+                f,
+                "a pain note of {chars} characters is longer than the {PAIN_NOTE_MAX} the log \
+                 keeps; shorten it to at most {PAIN_NOTE_MAX}"
             ),
             Error::Data { message } => f.write_str(message),
             Error::UnsupportedFormat { found, supported } => write!(

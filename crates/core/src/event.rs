@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::duration::since;
 use crate::limits::LATE_AFTER;
 use crate::phase::Phase;
+use crate::trend::PainTrend;
 
 /// What an event announces.
 ///
@@ -34,15 +35,23 @@ pub enum EventKind {
     /// Time for a session: a suggestion, not a session.
     Prompt,
     /// Spasms that last this long should be seen by a clinician; once.
+    /// Its [`Event::trend`] says whether the pain is no better.
     Review,
     /// The course is over: no more prompts; see a clinician if spasms
-    /// persist. Once.
+    /// persist. Once. Its [`Event::trend`] says whether the pain is no
+    /// better.
     CourseEnd,
+    /// A pain score of [`SEVERE_PAIN`](crate::limits::SEVERE_PAIN) (8) or
+    /// more was recorded: see a clinician, whatever the day. Once per such
+    /// score, when it is recorded; normal urgency (not a safety stop). Its
+    /// [`Event::trend`] ends with that score.
+    SeeClinician,
 }
 
 impl EventKind {
     /// Whether it is a safety event (a stop or its repeat): announced at
-    /// any hour, critical, never dropped.
+    /// any hour, critical, never dropped. [`EventKind::SeeClinician`] is
+    /// not: it is advice, not a pack to take off.
     ///
     /// # Examples
     ///
@@ -83,7 +92,9 @@ pub enum Urgency {
 /// One event for the person, from [`Driver::poll_event`](crate::Driver::poll_event).
 ///
 /// In JSON: `{"event": "stop", "phase": "ice", "due": "…", "at": "…",
-/// "urgency": "critical", "safety": true, "session": 3, "repeat": 0}`.
+/// "urgency": "critical", "safety": true, "session": 3, "repeat": 0}`; a
+/// review, course end or see-clinician event with pain scores also has
+/// `"trend": {…}`.
 ///
 /// # Examples
 ///
@@ -121,6 +132,22 @@ pub struct Event {
     /// For a repeat, which one (1 to 3); 0 otherwise.
     #[serde(default)]
     pub repeat: u8,
+    /// For a review, a course end or a see-clinician event, the trend of
+    /// the pain scores given by the time it was due (`None` with no
+    /// scores, and for other events), so it is the same however late the
+    /// driver was woken: the notice says "no better" or "severe" from it
+    /// ([`PainTrend::advises_clinician`]). For
+    /// [`EventKind::SeeClinician`] it ends with the score that caused it.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use therapy_timer::{Event, EventKind, Phase};
+    ///
+    /// let at = Utc.with_ymd_and_hms(2026, 3, 4, 8, 0, 0).unwrap();
+    /// assert_eq!(Event::new(EventKind::Review, Phase::Heat, at, at).trend, None);
+    /// ```
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trend: Option<PainTrend>,
 }
 
 impl Event {
@@ -152,6 +179,7 @@ impl Event {
             safety,
             session: None,
             repeat: 0,
+            trend: None,
         }
     }
 

@@ -49,10 +49,16 @@
 //!    review reminder at 72 h, and an end: a [`Course`] ends after 7 days
 //!    (1 to 30) or when the person ends it, with one notice to see a
 //!    clinician if spasms persist.
+//! 6. **Pain.** The person scores their pain, 0 to 10, now and then: a
+//!    [`PainScore`]. A score of 8 or more ([`limits::SEVERE_PAIN`]) is
+//!    announced at once ([`EventKind::SeeClinician`]); the review and the
+//!    end carry the [`PainTrend`], which says when the pain is no better
+//!    than at first.
 //!
-//! A [`Course`] is the record: the injury, the [`Protocol`], the sessions
-//! and the prompts. A [`Driver`] runs it over time: the app asks it when to
-//! wake ([`Driver::poll_timeout`]), tells it the time
+//! A [`Course`] is the record: the injury, the [`Protocol`], the sessions,
+//! the pain scores (the log's [`Entry`]s) and the prompts. A [`Driver`]
+//! runs it over time: the app asks it when to wake
+//! ([`Driver::poll_timeout`]), tells it the time
 //! ([`Driver::handle_timeout`]), drains the [`Event`]s to announce
 //! ([`Driver::poll_event`]) and feeds it what the person did
 //! ([`Driver::handle_input`] with an [`Input`]). [`Course::plan`] looks
@@ -138,6 +144,27 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! Pain scores go in as an input; the review says when the pain is no
+//! better:
+//!
+//! ```
+//! use chrono::{TimeDelta, TimeZone, Utc};
+//! use therapy_timer::{Course, Driver, EventKind, Input, Protocol};
+//!
+//! let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+//! let mut driver = Driver::new(Course::new(injured, Protocol::default())?);
+//! for (day, score) in [6, 6, 7].into_iter().enumerate() {
+//!     let at = injured + TimeDelta::days(day as i64) + TimeDelta::hours(1);
+//!     driver.handle_input(Input::Pain { at, score, note: None }, &Utc)?;
+//! }
+//! driver.handle_timeout(injured + TimeDelta::hours(72), &Utc);
+//! let review = std::iter::from_fn(|| driver.poll_event())
+//!     .find(|e| e.kind == EventKind::Review)
+//!     .unwrap();
+//! assert!(review.trend.is_some_and(|t| t.is_no_better()));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! The `examples/` folder of the repository has more: a day's plan, custom
 //! protocols, an app's driver loop and a heating pad that reports its own
 //! sessions.
@@ -154,10 +181,12 @@
 mod course;
 mod driver;
 mod duration;
+mod entry;
 mod error;
 mod event;
 mod json;
 pub mod limits;
+mod pain;
 mod phase;
 mod plan;
 mod prompt;
@@ -165,11 +194,14 @@ mod protocol;
 mod quiet_hours;
 mod readiness;
 mod session;
+mod trend;
 
 pub use course::{Course, COURSE_FORMAT};
 pub use driver::{Driver, Input, DRIVER_FORMAT};
+pub use entry::{Entry, Removed};
 pub use error::{Error, Setting};
 pub use event::{Event, EventKind, Urgency};
+pub use pain::PainScore;
 pub use phase::Phase;
 pub use plan::{Plan, PlannedSession};
 pub use prompt::{Answer, Prompt};
@@ -177,3 +209,4 @@ pub use protocol::{Dose, Protocol};
 pub use quiet_hours::QuietHours;
 pub use readiness::{Advisory, Readiness};
 pub use session::{Off, OffBy, Outcome, Session};
+pub use trend::PainTrend;

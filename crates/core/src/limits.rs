@@ -221,3 +221,43 @@ pub const REPEATS: u8 = 3;
 /// assert_eq!(therapy_timer::limits::LATE_AFTER.as_secs(), 120);
 /// ```
 pub const LATE_AFTER: Duration = Duration::from_secs(2 * MINUTE);
+
+/// The top of the pain scale: scores are whole numbers from 0 (no pain) to
+/// 10 (the worst pain imaginable), the 0–10 numeric rating scale the
+/// pain-score issue asks for. A score above it is refused, never clamped.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(therapy_timer::limits::PAIN_MAX, 10);
+/// ```
+pub const PAIN_MAX: u8 = 10;
+
+/// A pain score from which the tool says to see a clinician, whatever the
+/// day: 8 of 10.
+///
+/// The care articles list "severe pain that does not improve" among the
+/// reasons to seek care at once (`../shared/protocol.md`, from all four
+/// seeds); the pain-score issue sets "a score of 8 or more suggests seeing
+/// a clinician at any time". Each such score is announced when it is
+/// recorded ([`EventKind::SeeClinician`](crate::EventKind::SeeClinician));
+/// the review and end notices judge the latest score
+/// ([`PainTrend::is_severe`](crate::PainTrend::is_severe)).
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(therapy_timer::limits::SEVERE_PAIN, 8);
+/// ```
+pub const SEVERE_PAIN: u8 = 8;
+
+/// The longest note a pain score keeps: 500 characters (Unicode scalar
+/// values). Not a medical limit: a note is a line for a clinician ("worse
+/// after the drive"), and a bound keeps the log and the report readable.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(therapy_timer::limits::PAIN_NOTE_MAX, 500);
+/// ```
+pub const PAIN_NOTE_MAX: usize = 500;

@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 use proptest::prelude::*;
 use therapy_timer::limits::{HEAT_MAX_ON, ICE_MAX_ON};
 use therapy_timer::{
-    Course, Dose, Driver, Event, EventKind, Input, Phase, Protocol, QuietHours, Session,
+    Course, Dose, Driver, Event, EventKind, Input, PainTrend, Phase, Protocol, QuietHours, Session,
 };
 
 const ZONES: [Tz; 9] = [
@@ -89,13 +89,18 @@ fn quiet_hours() -> impl Strategy<Value = Option<QuietHours>> {
 /// What the person does, and when (seconds after the injury).
 #[derive(Debug, Clone, Copy)]
 enum Act {
-    Start { minutes: Option<u64>, force: bool },
+    Start {
+        minutes: Option<u64>,
+        force: bool,
+    },
     Stop,
     ConfirmOff,
     Dismissed,
     Skip,
     Snooze(u64),
     End,
+    /// A pain score; above 10 it is refused.
+    Pain(u8),
 }
 
 fn acts() -> impl Strategy<Value = Vec<(i64, Act)>> {
@@ -108,6 +113,7 @@ fn acts() -> impl Strategy<Value = Vec<(i64, Act)>> {
         1 => Just(Act::Skip),
         1 => (1u64..=120).prop_map(Act::Snooze),
         1 => Just(Act::End),
+        2 => (0u8..=12).prop_map(Act::Pain),
     ];
     prop::collection::vec((-3600i64..4 * 86_400, act), 0..40).prop_map(|mut v| {
         v.sort_by_key(|(t, _)| *t);
@@ -132,14 +138,26 @@ fn input(act: Act, at: DateTime<Utc>) -> Input {
             until: at + TimeDelta::minutes(m as i64),
         },
         Act::End => Input::EndCourse { at },
+        Act::Pain(score) => Input::Pain {
+            at,
+            score,
+            note: None,
+        },
     }
 }
 
 /// What identifies an event, whenever it came out.
-type Key = (EventKind, Phase, DateTime<Utc>, Option<u32>, u8);
+type Key = (
+    EventKind,
+    Phase,
+    DateTime<Utc>,
+    Option<u32>,
+    u8,
+    Option<PainTrend>,
+);
 
 fn key(e: &Event) -> Key {
-    (e.kind, e.phase, e.due, e.session, e.repeat)
+    (e.kind, e.phase, e.due, e.session, e.repeat, e.trend)
 }
 
 /// The reference: the same course walked minute by minute.
@@ -282,11 +300,20 @@ proptest! {
             let repeats = events.iter().filter(|e| e.session == Some(s.id) && e.kind == EventKind::Repeat).count();
             prop_assert!(stops <= 1 && repeats <= 3, "{s:?}: {stops} stops, {repeats} repeats");
         }
+        // One see-clinician event per severe score, and none for others.
+        let severe = c.pain_scores().iter().filter(|p| p.is_severe()).count();
+        prop_assert_eq!(events.iter().filter(|e| e.kind == EventKind::SeeClinician).count(), severe);
+        prop_assert!(c.pain_scores().iter().all(|p| p.score <= 10));
         for kind in [EventKind::PhaseChange, EventKind::Review, EventKind::CourseEnd] {
             prop_assert!(events.iter().filter(|e| e.kind == kind).count() <= 1);
         }
         if let Some(end) = events.iter().position(|e| e.kind == EventKind::CourseEnd) {
-            prop_assert!(events[end + 1..].iter().all(|e| e.safety), "{events:?}");
+            // After the end: stops of a session still on, and a severe
+            // pain score's advice; nothing else.
+            prop_assert!(
+                events[end + 1..].iter().all(|e| e.safety || e.kind == EventKind::SeeClinician),
+                "{events:?}"
+            );
         }
     }
 

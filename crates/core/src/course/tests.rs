@@ -4,7 +4,9 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Europe::Berlin;
 
 use super::Course;
+use crate::entry::{Entry, Removed};
 use crate::error::Error;
+use crate::pain::PainScore;
 use crate::phase::Phase;
 use crate::protocol::Protocol;
 use crate::quiet_hours::QuietHours;
@@ -149,4 +151,138 @@ fn remove_refuses_a_session_that_may_be_on() {
         .unwrap();
     assert_eq!(c.remove(id), Err(Error::SessionRunning { id }));
     assert_eq!(c.remove(99), Err(Error::NoSuchSession { id: 99 }));
+}
+
+fn pain(at: DateTime<Utc>, score: u8) -> PainScore {
+    PainScore::new(at, score, None).unwrap()
+}
+
+#[test]
+fn sessions_and_scores_share_one_numbering_and_undo_takes_the_last_of_either() {
+    let mut c = course();
+    let s1 = c.record(session(Phase::Ice, t(1, 9, 0), 10)).unwrap();
+    let p1 = c.record_pain(pain(t(1, 9, 15), 7)).unwrap();
+    // Written down earlier, entered now: filed by time, numbered last.
+    let p2 = c.record_pain(pain(t(1, 8, 30), 8)).unwrap();
+    assert_eq!((s1, p1, p2), (1, 2, 3));
+    let scores: Vec<_> = c.pain_scores().iter().map(|p| (p.id, p.score)).collect();
+    assert_eq!(scores, [(3, 8), (2, 7)]);
+    let order: Vec<_> = c.entries().map(|e| e.id()).collect();
+    assert_eq!(order, [3, 1, 2]);
+
+    assert!(matches!(c.last_recorded(), Some(Entry::Pain(p)) if p.id == 3));
+    assert!(matches!(c.remove(3), Ok(Removed::Pain(p)) if p.score == 8));
+    assert!(matches!(c.last_recorded(), Some(Entry::Pain(p)) if p.id == 2));
+    assert!(matches!(c.remove(2), Ok(Removed::Pain(_))));
+    assert!(matches!(c.last_recorded(), Some(Entry::Session(s)) if s.id == 1));
+    assert_eq!(c.remove(2), Err(Error::NoSuchSession { id: 2 }));
+    assert_eq!(
+        Error::NoSuchSession { id: 2 }.to_string(),
+        "no session or pain score has id 2; the log lists the ids"
+    );
+    // Ids are never given twice, even after a removal.
+    assert_eq!(c.record_pain(pain(t(1, 10, 0), 5)).unwrap(), 4);
+}
+
+#[test]
+fn scores_survive_json_and_are_checked_when_read() {
+    let mut c = course();
+    c.record(session(Phase::Ice, t(1, 9, 0), 10)).unwrap();
+    c.record_pain(PainScore::new(t(1, 9, 15), 7, Some("sharp, \"left\" side".into())).unwrap())
+        .unwrap();
+    let json = c.to_json();
+    assert!(
+        json.contains(r#""pain":[{"id":2,"at":"2026-03-01T09:15:00Z","score":7,"note":"sharp, \"left\" side"}]"#),
+        "{json}"
+    );
+    let back = Course::from_json(&json).unwrap();
+    assert_eq!(back, c);
+    // The numbering goes on after reading.
+    let mut back = back;
+    assert_eq!(back.record_pain(pain(t(1, 11, 0), 6)).unwrap(), 3);
+    // No scores: no key (older readers of format 2 read it).
+    assert!(!course().to_json().contains("pain"));
+
+    let base = r#"{"format":2,"injured_at":"2026-03-01T08:00:00Z","sessions":[],"pain":[PAIN]}"#;
+    let with = |p: &str| base.replace("PAIN", p);
+    assert_eq!(
+        Course::from_json(&with(r#"{"id":1,"at":"2026-03-01T09:00:00Z","score":11}"#)),
+        Err(Error::PainOutOfRange { score: 11 })
+    );
+    let long = format!(
+        r#"{{"id":1,"at":"2026-03-01T09:00:00Z","score":3,"note":"{}"}}"#,
+        "x".repeat(501)
+    );
+    assert_eq!(
+        Course::from_json(&with(&long)),
+        Err(Error::PainNoteTooLong { chars: 501 })
+    );
+    assert!(matches!(
+        Course::from_json(&with(r#"{"id":1,"at":"2026-03-01T07:00:00Z","score":3}"#)),
+        Err(Error::BeforeInjury { .. })
+    ));
+    // Beyond a byte, or negative: serde's error, still typed as data.
+    assert!(matches!(
+        Course::from_json(&with(r#"{"id":1,"at":"2026-03-01T09:00:00Z","score":300}"#)),
+        Err(Error::Data { .. })
+    ));
+}
+
+#[test]
+fn ids_repeated_across_sessions_and_scores_are_given_again_in_time_order() {
+    let json = r#"{"format":2,"injured_at":"2026-03-01T08:00:00Z","sessions":[
+        {"id":1,"phase":"ice","start":"2026-03-01T09:00:00Z","end":"2026-03-01T09:10:00Z","outcome":"completed"}],
+        "pain":[{"id":1,"at":"2026-03-01T12:00:00Z","score":4},{"id":2,"at":"2026-03-01T08:30:00Z","score":6}]}"#;
+    let c = Course::from_json(json).unwrap();
+    let order: Vec<_> = c.entries().map(|e| (e.id(), e.at())).collect();
+    assert_eq!(order, [(1, t(1, 8, 30)), (2, t(1, 9, 0)), (3, t(1, 12, 0))]);
+    let mut c = c;
+    assert_eq!(c.record_pain(pain(t(1, 13, 0), 3)).unwrap(), 4);
+}
+
+#[test]
+fn a_score_is_refused_before_the_injury_and_moves_an_unknown_injury_back() {
+    let mut c = course();
+    assert_eq!(
+        c.record_pain(pain(t(1, 7, 0), 5)),
+        Err(Error::BeforeInjury {
+            at: t(1, 7, 0),
+            injured_at: t(1, 8, 0)
+        })
+    );
+    let mut bad = pain(t(1, 9, 0), 5);
+    bad.score = 12;
+    assert_eq!(c.record_pain(bad), Err(Error::PainOutOfRange { score: 12 }));
+    assert!(c.pain_scores().is_empty(), "nothing changed on an error");
+
+    let mut unknown = Course::without_injury(t(1, 9, 0), Protocol::default()).unwrap();
+    unknown.record_pain(pain(t(1, 8, 0), 5)).unwrap();
+    assert_eq!(unknown.injured_at(), t(1, 8, 0));
+    assert_eq!(
+        unknown.correct_injury(t(1, 8, 30)),
+        Err(Error::InjuryAfterSession {
+            injured_at: t(1, 8, 30),
+            first: t(1, 8, 0)
+        })
+    );
+}
+
+#[test]
+fn the_trend_counts_the_scores_up_to_a_time() {
+    let mut c = course();
+    assert_eq!(c.pain_trend(t(9, 0, 0)), None);
+    c.record_pain(pain(t(1, 9, 0), 7)).unwrap();
+    c.record_pain(pain(t(4, 9, 0), 7)).unwrap();
+    c.record_pain(pain(t(6, 9, 0), 4)).unwrap();
+    let at_review = c.pain_trend(t(4, 8, 0)).unwrap();
+    assert_eq!(at_review.count, 1);
+    assert!(!at_review.is_no_better(), "one score: nothing to compare");
+    let day4 = c.pain_trend(t(4, 9, 0)).unwrap();
+    assert!(day4.is_no_better());
+    let end = c.pain_trend(t(8, 8, 0)).unwrap();
+    assert!(!end.is_no_better());
+    assert_eq!(
+        (end.first, end.latest, end.highest, end.count),
+        (7, 4, 7, 3)
+    );
 }

@@ -582,3 +582,137 @@ fn correcting_the_injury_time_drops_prompts_before_it() {
     // The next prompt counts from the corrected time.
     assert_eq!(drain(&mut d).first().map(|e| e.due), Some(t(1, 8, 20)));
 }
+
+fn pain(at: DateTime<Utc>, score: u8) -> Input {
+    Input::Pain {
+        at,
+        score,
+        note: None,
+    }
+}
+
+/// A driver with daily scores at 09:00 from the injury's day on, walked
+/// to the end of the course; the review and end events.
+fn course_with_scores(scores: &[u8]) -> (Driver, Event, Event) {
+    let mut d = driver(t(1, 8, 0));
+    let mut events = Vec::new();
+    for (day, score) in (1..).zip(scores) {
+        events.extend(walk(&mut d, t(day, 8, 0), t(day, 9, 0)));
+        d.handle_input(pain(t(day, 9, 0), *score), &Utc).unwrap();
+        events.extend(drain(&mut d));
+    }
+    events.extend(walk(&mut d, t(8, 8, 0), t(8, 8, 1)));
+    let find = |k| *events.iter().find(|e| e.kind == k).unwrap();
+    let (review, end) = (find(EventKind::Review), find(EventKind::CourseEnd));
+    (d, review, end)
+}
+
+#[test]
+fn no_better_after_three_days_is_on_the_review_and_the_end() {
+    // 5, 6, 6, 5 by the review (day 4, 08:00: three scores), 5 at the end.
+    let (_, review, end) = course_with_scores(&[5, 6, 6, 5, 5, 5, 5]);
+    let trend = review.trend.unwrap();
+    assert_eq!((trend.first, trend.latest, trend.count), (5, 6, 3));
+    assert!(trend.is_no_better() && trend.advises_clinician());
+    let trend = end.trend.unwrap();
+    assert_eq!((trend.latest, trend.count), (5, 7));
+    assert!(trend.is_no_better());
+}
+
+#[test]
+fn better_pain_gives_no_advice() {
+    let (_, review, end) = course_with_scores(&[7, 6, 5, 4, 4, 3, 3]);
+    assert!(!review.trend.unwrap().advises_clinician());
+    assert!(!end.trend.unwrap().advises_clinician());
+    assert_eq!(end.trend.unwrap().change(), -4);
+}
+
+#[test]
+fn no_scores_no_trend() {
+    let mut d = driver(t(1, 8, 0));
+    let events = walk(&mut d, t(4, 7, 59), t(4, 8, 0));
+    let review = events.iter().find(|e| e.kind == EventKind::Review).unwrap();
+    assert_eq!(review.trend, None);
+}
+
+#[test]
+fn a_score_of_eight_or_more_is_announced_at_once_and_once() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_timeout(t(2, 10, 0), &Utc);
+    drain(&mut d);
+    d.handle_input(pain(t(2, 10, 0), 7), &Utc).unwrap();
+    assert!(drain(&mut d)
+        .iter()
+        .all(|e| e.kind != EventKind::SeeClinician));
+    // Entered at 10:05 for 09:30: due then, out now, the trend ends with it.
+    d.handle_timeout(t(2, 10, 5), &Utc);
+    drain(&mut d);
+    d.handle_input(pain(t(2, 9, 30), 8), &Utc).unwrap();
+    let events = drain(&mut d);
+    assert_eq!(kinds(&events), [(EventKind::SeeClinician, t(2, 9, 30))]);
+    let e = events[0];
+    assert_eq!(
+        (e.at, e.urgency, e.safety),
+        (t(2, 10, 5), Urgency::Normal, false)
+    );
+    let trend = e.trend.unwrap();
+    assert_eq!(
+        (trend.latest, trend.latest_at, trend.count),
+        (8, t(2, 9, 30), 1)
+    );
+    assert!(trend.is_severe());
+    assert!(walk(&mut d, t(2, 10, 5), t(2, 10, 30))
+        .iter()
+        .all(|e| e.kind != EventKind::SeeClinician));
+    // After the end of the course too.
+    d.handle_timeout(t(9, 0, 0), &Utc);
+    drain(&mut d);
+    d.handle_input(pain(t(9, 0, 0), 10), &Utc).unwrap();
+    assert_eq!(drain(&mut d)[0].kind, EventKind::SeeClinician);
+}
+
+#[test]
+fn pain_input_errors_change_nothing_and_remove_takes_a_score_back() {
+    let mut d = driver(t(1, 8, 0));
+    assert_eq!(
+        d.handle_input(pain(t(1, 9, 0), 11), &Utc),
+        Err(Error::PainOutOfRange { score: 11 })
+    );
+    let long = Input::Pain {
+        at: t(1, 9, 0),
+        score: 4,
+        note: Some("y".repeat(600)),
+    };
+    assert_eq!(
+        d.handle_input(long, &Utc),
+        Err(Error::PainNoteTooLong { chars: 600 })
+    );
+    assert!(d.course().pain_scores().is_empty());
+    d.handle_input(pain(t(1, 9, 0), 4), &Utc).unwrap();
+    let id = d.course().last_recorded().unwrap().id();
+    d.handle_input(Input::Remove { id }, &Utc).unwrap();
+    assert!(d.course().pain_scores().is_empty());
+    assert_eq!(
+        d.handle_input(Input::Remove { id }, &Utc),
+        Err(Error::NoSuchSession { id })
+    );
+}
+
+#[test]
+fn a_course_with_only_scores_is_kept_on_a_new_injury_and_events_survive_json() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(pain(t(1, 9, 0), 9), &Utc).unwrap();
+    // The see-clinician event, queued with its trend, survives a save.
+    let copy = Driver::from_json(&d.to_json()).unwrap();
+    assert_eq!(copy, d);
+    d.handle_input(
+        Input::NewInjury {
+            at: t(2, 9, 0),
+            injured_at: t(2, 8, 0),
+        },
+        &Utc,
+    )
+    .unwrap();
+    assert_eq!(d.past_courses().len(), 1);
+    assert_eq!(d.past_courses()[0].pain_scores().len(), 1);
+}

@@ -1,0 +1,86 @@
+//! Reports of one or more courses, for a clinician and for other programs:
+//! an HTML page, CSV and JSON. Pure: courses, a time and a time zone in, a
+//! string or a value out; the `report` command reads the state, writes
+//! the result and does nothing else.
+//!
+//! - [`html`]: one self-contained page (no scripts, no files, no fonts
+//!   from outside; A4 in print) with the course, a chart of pain over
+//!   time with the sessions on the same axis, a table per day, the pain
+//!   trend in one sentence, the red flags and the disclaimer.
+//! - [`csv`]: one row per log entry (session or pain score), RFC 4180,
+//!   times in RFC 3339 UTC, for a spreadsheet.
+//! - [`json`]: the same entries and the page's summaries, for programs.
+//!
+//! The chart is SVG written by hand (`chart.rs`, under 500 lines), not
+//! with plotters: the tests count one element per session and per score
+//! by its `class`, and colour-blind readers need ice and heat to differ in
+//! pattern as well as colour; plotters' drawing backends take a colour
+//! and a stroke width per shape, so its SVG has neither classes nor
+//! pattern fills, and it would add three crates (plotters,
+//! plotters-backend, plotters-svg) for what is rectangles, circles, one
+//! line and text. Every rule the page shows (the trend, severe pain, the
+//! phases, the review) comes from the library; this module only draws and
+//! words it.
+
+// Wired into the `report` command by the CLI's rewrite on the library's
+// driver; until then only the tests call it.
+
+mod chart;
+mod csv;
+mod html;
+mod json;
+mod summary;
+#[cfg(test)]
+mod tests;
+
+use std::fmt::Display;
+
+use chrono::{DateTime, TimeZone, Utc};
+use therapy_timer::Course;
+
+/// The red flags, worded as `--help` words them (args.rs HELP_SECTIONS):
+/// each needs a clinician at once.
+pub const RED_FLAGS: [&str; 6] = [
+    "numbness, tingling or weakness in the legs",
+    "loss of bladder or bowel control",
+    "a high fever",
+    "unexplained weight loss",
+    "spasms after a fall or accident (especially with osteoporosis)",
+    "severe pain that does not improve",
+];
+
+/// After the red flags, as `--help` and the review notice say it.
+pub const SEE_ONE_TOO: &str = "See one too if spasms last beyond a few days.";
+
+/// The disclaimer, as `--help` words it.
+pub const DISCLAIMER: &str = "therapy-timer is not a medical device and gives no medical advice.";
+
+/// A course to report and the number the CLI shows for it (1 = the
+/// oldest), so that `--course 3` still says "Course 3".
+pub type Numbered<'a> = (usize, &'a Course);
+
+/// The HTML page for `courses` (oldest first), made at `now`, with local
+/// times on the clock of `tz`.
+pub fn html<Tz>(courses: &[Numbered<'_>], now: DateTime<Utc>, tz: &Tz) -> String
+where
+    Tz: TimeZone,
+    Tz::Offset: Display,
+{
+    html::page(courses, now, tz)
+}
+
+/// The CSV: a header row, then one row per entry (session or pain score)
+/// of each course in time order. Lines end in CRLF (RFC 4180).
+pub fn csv(courses: &[Numbered<'_>]) -> String {
+    csv::table(courses)
+}
+
+/// The JSON: each course with its settings, pain trend, days and
+/// entries; local dates on the clock of `tz`.
+pub fn json<Tz>(courses: &[Numbered<'_>], now: DateTime<Utc>, tz: &Tz) -> serde_json::Value
+where
+    Tz: TimeZone,
+    Tz::Offset: Display,
+{
+    json::value(courses, now, tz)
+}

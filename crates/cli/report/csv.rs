@@ -1,0 +1,126 @@
+//! The CSV: one row per log entry, RFC 4180 (a header row, CRLF line
+//! ends, fields with a comma, a quote or a line break in double quotes,
+//! quotes doubled), times in RFC 3339 UTC.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use therapy_timer::{Entry, OffBy, Outcome, Session};
+
+use super::Numbered;
+
+/// The columns, in order.
+pub const HEADER: [&str; 13] = [
+    "course", "kind", "id", "phase", "start", "end", "minutes", "outcome", "forced", "off_by",
+    "off_at", "score", "note",
+];
+
+/// The whole table.
+pub fn table(courses: &[Numbered<'_>]) -> String {
+    let mut out = String::new();
+    row(&mut out, HEADER.iter().map(|h| (*h).to_owned()));
+    for (n, course) in courses {
+        for entry in course.entries() {
+            let mut fields = match entry {
+                Entry::Session(s) => session(*n, s),
+                Entry::Pain(p) => vec![
+                    n.to_string(),
+                    "pain".into(),
+                    p.id.to_string(),
+                    String::new(),
+                    time(p.at),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    p.score.to_string(),
+                    p.note.clone().unwrap_or_default(),
+                ],
+                // A kind of entry this version does not know: its id and
+                // time, so the row count stays true.
+                other => vec![
+                    n.to_string(),
+                    "other".into(),
+                    other.id().to_string(),
+                    String::new(),
+                    time(other.at()),
+                ],
+            };
+            fields.resize(HEADER.len(), String::new());
+            row(&mut out, fields);
+        }
+    }
+    out
+}
+
+fn session(n: usize, s: &Session) -> Vec<String> {
+    vec![
+        n.to_string(),
+        "session".into(),
+        s.id.to_string(),
+        s.phase.to_string(),
+        time(s.start),
+        time(s.end),
+        minutes(s),
+        outcome(s.outcome).into(),
+        s.forced.to_string(),
+        s.off.map(|o| off_by(o.by)).unwrap_or_default().into(),
+        s.off.map(|o| time(o.at)).unwrap_or_default(),
+        String::new(),
+        String::new(),
+    ]
+}
+
+/// RFC 3339 in UTC, to the second: `2026-03-02T07:30:00Z`.
+pub fn time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A session's length in minutes, to a tenth: `10`, `6.5`.
+pub fn minutes(s: &Session) -> String {
+    let tenths = (s.length().as_secs() + 3) / 6;
+    if tenths.is_multiple_of(10) {
+        (tenths / 10).to_string()
+    } else {
+        format!("{}.{}", tenths / 10, tenths % 10)
+    }
+}
+
+/// The library's serde names, so the CSV and the JSON agree.
+pub fn outcome(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Running => "running",
+        Outcome::Completed => "completed",
+        Outcome::CutShort => "cut_short",
+        _ => "other",
+    }
+}
+
+/// As [`outcome`].
+pub fn off_by(by: OffBy) -> &'static str {
+    match by {
+        OffBy::Stopped => "stopped",
+        OffBy::Confirmed => "confirmed",
+        OffBy::Dismissed => "dismissed",
+        OffBy::NoAnswer => "no_answer",
+        OffBy::Logged => "logged",
+        _ => "other",
+    }
+}
+
+/// One row; a field is quoted when it must be.
+fn row(out: &mut String, fields: impl IntoIterator<Item = String>) {
+    for (i, f) in fields.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if f.contains([',', '"', '\r', '\n']) {
+            out.push('"');
+            out.push_str(&f.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&f);
+        }
+    }
+    out.push_str("\r\n");
+}

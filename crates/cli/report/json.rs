@@ -1,0 +1,136 @@
+//! The JSON: the same entries as the CSV, and the summaries the page
+//! shows, for other programs.
+
+use std::fmt::Display;
+
+use chrono::{DateTime, TimeZone, Utc};
+use serde_json::{json, Value};
+use therapy_timer::{Entry, PainTrend, Phase};
+
+use super::csv::{minutes, off_by, outcome, time};
+use super::summary::{days, totals, verdict, Tone};
+use super::Numbered;
+
+/// The format of this JSON, for programs that read it.
+pub const REPORT_FORMAT: u32 = 1;
+
+/// The whole report.
+pub fn value<Tz>(courses: &[Numbered<'_>], now: DateTime<Utc>, tz: &Tz) -> Value
+where
+    Tz: TimeZone,
+    Tz::Offset: Display,
+{
+    let courses: Vec<Value> = courses
+        .iter()
+        .map(|(n, c)| {
+            let p = c.protocol();
+            let dose = |phase: Phase| {
+                json!({
+                    "on_minutes": p.dose(phase).on.as_secs() / 60,
+                    "rest_minutes": p.dose(phase).rest.as_secs() / 60,
+                    "every_minutes": p.every(phase).as_secs() / 60,
+                })
+            };
+            let t = totals(c);
+            let v = verdict(c, tz);
+            let entries: Vec<Value> = c
+                .entries()
+                .map(|e| match e {
+                    Entry::Session(s) => json!({
+                        "kind": "session",
+                        "id": s.id,
+                        "phase": s.phase.to_string(),
+                        "start": time(s.start),
+                        "end": time(s.end),
+                        "minutes": minutes(s).parse::<f64>().unwrap_or_default(),
+                        "outcome": outcome(s.outcome),
+                        "forced": s.forced,
+                        "off_by": s.off.map(|o| off_by(o.by)),
+                        "off_at": s.off.map(|o| time(o.at)),
+                        "logged": s.is_logged(),
+                        "over_limit": s.over_limit(),
+                    }),
+                    Entry::Pain(p) => json!({
+                        "kind": "pain",
+                        "id": p.id,
+                        "at": time(p.at),
+                        "score": p.score,
+                        "note": p.note,
+                    }),
+                    other => json!({ "kind": "other", "id": other.id(), "at": time(other.at()) }),
+                })
+                .collect();
+            let days: Vec<Value> = days(c, now, tz)
+                .into_iter()
+                .map(|d| {
+                    json!({
+                        "date": d.date.to_string(),
+                        "day": d.number,
+                        "ice": d.ice,
+                        "heat": d.heat,
+                        "cut_short": d.cut_short,
+                        "forced": d.forced,
+                        "prompts_answered": d.answered,
+                        "prompts_missed": d.missed,
+                        "pain": d.pain,
+                    })
+                })
+                .collect();
+            json!({
+                "course": n,
+                "injured_at": time(c.injured_at()),
+                "injury_known": c.injury_known(),
+                "heat_from": time(c.heat_from()),
+                "review_at": time(c.review_at()),
+                "ends_at": time(c.ends_at()),
+                "ended_at": c.ended_at().map(time),
+                "over": c.is_over(now),
+                "protocol": {
+                    "ice": dose(Phase::Ice),
+                    "heat": dose(Phase::Heat),
+                    "acute_window_hours": p.acute_window().as_secs() / 3600,
+                    "review_after_hours": p.review_after().as_secs() / 3600,
+                    "course_days": p.course_length().as_secs() / 86_400,
+                },
+                "trend": PainTrend::of(c.pain_scores()).map(trend),
+                "verdict": {
+                    "see_clinician": v.tone == Tone::SeeClinician,
+                    "text": if v.detail.is_empty() { v.headline } else { format!("{} {}", v.headline, v.detail) },
+                },
+                "totals": {
+                    "ice": t.ice,
+                    "heat": t.heat,
+                    "cut_short": t.cut_short,
+                    "forced": t.forced,
+                    "logged": t.logged,
+                    "over_limit": t.over_limit,
+                    "prompts_answered": t.answered,
+                    "prompts_skipped": t.skipped,
+                    "prompts_missed": t.missed,
+                    "pain_scores": c.pain_scores().len(),
+                },
+                "days": days,
+                "entries": entries,
+            })
+        })
+        .collect();
+    json!({
+        "format": REPORT_FORMAT,
+        "generated_at": time(now),
+        "courses": courses,
+    })
+}
+
+fn trend(t: PainTrend) -> Value {
+    json!({
+        "first": t.first,
+        "first_at": time(t.first_at),
+        "latest": t.latest,
+        "latest_at": time(t.latest_at),
+        "highest": t.highest,
+        "count": t.count,
+        "change": t.change(),
+        "no_better": t.is_no_better(),
+        "severe": t.is_severe(),
+    })
+}
