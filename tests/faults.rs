@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use serde_json::Value;
 
 use crate::util::{desktop_or_skip, desktop_required, run, Env, Run, BIN};
@@ -21,26 +21,60 @@ fn at(s: &str) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-/// The state file parsed, or a failure naming what it holds.
+/// The state file parsed, or a failure naming what it holds. It is the
+/// format this version writes: `{"format": 2, "driver": {...}}`.
 #[track_caller]
 fn state(env: &Env) -> Value {
     let text = fs::read_to_string(env.state_file()).expect("the state file is readable");
     let v: Value = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("the state file does not parse ({e}):\n{text}"));
-    assert_eq!(v["format"], 1, "{text}");
+    assert_eq!(v["format"], 2, "{text}");
     v
+}
+
+/// The current course in a state.
+fn course(v: &Value) -> &Value {
+    &v["driver"]["course"]
+}
+
+/// The sessions of every course in a state, earlier courses first.
+fn sessions(v: &Value) -> Vec<Value> {
+    let driver = &v["driver"];
+    driver["past"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(std::iter::once(&driver["course"]))
+        .flat_map(|c| c["sessions"].as_array().cloned().unwrap_or_default())
+        .collect()
 }
 
 /// The start times of the logged sessions.
 fn starts(v: &Value) -> BTreeSet<String> {
-    v["sessions"]
+    sessions(v)
+        .iter()
+        .map(|s| s["start"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// The due times of the prompts given in the current course.
+fn prompts(v: &Value) -> Vec<String> {
+    course(v)["prompts"]
         .as_array()
         .map(|a| {
             a.iter()
-                .map(|s| s["start"].as_str().unwrap_or_default().to_owned())
+                .map(|p| p["due"].as_str().unwrap_or_default().to_owned())
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Everything a state records that a later write must keep: each session
+/// by its start, each prompt given by its due time.
+fn records(v: &Value) -> BTreeSet<String> {
+    let sessions = starts(v).into_iter().map(|s| format!("session {s}"));
+    let prompts = prompts(v).into_iter().map(|p| format!("prompt {p}"));
+    sessions.chain(prompts).collect()
 }
 
 /// Temporary files left in the state directory.
@@ -99,17 +133,24 @@ fn skipped(test: &str, why: &str) {
     eprintln!("\n*** {test}: SKIPPED: {why} ***\n");
 }
 
-/// Writers (ticks stepping 25 minutes through a course, so most of them
-/// write) killed with SIGKILL at a random moment of their short life, until
-/// at least 200 have died (at most 1200 runs, in rounds of 300 on a fresh
-/// course): the state always parses, no logged session is ever lost, and
-/// no temporary file survives the next write.
+/// Writers killed with SIGKILL at a random moment of their short life,
+/// until at least 200 have died (at most 1200 runs, in rounds of 300 on a
+/// fresh course): the state always parses, nothing recorded is ever lost
+/// (no logged session, no prompt given), and no temporary file survives
+/// the next write.
+///
+/// The writers step 25 minutes through a course, in turn a `tick` and a
+/// `log add`. A prompt is not a session, so ticks alone log none: they
+/// write the prompts they give (about one tick in three). Each `log add`
+/// writes a session, so that "no logged session is lost" can fail; the
+/// sessions are a minute each, logged at the start of the course, so that
+/// they do not hold back the prompts the ticks give.
 #[cfg(unix)]
 #[test]
 fn sigkill_at_random_moments_during_writes() {
     let mut rng = Rng::new();
     let (mut killed, mut finished, mut wrote, mut mid_write) = (0, 0, 0, 0);
-    // How long a tick lives, learnt from those that finish: kills land
+    // How long a writer lives, learnt from those that finish: kills land
     // within it whatever the machine's speed.
     let mut life = Duration::from_millis(8);
     for _round in 0..4 {
@@ -125,13 +166,31 @@ fn sigkill_at_random_moments_during_writes() {
             &injured.to_rfc3339(),
         ])
         .ok();
-        let mut known = starts(&state(&env));
+        let mut known = records(&state(&env));
+        let mut logged_any = false;
         for i in 0..300 {
             let when = injured + TimeDelta::minutes(25 * i);
+            let args: Vec<String> = if i % 2 == 0 {
+                vec!["tick".into(), "--at".into(), when.to_rfc3339()]
+            } else {
+                let start = injured + TimeDelta::minutes(i);
+                [
+                    "log",
+                    "add",
+                    "ice",
+                    &start.to_rfc3339(),
+                    "--duration",
+                    "1m",
+                    "--at",
+                    &when.to_rfc3339(),
+                ]
+                .map(String::from)
+                .to_vec()
+            };
             let before = fs::read(env.state_file()).expect("state");
             let spawned = Instant::now();
             let mut child = env
-                .cmd(["tick", "--at", &when.to_rfc3339()])
+                .cmd(&args)
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -143,24 +202,29 @@ fn sigkill_at_random_moments_during_writes() {
             if status.code().is_some() {
                 finished += 1;
                 life = (life * 4 + spawned.elapsed()) / 5;
-                assert_eq!(status.code(), Some(0), "tick at {when} failed");
+                assert_eq!(status.code(), Some(0), "{args:?} failed");
             } else {
                 killed += 1;
                 // A temporary file left: this one died in the middle of a write.
                 mid_write += usize::from(!temps(&env).is_empty());
             }
             let now = state(&env);
-            let logged = starts(&now);
+            let recorded = records(&now);
             assert!(
-                known.is_subset(&logged),
-                "a session was lost at {when}: had {known:?}, now {logged:?}"
+                known.is_subset(&recorded),
+                "a record was lost by {args:?}: had {known:?}, now {recorded:?}"
             );
-            known = logged;
+            logged_any |= !starts(&now).is_empty();
+            known = recorded;
             if status.code() == Some(0) && fs::read(env.state_file()).expect("state") != before {
                 wrote += 1;
                 assert_eq!(temps(&env), Vec::<String>::new(), "after a write");
             }
         }
+        assert!(
+            logged_any,
+            "no session was ever logged: the check above proved nothing"
+        );
         // One more write removes whatever a killed writer left.
         env.run([
             "injury",
@@ -173,18 +237,25 @@ fn sigkill_at_random_moments_during_writes() {
     }
     eprintln!(
         "sigkill: {killed} killed ({mid_write} left a temporary file), \
-         {finished} finished ({wrote} of them wrote); a tick lives about {life:?}"
+         {finished} finished ({wrote} of them wrote); a writer lives about {life:?}"
     );
     assert!(killed >= 200, "only {killed} runs were killed");
 }
 
-/// 50 writers at once, three rounds: the same tick (one start fired), the
-/// same later tick (one stop fired), the same start (one wins, 49 are told
-/// a session is running). Nothing lost, nothing fired twice.
+/// 50 writers at once, three rounds: the same tick when a prompt is due
+/// (one prompt given, and recorded once), the same later tick when the
+/// stop of a session whose timer is gone is due (one stop given), the same
+/// forced start (one wins, 49 are told a session is running). Nothing lost,
+/// nothing given twice.
+///
+/// A prompt is not a session: the first round logs none (it used to count
+/// the prompt as a started session); the session whose stop the second
+/// round gives was started, by a `start` that was then killed.
 #[test]
 fn fifty_concurrent_writers_lose_and_duplicate_nothing() {
     let env = Env::new();
     let injured = "2026-03-01T08:00:00Z";
+    // `injury` gives the first prompt itself, at the injury time.
     env.run(["injury", injured, "--at", injured]).ok();
     let round = |args: Vec<String>| -> Vec<Run> {
         let children: Vec<_> = (0..50)
@@ -207,30 +278,49 @@ fn fifty_concurrent_writers_lose_and_duplicate_nothing() {
             })
             .collect()
     };
-    let fired = |runs: &[Run]| -> usize {
+    // How many of the runs' lines start with `prefix` (tick's `describe`
+    // lines: "prompt: time for ice", "stop: take the ice off").
+    let said = |runs: &[Run], prefix: &str| -> usize {
         runs.iter()
             .map(|r| {
                 r.no_panic().ok();
-                r.stdout()
-                    .lines()
-                    .filter(|l| l.starts_with("fired"))
-                    .count()
+                r.stdout().lines().filter(|l| l.starts_with(prefix)).count()
             })
             .sum()
     };
     let ticks = |when: &str| round(vec!["tick".into(), "--at".into(), when.into()]);
-    assert_eq!(fired(&ticks("2026-03-01T08:00:30Z")), 1, "one start");
-    assert_eq!(starts(&state(&env)).len(), 1);
-    assert_eq!(fired(&ticks("2026-03-01T08:10:30Z")), 1, "one stop");
+
+    // The next prompt is due at 09:10 (every 1h 10m).
+    let runs = ticks("2026-03-01T09:10:30Z");
+    assert_eq!(said(&runs, "prompt:"), 1, "one prompt");
+    assert_eq!(said(&runs, ""), 1, "nothing else");
     let s = state(&env);
-    assert_eq!(s["sessions"][0]["outcome"], "completed", "{s}");
+    assert_eq!(
+        prompts(&s),
+        ["2026-03-01T08:00:00Z", "2026-03-01T09:10:00Z"],
+        "{s}"
+    );
+    assert_eq!(starts(&s).len(), 0, "a prompt is not a session: {s}");
+
+    // A 10-minute ice session, its timer killed: its stop is the ticks'.
+    crate::unattended::start_and_kill(&env, "2026-03-01T09:11:00Z");
+    let runs = ticks("2026-03-01T09:21:30Z");
+    assert_eq!(said(&runs, "stop:"), 1, "one stop");
+    assert_eq!(said(&runs, ""), 1, "nothing else");
+    let s = state(&env);
+    let ice = &course(&s)["sessions"][0];
+    assert_eq!(ice["outcome"], "completed", "{s}");
+    assert_eq!(ice["off"], Value::Null, "nobody said it was off: {s}");
+
+    // Long enough that every loser comes while it runs: after its end a
+    // forced start may rightly begin another.
     let starts_run = round(
         [
             "start",
             "--phase",
             "heat",
             "--duration",
-            "1s",
+            "5s",
             "--force",
             "--linger",
             "0s",
@@ -251,6 +341,9 @@ fn fifty_concurrent_writers_lose_and_duplicate_nothing() {
         49,
         "{codes:?}"
     );
+    for r in starts_run.iter().filter(|r| r.code() == Some(75)) {
+        r.stderr_has("a heat session is already running");
+    }
     let s = state(&env);
     assert_eq!(starts(&s).len(), 2, "{s}");
     assert_eq!(temps(&env), Vec::<String>::new());
@@ -259,7 +352,8 @@ fn fifty_concurrent_writers_lose_and_duplicate_nothing() {
 /// Issue 9, case 1: the disk fills mid-session. The ice-off is still
 /// given (here on the terminal: no desktop), the old state is intact, the
 /// failed write is reported, and once there is room the next command logs
-/// the session's end.
+/// the session's end. A prompt due on a full disk is not given until it
+/// can be recorded.
 #[cfg(unix)]
 #[test]
 fn full_disk_mid_session_still_gives_the_ice_off() {
@@ -310,22 +404,54 @@ fn full_disk_mid_session_still_gives_the_ice_off() {
         before,
         "the old state changed"
     );
-    assert_eq!(state(&env)["sessions"][0]["outcome"], "running");
-    // Still full: a tick does not prompt a new session it cannot log.
+    assert_eq!(course(&state(&env))["sessions"][0]["outcome"], "running");
+    // Still full: a tick gives the stop again (safety notices go out before
+    // the write, and this one was never recorded as given), then fails.
     let r = env.run(["tick"]);
-    r.no_panic();
-    assert!(
-        !r.stderr().contains("Time for ice"),
-        "a prompt for a session that cannot be logged\n{}",
-        r.report()
-    );
+    r.no_panic()
+        .code_is(1)
+        .stderr_has("therapy-timer: Take the ice off now")
+        .stderr_has("No space left on device");
     assert_eq!(fs::read(env.state_file()).expect("state"), before);
-    // Room again: the next command that writes logs the end.
+    // Room again: the next command that writes logs the end. Nobody said
+    // the pack is off, so the log does not say so either.
     fs::remove_file(filler).expect("remove the filler");
     env.run(["tick"]).no_panic().ok();
     let s = state(&env);
-    assert_eq!(s["sessions"][0]["outcome"], "completed", "{s}");
+    assert_eq!(course(&s)["sessions"][0]["outcome"], "completed", "{s}");
+    assert_eq!(course(&s)["sessions"][0]["off"], Value::Null, "{s}");
     assert_eq!(temps(&env), Vec::<String>::new());
+
+    // Full, with a prompt due: a tick does not give a prompt it cannot
+    // record (every tick would give it again). A prompt is not a session:
+    // it used to be logged as one; now it is recorded as given.
+    let env = Env::new();
+    let mount = Mount::tmpfs(&env.root().join("state"), "256k");
+    // The next prompt (every 1h 10m) was due 5 minutes ago.
+    // Whole seconds: the clock the commands read is (as is `--at`).
+    let injured = (Utc::now() - TimeDelta::minutes(75))
+        .trunc_subsecs(0)
+        .to_rfc3339();
+    env.run(["injury", &injured, "--at", &injured]).ok();
+    let filler = mount.fill();
+    let before = fs::read(env.state_file()).expect("state");
+    let r = env.run(["tick", "--quiet-hours", "off"]);
+    r.no_panic()
+        .code_is(1)
+        .stderr_has("No space left on device");
+    assert!(
+        !r.stderr().contains("Time for ice") && !r.stdout().contains("prompt"),
+        "a prompt that cannot be recorded\n{}",
+        r.report()
+    );
+    assert_eq!(fs::read(env.state_file()).expect("state"), before);
+    fs::remove_file(filler).expect("remove the filler");
+    env.run(["tick", "--quiet-hours", "off"])
+        .no_panic()
+        .ok()
+        .stdout_has("prompt: time for ice")
+        .stderr_has("Time for ice");
+    assert_eq!(starts(&state(&env)).len(), 0);
 }
 
 /// A tmpfs mounted for one test, unmounted when dropped.
@@ -434,7 +560,8 @@ fn unreadable_state_directory_is_an_error_not_no_state() {
 }
 
 /// Issue 9, case 3: fields of the state this version does not know (a
-/// newer version's) survive its writes.
+/// newer version's) survive its writes, and a first-format file's too
+/// when it is converted.
 #[test]
 fn unknown_state_fields_survive_a_write() {
     let env = Env::new();
@@ -445,7 +572,29 @@ fn unknown_state_fields_survive_a_write() {
             "from_a_newer_version": {"pain": [3, 2]}, "note": "keep me"}"#,
     )
     .expect("write");
-    env.run(["tick", "--at", "2026-03-01T08:00:30Z"]).ok();
+    let kept = |s: &Value| {
+        assert_eq!(s["from_a_newer_version"]["pain"][0], 3, "{s}");
+        assert_eq!(s["note"], "keep me", "{s}");
+    };
+    // Three writes: a prompt given (the file converted to this format), a
+    // session logged, the injury time corrected. (A prompt is not a
+    // session: the tick used to log one; `log add` does now.)
+    env.run(["tick", "--at", "2026-03-01T08:00:30Z"])
+        .ok()
+        .stdout_has("prompt: time for ice");
+    kept(&state(&env));
+    env.run([
+        "log",
+        "add",
+        "ice",
+        "2026-03-01T08:01:00Z",
+        "--duration",
+        "10m",
+        "--at",
+        "2026-03-01T08:30:00Z",
+    ])
+    .ok();
+    kept(&state(&env));
     env.run([
         "injury",
         "2026-03-01T07:00:00Z",
@@ -454,10 +603,10 @@ fn unknown_state_fields_survive_a_write() {
     ])
     .ok();
     let s = state(&env);
-    assert_eq!(s["injured_at"], "2026-03-01T07:00:00Z", "{s}");
+    assert_eq!(course(&s)["injured_at"], "2026-03-01T07:00:00Z", "{s}");
     assert_eq!(starts(&s).len(), 1, "{s}");
-    assert_eq!(s["from_a_newer_version"]["pain"][0], 3, "{s}");
-    assert_eq!(s["note"], "keep me", "{s}");
+    assert_eq!(prompts(&s), ["2026-03-01T08:00:00Z"], "{s}");
+    kept(&s);
 }
 
 /// Issue 9, case 4: SIGTERM in the first milliseconds of `start` (before
@@ -498,7 +647,7 @@ fn sigterm_in_the_first_milliseconds_of_start_leaves_no_running_session() {
             continue;
         }
         let s = state(&env);
-        for session in s["sessions"].as_array().into_iter().flatten() {
+        for session in sessions(&s) {
             assert_ne!(
                 session["outcome"], "running",
                 "run {i} left a running session: {s}"
@@ -529,7 +678,7 @@ fn a_reused_pid_does_not_collide_and_stale_temp_files_are_removed() {
     cmd.arg(&dir).arg(BIN);
     run(cmd).no_panic().ok().stdout_has("Injury recorded");
     assert_eq!(temps(&env), Vec::<String>::new());
-    assert_eq!(state(&env)["injured_at"], "2026-03-01T08:00:00Z");
+    assert_eq!(course(&state(&env))["injured_at"], "2026-03-01T08:00:00Z");
 }
 
 /// Issue 9, case 8 (the lock): a lock held by another process is waited
@@ -658,7 +807,7 @@ fn beside_fake_server(test: &str, mode: &str) -> Option<Served> {
     // The timer kept time: the session ran its planned 2 s.
     let s = state(&env);
     assert_eq!(
-        s["sessions"][0]["outcome"],
+        course(&s)["sessions"][0]["outcome"],
         "completed",
         "{s}\n{}",
         run.report()
@@ -740,8 +889,13 @@ fn linger_ends_when_the_last_notice_did_not_reach_the_desktop() {
 }
 
 /// A change the next read would refuse is never written: moving the injury
-/// after a logged session (the library of the next issue refuses such a
-/// log) leaves the state as it was.
+/// after a logged session (a log the library refuses to read) is refused,
+/// and the state stays as it was, byte for byte.
+///
+/// The session is logged with `log add`: the tick that stood here logged
+/// the prompt as a session, which a prompt is not. With no session, the
+/// move was allowed and the test passed without checking anything; now
+/// the refusal is certain, and asserted.
 #[test]
 fn a_change_that_would_make_the_log_unreadable_is_not_written() {
     let env = Env::new();
@@ -752,22 +906,35 @@ fn a_change_that_would_make_the_log_unreadable_is_not_written() {
         "2026-03-01T08:00:00Z",
     ])
     .ok();
-    env.run(["tick", "--at", "2026-03-01T08:00:30Z"]).ok();
+    env.run([
+        "log",
+        "add",
+        "ice",
+        "2026-03-01T08:00:00Z",
+        "--duration",
+        "10m",
+        "--at",
+        "2026-03-01T08:15:00Z",
+    ])
+    .ok();
     let before = fs::read(env.state_file()).expect("state");
+    // Nothing else is due by 08:20 (the next prompt is at 09:10), so any
+    // change to the file would be this refused one.
     let r = env.run([
         "injury",
-        "2026-03-01T09:00:00Z",
+        "2026-03-01T08:05:00Z",
         "--at",
-        "2026-03-01T09:30:00Z",
+        "2026-03-01T08:20:00Z",
     ]);
-    r.no_panic();
-    // This library takes a session before the injury; the next one refuses
-    // it, and then nothing may be written.
-    if r.code() != Some(0) {
-        r.code_is(2).stderr_has("nothing was written");
-        assert_eq!(fs::read(env.state_file()).expect("state"), before);
-    }
-    env.run(["status", "--at", "2026-03-01T09:30:00Z"])
+    r.no_panic()
+        .code_is(2)
+        .stderr_has("is after the session at")
+        .stderr_has("remove that session first");
+    assert_eq!(fs::read(env.state_file()).expect("state"), before);
+    env.run(["status", "--at", "2026-03-01T08:20:00Z"])
         .no_panic()
         .ok();
+    let s = state(&env);
+    assert_eq!(course(&s)["injured_at"], "2026-03-01T08:00:00Z", "{s}");
+    assert_eq!(starts(&s).len(), 1, "{s}");
 }

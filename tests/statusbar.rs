@@ -104,8 +104,7 @@ fn ready_with_an_injury_is_the_phase_now() {
         "Injured Sun 01 Mar 2026 08:00 +00:00 (1h ago): day 1.\n\
          Phase: ice, until Tue 08:00 (then heat).\n\
          No session logged yet.\n\
-         A session may start now.\n\
-         Next session due at 09:10."
+         A session may start now."
     );
     assert_eq!(plain(&env, at).stdout(), "ice now\n");
 }

@@ -66,7 +66,8 @@ pub struct Notice {
 pub struct Notifier {
     shared: Arc<Shared>,
     style: NoticeStyle,
-    /// The last notice handed to the desktop, by sequence number.
+    /// The last notice handed to the desktop, by sequence number; `None`
+    /// when the last one went straight to the terminal.
     last: Option<u64>,
     /// The thread that made the connection, and delivers notices while it
     /// is free (no thread to start between a deadline and its notice).
@@ -285,6 +286,7 @@ impl Notifier {
             let mut inner = self.shared.lock();
             if !inner.desktop {
                 drop(inner);
+                self.last = None;
                 terminal(&notice);
                 return false;
             }
@@ -334,6 +336,28 @@ impl Notifier {
             return false;
         }
         true
+    }
+
+    /// The last notice sent, for [`Notifier::on_desktop`]; `None` if it
+    /// went straight to the terminal.
+    pub fn last_sent(&self) -> Option<u64> {
+        self.last
+    }
+
+    /// Whether notice `sent` (from [`Notifier::last_sent`]) is up on the
+    /// desktop: the server accepted it (its answer is waited for, up to
+    /// [`SHOW_TIMEOUT`]; past that it goes to the terminal), has not gone,
+    /// and nobody closed it. Sending does not wait for the server, so
+    /// only this says whether a notice reached the desktop.
+    pub fn on_desktop(&self, sent: Option<u64>) -> bool {
+        let Some(seq) = sent else {
+            return false;
+        };
+        let inner = self.settle(Instant::now() + SHOW_TIMEOUT);
+        match inner.shown.get(&seq) {
+            Some(Some(id)) => !inner.gone && !inner.closed.contains(id),
+            _ => false,
+        }
     }
 
     /// Writes every notice still undelivered at `until` to the terminal.

@@ -98,6 +98,9 @@ pub fn step(
         };
         let refusal = match input {
             Some(input) => driver.handle_input(input, &Local).err(),
+            // A course just recorded gives nothing yet: its first prompt
+            // comes from the loops (tick, watch), due from the injury time.
+            None if created => None,
             None => {
                 driver.handle_timeout(now, &Local);
                 None

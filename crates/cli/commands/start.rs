@@ -218,7 +218,8 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
 
     // On time: the notice first, then the step that records it (and gives
     // what else came due).
-    let shown = notifier.send_with_actions(&on_time, session.start, &tx);
+    notifier.send_with_actions(&on_time, session.start, &tx);
+    let stop_sent = notifier.last_sent();
     outln!("{}. {}", on_time.summary, on_time.body);
     let how = How {
         planning: None,
@@ -237,7 +238,12 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
             )))
         }
     }
-    if (shown || std::io::stderr().is_terminal()) && args.linger > Duration::ZERO {
+    // Lingering keeps the stop notice up and repeats it; with the notice
+    // not on the desktop (the server hung, failed or went away) and no
+    // terminal to write to, nobody would see either.
+    if args.linger > Duration::ZERO
+        && (std::io::stderr().is_terminal() || notifier.on_desktop(stop_sent))
+    {
         linger(ctx, args.linger, &session, &mut notifier, (&tx, &rx))?;
     }
     Ok(())
