@@ -353,7 +353,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<State, CliError> {
         serde_json::from_str(text).map_err(|e| aside(format!("is not valid JSON ({e})")))?;
     let serde_json::Value::Object(mut fields) = value else {
         return Err(aside(
-            "is not a therapy-timer state (not a JSON object)".into(),
+            "has no format version (it is not a JSON object)".into(),
         ));
     };
     let driver = match fields.get("format").and_then(serde_json::Value::as_u64) {
@@ -396,12 +396,24 @@ fn from_first_format(
 ) -> Result<Option<Driver>, String> {
     let injured = fields.remove("injured_at");
     let sessions = fields.remove("sessions");
-    let reviewed = fields
-        .remove("review_announced_at")
-        .is_some_and(|v| !v.is_null());
+    // Times, or null; anything else is not this format.
+    let time = |v: Option<serde_json::Value>, key: &str| -> Result<bool, String> {
+        match v {
+            None | Some(serde_json::Value::Null) => Ok(false),
+            Some(serde_json::Value::String(t))
+                if chrono::DateTime::parse_from_rfc3339(&t).is_ok() =>
+            {
+                Ok(true)
+            }
+            Some(_) => Err(format!(
+                "is not a therapy-timer state ({key} is not a time)"
+            )),
+        }
+    };
+    let reviewed = time(fields.remove("review_announced_at"), "review_announced_at")?;
     // A snooze from before an upgrade has long run out (as the library
     // reads its own first format).
-    fields.remove("not_before");
+    time(fields.remove("not_before"), "not_before")?;
     let sessions = match sessions {
         None | Some(serde_json::Value::Null) => Vec::new(),
         Some(serde_json::Value::Array(list)) => list,
@@ -415,7 +427,8 @@ fn from_first_format(
             .min_by_key(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
         {
             Some(first) => (serde_json::Value::from(first), false),
-            None => return Ok(None),
+            None if sessions.is_empty() => return Ok(None),
+            None => return Err("is not a therapy-timer state (a session has no start)".into()),
         },
     };
     let driver = serde_json::json!({
@@ -433,7 +446,7 @@ fn from_first_format(
         .map_err(|e| {
             let e = e.to_string();
             let finding = e.split("; ").next().unwrap_or(&e).to_owned();
-            format!("has an inconsistent log ({finding})")
+            format!("is not a therapy-timer state ({finding})")
         })
 }
 

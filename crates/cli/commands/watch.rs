@@ -68,12 +68,13 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
         if until.is_some_and(|u| now >= u) {
             return Ok(());
         }
+        let answered = input.is_some();
         let step = match drive::step(ctx, now, input.take(), &how, &mut notifier) {
             Ok(Some(step)) => step,
             Ok(None) => return Err(CliError::Usage(NO_INJURY.into())),
             // A refused answer (the rest is not over for Start now): say
             // so, and follow on.
-            Err(e @ (CliError::Usage(_) | CliError::TryLater(_))) => {
+            Err(e @ (CliError::Usage(_) | CliError::TryLater(_))) if answered => {
                 errln!("therapy-timer: {e}");
                 continue;
             }
