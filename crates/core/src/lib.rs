@@ -210,3 +210,10 @@ pub use quiet_hours::QuietHours;
 pub use readiness::{Advisory, Readiness};
 pub use session::{Off, OffBy, Outcome, Session};
 pub use trend::PainTrend;
+
+// The README's Rust example, compiled and run as a doctest of this crate so
+// that it cannot drift from the API (issue 15). Only under `cfg(doctest)`:
+// the published crate does not carry the workspace's README.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
