@@ -10,6 +10,7 @@ mod util;
 #[path = "../crates/cli/help.rs"]
 mod help;
 
+mod alarm;
 mod bad_inputs;
 mod cli_tree;
 mod completions;

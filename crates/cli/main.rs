@@ -5,6 +5,7 @@
 #[macro_use]
 mod output;
 
+mod alarm;
 mod args;
 mod bus;
 #[cfg(all(unix, not(target_os = "macos")))]

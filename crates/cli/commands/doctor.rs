@@ -64,6 +64,7 @@ pub fn run(args: &DoctorArgs) -> Result<(), CliError> {
     checks.push(state_check());
     checks.push(time_zone_check());
     checks.push(scheduler_check());
+    checks.push(sound_check());
 
     let all_ok = checks.iter().all(|c| c.ok);
     if args.json {
@@ -89,6 +90,46 @@ pub fn run(args: &DoctorArgs) -> Result<(), CliError> {
             checks.iter().filter(|c| !c.ok).count(),
             checks.len()
         )))
+    }
+}
+
+/// Whether a stop would be heard: a sound server to play it on, and the
+/// sound it would play.
+fn sound_check() -> Check {
+    let settings = crate::settings::Settings::load().map(|s| s.alarm);
+    let Ok(alarm) = settings else {
+        return fail(
+            "alarm",
+            "the config file is not valid".into(),
+            "see `therapy-timer config`".into(),
+        );
+    };
+    let Some(name) = alarm.stop else {
+        return pass(
+            "alarm",
+            "off ([alarm] sound = \"none\"): stops are not heard, only shown".into(),
+        );
+    };
+    let sound = match crate::alarm::find(&name) {
+        Some(p) => p.display().to_string(),
+        None => format!("the built-in tone (no sound file for \"{name}\")"),
+    };
+    match crate::alarm::socket() {
+        Ok(socket) => pass(
+            "alarm",
+            format!(
+                "{sound}, at volume {}, on {}",
+                alarm.volume,
+                socket.display()
+            ),
+        ),
+        Err(why) => fail(
+            "alarm",
+            format!("{why}; stops are shown but not heard"),
+            "run PulseAudio or PipeWire (pipewire-pulse) in your session, or set \
+             PULSE_SERVER=unix:PATH"
+                .into(),
+        ),
     }
 }
 

@@ -15,6 +15,7 @@ use therapy_timer::limits::{REPEATS, SEVERE_PAIN};
 use therapy_timer::{Course, Driver, Event, EventKind, Input, Phase};
 
 use super::Ctx;
+use crate::alarm::Sound;
 use crate::args::Planning;
 use crate::clock::Wake;
 use crate::error::{refused, CliError};
@@ -183,6 +184,11 @@ pub fn announce(
         Some(to) if !notice.actions.is_empty() => notifier.send_with_actions(&notice, tag, to),
         _ => notifier.send(&notice),
     };
+    match event.kind {
+        EventKind::Stop | EventKind::Repeat => notifier.sound(Sound::Stop),
+        EventKind::Prompt => notifier.sound(Sound::Prompt),
+        _ => {}
+    }
     if shown && event.safety && std::io::stderr().is_terminal() {
         // Heard by someone away from the screen.
         eprint!("\x07");

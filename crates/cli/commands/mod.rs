@@ -173,6 +173,7 @@ impl Ctx {
     /// A notifier with the configured style.
     fn notifier(&self) -> Notifier {
         Notifier::new(true, self.settings.notices.clone())
+            .with_alarm(crate::alarm::Alarm::new(&self.settings.alarm))
     }
 
     /// The recorded driver with the settings in use (protocol, quiet

@@ -1,0 +1,202 @@
+//! The alarm the program plays itself, heard on a real PulseAudio server
+//! (a null sink, its monitor recorded with parecord, measured with sox).
+
+use crate::util::{Env, Pulse};
+
+/// Above this RMS amplitude a recording holds a sound; a null sink's
+/// monitor with nothing playing records exact zeros.
+const HEARD: f64 = 0.01;
+/// Below this, silence.
+const SILENT: f64 = 0.0005;
+
+/// A short theme sound, so that each test does not wait out the 6 s alarm.
+const SHORT: &str = "[alarm]\nsound = \"complete\"\n";
+
+#[test]
+fn the_ice_stop_is_heard_with_the_theme_alarm() {
+    let env = Env::new();
+    let Some(pulse) = Pulse::start(&env, "the_ice_stop_is_heard_with_the_theme_alarm") else {
+        return;
+    };
+    let (run, rms) = pulse.record("ice", || {
+        crate::util::run(pulse.with(env.cmd([
+            "start",
+            "--phase",
+            "ice",
+            "--duration",
+            "1s",
+            "--linger",
+            "0s",
+        ])))
+    });
+    run.no_panic().ok();
+    assert!(
+        !run.stderr().contains("alarm cannot be played"),
+        "{}",
+        run.report()
+    );
+    assert!(
+        rms > HEARD,
+        "the stop was not heard: RMS {rms}\n{}",
+        run.report()
+    );
+}
+
+#[test]
+fn the_heat_stop_is_heard() {
+    let env = Env::new();
+    let Some(pulse) = Pulse::start(&env, "the_heat_stop_is_heard") else {
+        return;
+    };
+    env.config(SHORT);
+    let (run, rms) = pulse.record("heat", || {
+        crate::util::run(pulse.with(env.cmd([
+            "start",
+            "--phase",
+            "heat",
+            "--duration",
+            "1s",
+            "--linger",
+            "0s",
+        ])))
+    });
+    run.no_panic().ok();
+    assert!(
+        rms > HEARD,
+        "the stop was not heard: RMS {rms}\n{}",
+        run.report()
+    );
+}
+
+#[test]
+fn with_sound_none_the_stop_is_silent() {
+    let env = Env::new();
+    let Some(pulse) = Pulse::start(&env, "with_sound_none_the_stop_is_silent") else {
+        return;
+    };
+    env.config("[alarm]\nsound = \"none\"\n");
+    let (run, rms) = pulse.record("none", || {
+        crate::util::run(pulse.with(env.cmd([
+            "start",
+            "--phase",
+            "ice",
+            "--duration",
+            "1s",
+            "--linger",
+            "0s",
+        ])))
+    });
+    run.no_panic().ok();
+    assert!(rms < SILENT, "sound = \"none\" made a sound: RMS {rms}");
+}
+
+#[test]
+fn tick_sounds_the_stop_and_each_repeat_but_not_a_prompt() {
+    let env = Env::new();
+    let Some(pulse) = Pulse::start(
+        &env,
+        "tick_sounds_the_stop_and_each_repeat_but_not_a_prompt",
+    ) else {
+        return;
+    };
+    env.config(SHORT);
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T08:00:00Z",
+    ])
+    .ok();
+    env.start_and_kill("2026-03-01T08:00:00Z");
+    let tick = |at: &str| {
+        let mut cmd = pulse.with(env.cmd(["tick", "--json", "--quiet-hours", "off", "--at", at]));
+        cmd.stdin(std::process::Stdio::null());
+        let (run, rms) = pulse.record(&at.replace(':', ""), || crate::util::run(cmd));
+        run.no_panic().ok();
+        let kinds: Vec<String> = run
+            .stdout()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .map(|v| v["event"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        (kinds, rms, run.report())
+    };
+    let (k, rms, report) = tick("2026-03-01T08:10:00Z");
+    assert_eq!(k, ["stop"], "{report}");
+    assert!(rms > HEARD, "the stop was not heard: RMS {rms}\n{report}");
+    for (n, at) in ["08:15", "08:20", "08:25"].iter().enumerate() {
+        let (k, rms, report) = tick(&format!("2026-03-01T{at}:00Z"));
+        assert_eq!(k, ["repeat"], "{report}");
+        assert!(
+            rms > HEARD,
+            "repeat {} was not heard: RMS {rms}\n{report}",
+            n + 1
+        );
+    }
+    // The rest counts from the last reminder, 08:25: the prompt is at 09:25.
+    let (k, rms, report) = tick("2026-03-01T09:25:00Z");
+    assert_eq!(k, ["prompt"], "{report}");
+    assert!(rms < SILENT, "a prompt made a sound: RMS {rms}\n{report}");
+}
+
+#[test]
+fn a_prompt_sounds_when_configured() {
+    let env = Env::new();
+    let Some(pulse) = Pulse::start(&env, "a_prompt_sounds_when_configured") else {
+        return;
+    };
+    env.config("[alarm]\nprompt = \"message-new-instant\"\n");
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T08:00:00Z",
+    ])
+    .ok();
+    let (run, rms) = pulse.record("prompt", || {
+        crate::util::run(pulse.with(env.cmd([
+            "tick",
+            "--json",
+            "--quiet-hours",
+            "off",
+            "--at",
+            "2026-03-01T08:01:00Z",
+        ])))
+    });
+    run.no_panic().ok().stdout_has("\"event\":\"prompt\"");
+    assert!(
+        rms > HEARD,
+        "the prompt was not heard: RMS {rms}\n{}",
+        run.report()
+    );
+}
+
+#[test]
+fn without_a_sound_server_the_stop_says_so_once_and_goes_on() {
+    let env = Env::new();
+    let run = env.run([
+        "start",
+        "--phase",
+        "ice",
+        "--duration",
+        "1s",
+        "--linger",
+        "0s",
+    ]);
+    run.no_panic().ok().stdout_has("Take the ice off now");
+    assert_eq!(
+        run.stderr().matches("the alarm cannot be played").count(),
+        1,
+        "{}",
+        run.report()
+    );
+}
+
+#[test]
+fn a_volume_out_of_range_is_refused_with_the_fix() {
+    let env = Env::new();
+    env.config("[alarm]\nvolume = 150\n");
+    env.run(["status"])
+        .code_is(2)
+        .stderr_has("[alarm] volume = 150 is out of range; write a number from 0 to 100");
+}
