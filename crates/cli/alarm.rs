@@ -126,14 +126,6 @@ impl Alarm {
         self.server && self.stop.name.is_some()
     }
 
-    /// Whether `what` makes a sound at all (not `sound = "none"`).
-    pub fn sounds(&self, what: Sound) -> bool {
-        match what {
-            Sound::Stop => self.stop.name.is_some(),
-            Sound::Prompt => self.prompt.name.is_some(),
-        }
-    }
-
     /// Plays the sound for `what` on a thread of its own, at once; returns
     /// without waiting. A failure is said once per process.
     pub fn play(&self, what: Sound) {
