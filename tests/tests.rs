@@ -18,6 +18,7 @@ mod config;
 mod course;
 mod desktop;
 mod faults;
+mod hooks;
 mod ics;
 mod man;
 mod packaging;

@@ -17,6 +17,7 @@ mod clock;
 mod commands;
 mod error;
 mod help;
+mod hooks;
 mod ics;
 mod notifier;
 mod report;

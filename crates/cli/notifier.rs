@@ -30,6 +30,7 @@ use therapy_timer::Urgency;
 use crate::alarm::{Alarm, Sound};
 use crate::bus_notify::{Bus, Heard, Posted, NO_ANSWER};
 use crate::clock::Wake;
+use crate::hooks::{Hooks, Ran};
 use crate::settings::NoticeStyle;
 
 /// How long one notification may take to be accepted by the server (and
@@ -80,6 +81,8 @@ pub struct Notifier {
     /// The sounds the program plays itself (`None`: silent, as in tests
     /// of the notices alone).
     alarm: Option<Alarm>,
+    /// The command run for every event (waited for when this is dropped).
+    hooks: Hooks,
 }
 
 /// Who listens for the answers to a notice, and the session it is about.
@@ -246,7 +249,21 @@ impl Notifier {
             last: None,
             worker,
             alarm: None,
+            hooks: Hooks::default(),
         }
+    }
+
+    /// This notifier, also running `hooks` for the events it is given
+    /// (see [`Notifier::hook`]).
+    pub fn with_hooks(mut self, hooks: Hooks) -> Notifier {
+        self.hooks = hooks;
+        self
+    }
+
+    /// Runs the hook for `event` (the object `tick --json` prints), in the
+    /// background; `done` hears how it ran.
+    pub fn hook(&mut self, event: &serde_json::Value, done: Option<Sender<Ran>>) {
+        self.hooks.fire(event, done);
     }
 
     /// This notifier, also playing `alarm`'s sounds (see [`Notifier::sound`]).

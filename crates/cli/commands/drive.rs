@@ -71,6 +71,21 @@ pub struct Fired<'a> {
     pub late_seconds: u64,
 }
 
+impl<'a> Fired<'a> {
+    /// `event` as it comes out now.
+    pub fn of(event: &'a Event) -> Fired<'a> {
+        Fired {
+            event,
+            late_seconds: event.late().as_secs(),
+        }
+    }
+
+    /// As a JSON object (what a hook reads).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+}
+
 /// Takes one step at `now`: `input` if given, else just the time. Returns
 /// `None` when nothing is recorded and `how.new` is not given. A refused
 /// input is an error, after the events that came due are announced and
@@ -119,6 +134,10 @@ pub fn step(
             if !sent {
                 announce(notifier, e, driver.course(), now, how.listen, answering);
             }
+        }
+        // Every event to the hook, in order, once: they came out under the lock.
+        for e in &events {
+            notifier.hook(&Fired::of(e).json(), None);
         }
         // A tick that only moved the clock on writes nothing (no write a
         // minute from cron for nothing).
