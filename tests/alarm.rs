@@ -200,3 +200,79 @@ fn a_volume_out_of_range_is_refused_with_the_fix() {
         .code_is(2)
         .stderr_has("[alarm] volume = 150 is out of range; write a number from 0 to 100");
 }
+
+/// Runs `script` (bash) beside a real dunst in a private D-Bus session
+/// (tests/desktop/run-in-desktop.sh), with `BIN` set to the binary.
+fn in_desktop(env: &Env, pulse: &Pulse, script: &str) -> crate::util::Run {
+    let out = env.root().join("desktop");
+    std::fs::create_dir_all(&out).expect("desktop folder");
+    std::fs::create_dir_all(env.root().join("runtime")).expect("runtime folder");
+    let harness =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/desktop/run-in-desktop.sh");
+    let mut cmd = pulse.with(env.program(
+        "dbus-run-session",
+        [
+            "--".as_ref(),
+            "bash".as_ref(),
+            harness.as_os_str(),
+            out.as_os_str(),
+            "bash".as_ref(),
+            "-c".as_ref(),
+            std::ffi::OsStr::new(script),
+        ],
+    ));
+    cmd.env("BIN", crate::util::BIN);
+    crate::util::run(cmd)
+}
+
+const DESKTOP: [&str; 5] = [
+    "dbus-run-session",
+    "dbus-monitor",
+    "Xvfb",
+    "dunst",
+    "dunstctl",
+];
+
+#[test]
+fn with_dunst_paused_the_stop_is_heard_and_status_and_doctor_say_so() {
+    let test = "with_dunst_paused_the_stop_is_heard_and_status_and_doctor_say_so";
+    if !crate::util::desktop_or_skip(test, &DESKTOP) {
+        return;
+    }
+    let env = Env::new();
+    let Some(pulse) = Pulse::start(&env, test) else {
+        return;
+    };
+    env.config(SHORT);
+    let script = r#"dunstctl set-paused true
+        "$BIN" status
+        "$BIN" doctor
+        "$BIN" start --phase ice --duration 1s --linger 0s"#;
+    let (run, rms) = pulse.record("paused", || in_desktop(&env, &pulse, script));
+    run.no_panic().ok();
+    let paused = "notifications are paused: stops will only be heard";
+    assert_eq!(run.stdout().matches(paused).count(), 2, "{}", run.report());
+    run.stdout_has("notifications are paused: stops will only be heard (dunst)")
+        .stdout_has("ok   do-not-disturb: on (dunst)");
+    assert!(
+        rms > HEARD,
+        "the stop was not heard: RMS {rms}\n{}",
+        run.report()
+    );
+}
+
+#[test]
+fn with_dunst_running_status_says_nothing_of_a_pause() {
+    let test = "with_dunst_running_status_says_nothing_of_a_pause";
+    if !crate::util::desktop_or_skip(test, &DESKTOP) {
+        return;
+    }
+    let env = Env::new();
+    let Some(pulse) = Pulse::start(&env, test) else {
+        return;
+    };
+    let run = in_desktop(&env, &pulse, r#""$BIN" status; "$BIN" doctor; true"#);
+    run.no_panic().ok();
+    assert!(!run.stdout().contains("paused"), "{}", run.report());
+    run.stdout_has("ok   do-not-disturb: off (dunst)");
+}

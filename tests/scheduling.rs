@@ -191,9 +191,9 @@ fn doctor_fails_and_says_how_to_fix() {
         .stdout_has("FAIL scheduler")
         .stdout_has("fix: therapy-timer schedule systemd --write")
         .stdout_has("FAIL alarm: no sound server")
-        .stderr_has("5 of 6 checks failed");
+        .stderr_has("5 of 8 checks failed");
     let json = env.run(["doctor", "--json"]).code_is(1).json();
-    assert_eq!(json.as_array().map(Vec::len), Some(6));
+    assert_eq!(json.as_array().map(Vec::len), Some(8));
     assert_eq!(json[3]["check"], "time zone");
 }
 

@@ -15,6 +15,7 @@ mod bus_notify;
 mod bus_notify;
 mod clock;
 mod commands;
+mod desktop_state;
 mod error;
 mod help;
 mod hooks;

@@ -65,6 +65,7 @@ pub fn run(args: &DoctorArgs) -> Result<(), CliError> {
     checks.push(time_zone_check());
     checks.push(scheduler_check());
     checks.push(sound_check());
+    checks.extend(desktop_checks());
 
     let all_ok = checks.iter().all(|c| c.ok);
     if args.json {
@@ -131,6 +132,23 @@ fn sound_check() -> Check {
                 .into(),
         ),
     }
+}
+
+/// Do-not-disturb and the screen lock, where the desktop tells: facts,
+/// not failures (the alarm is what makes a stop heard then).
+fn desktop_checks() -> Vec<Check> {
+    use crate::desktop_state::{notifications_paused, screen_locked, PAUSED};
+    let dnd = match notifications_paused() {
+        Some(p) if p.on => format!("on ({}): {PAUSED}", p.by),
+        Some(p) => format!("off ({})", p.by),
+        None => "unknown (no dunst, KDE, GNOME or mako answered)".into(),
+    };
+    let locked = match screen_locked() {
+        Some(l) if l.on => format!("locked ({}): a stop is given and heard all the same", l.by),
+        Some(l) => format!("not locked ({})", l.by),
+        None => "unknown (neither logind nor a screen saver answered)".into(),
+    };
+    vec![pass("do-not-disturb", dnd), pass("screen", locked)]
 }
 
 fn state_check() -> Check {
