@@ -204,6 +204,16 @@ fn a_volume_out_of_range_is_refused_with_the_fix() {
 /// Runs `script` (bash) beside a real dunst in a private D-Bus session
 /// (tests/desktop/run-in-desktop.sh), with `BIN` set to the binary.
 fn in_desktop(env: &Env, pulse: &Pulse, script: &str) -> crate::util::Run {
+    in_desktop_with(env, pulse, script, &[])
+}
+
+/// [`in_desktop`] with more environment (dunst's too).
+fn in_desktop_with(
+    env: &Env,
+    pulse: &Pulse,
+    script: &str,
+    vars: &[(&str, &str)],
+) -> crate::util::Run {
     let out = env.root().join("desktop");
     std::fs::create_dir_all(&out).expect("desktop folder");
     std::fs::create_dir_all(env.root().join("runtime")).expect("runtime folder");
@@ -222,6 +232,7 @@ fn in_desktop(env: &Env, pulse: &Pulse, script: &str) -> crate::util::Run {
         ],
     ));
     cmd.env("BIN", crate::util::BIN);
+    cmd.envs(vars.iter().copied());
     crate::util::run(cmd)
 }
 
@@ -275,4 +286,75 @@ fn with_dunst_running_status_says_nothing_of_a_pause() {
     run.no_panic().ok();
     assert!(!run.stdout().contains("paused"), "{}", run.report());
     run.stdout_has("ok   do-not-disturb: off (dunst)");
+}
+
+#[test]
+fn doctor_alert_reports_each_part_when_answered_under_dunst() {
+    let test = "doctor_alert_reports_each_part_when_answered_under_dunst";
+    if !crate::util::desktop_or_skip(test, &DESKTOP) {
+        return;
+    }
+    let env = Env::new();
+    let Some(pulse) = Pulse::start(&env, test) else {
+        return;
+    };
+    let hooked = env.root().join("hook.log");
+    env.config(&format!(
+        "{SHORT}[hooks]\nevent = \"{{ printf '%s ' \\\"$THERAPY_TIMER_EVENT\\\"; cat; }} >> '{}'\"\n",
+        hooked.display()
+    ));
+    let out = env.root().join("desktop");
+    let script = format!(
+        r#""$BIN" doctor --alert &
+        pid=$!
+        for _ in $(seq 100); do [ "$(grep -c Notify "{out}/notify.log")" -ge 1 ] && break; sleep 0.1; done
+        sleep 0.5
+        dunstctl context
+        wait $pid"#,
+        out = out.display()
+    );
+    let pick = [("THERAPY_TIMER_TEST_PICK", "I see it")];
+    let (run, rms) = pulse.record("doctor", || in_desktop_with(&env, &pulse, &script, &pick));
+    run.no_panic().ok();
+    run.stdout_has("ok   notice: shown and answered (\"I see it\")")
+        .stdout_has(
+            "ok   alarm: played /usr/share/sounds/freedesktop/stereo/complete.oga on sink tt",
+        )
+        .stdout_has("ok   hook: ran the test event; it exited 0")
+        .stdout_has("ok   do-not-disturb: off (dunst)");
+    assert!(rms > HEARD, "the alarm was not heard: RMS {rms}");
+    let log = std::fs::read_to_string(&hooked).unwrap_or_default();
+    assert!(log.starts_with("test {\"at\":"), "{log}");
+}
+
+#[test]
+fn doctor_alert_without_a_desktop_passes_on_the_sound_alone() {
+    let env = Env::new();
+    let Some(pulse) = Pulse::start(
+        &env,
+        "doctor_alert_without_a_desktop_passes_on_the_sound_alone",
+    ) else {
+        return;
+    };
+    env.config(SHORT);
+    let (run, rms) = pulse.record("nodesk", || {
+        crate::util::run(pulse.with(env.cmd(["doctor", "--alert"])))
+    });
+    run.no_panic().ok();
+    run.stdout_has("FAIL notice: not shown: no notification server took it")
+        .stdout_has("ok   alarm: played")
+        .stdout_has("on sink tt")
+        .stdout_has("ok   hook: none configured");
+    assert!(rms > HEARD, "the alarm was not heard: RMS {rms}");
+}
+
+#[test]
+fn doctor_alert_with_nothing_to_reach_anyone_fails() {
+    let env = Env::new();
+    env.run(["doctor", "--alert"])
+        .no_panic()
+        .code_is(1)
+        .stdout_has("FAIL notice: not shown")
+        .stdout_has("FAIL alarm: not played: no sound server")
+        .stderr_has("the test alert was neither answered nor heard");
 }

@@ -266,6 +266,11 @@ impl Notifier {
         self.hooks.fire(event, done);
     }
 
+    /// The alarm, if this notifier plays one.
+    pub fn alarm(&self) -> Option<&Alarm> {
+        self.alarm.as_ref()
+    }
+
     /// This notifier, also playing `alarm`'s sounds (see [`Notifier::sound`]).
     pub fn with_alarm(mut self, alarm: Alarm) -> Notifier {
         self.alarm = Some(alarm);
