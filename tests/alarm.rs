@@ -358,3 +358,44 @@ fn doctor_alert_with_nothing_to_reach_anyone_fails() {
         .stdout_has("FAIL alarm: not played: no sound server")
         .stderr_has("the test alert was neither answered nor heard");
 }
+
+#[test]
+fn with_the_screen_locked_the_stop_is_given_and_heard() {
+    let test = "with_the_screen_locked_the_stop_is_given_and_heard";
+    if !crate::util::desktop_or_skip(test, &DESKTOP)
+        || !crate::util::tools_or_skip(test, &["python3"], "python3-dbus python3-gi")
+    {
+        return;
+    }
+    let env = Env::new();
+    let Some(pulse) = Pulse::start(&env, test) else {
+        return;
+    };
+    env.config(SHORT);
+    let saver =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/desktop/fake-screensaver.py");
+    let script = format!(
+        r#"/usr/bin/python3 '{saver}' & saver=$!
+        for _ in $(seq 100); do
+          dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+            org.freedesktop.DBus.NameHasOwner string:org.freedesktop.ScreenSaver | grep -q true && break
+          sleep 0.1
+        done
+        "$BIN" doctor
+        "$BIN" start --phase ice --duration 1s --linger 0s
+        kill $saver"#,
+        saver = saver.display()
+    );
+    let (run, rms) = pulse.record("locked", || in_desktop(&env, &pulse, &script));
+    run.no_panic().ok();
+    run.stdout_has("ok   screen: locked (the screen saver)")
+        .stdout_has("Take the ice off now");
+    assert!(
+        rms > HEARD,
+        "the stop was not heard: RMS {rms}\n{}",
+        run.report()
+    );
+    let shown =
+        std::fs::read_to_string(env.root().join("desktop/history.json")).unwrap_or_default();
+    assert!(shown.contains("Take the ice off now"), "not given: {shown}");
+}
