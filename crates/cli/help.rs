@@ -175,7 +175,7 @@ Examples:
 Examples:
   therapy-timer doctor                # notifications, state, time zone, timer
   therapy-timer doctor --json         # the same checks, for scripts
-  therapy-timer doctor --alert        # a real test notice, the alarm and the hook"
+  therapy-timer doctor --alert        # test notice, alarm and hook, for real"
         }
         "config" => {
             "\
