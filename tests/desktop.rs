@@ -502,8 +502,15 @@ fn doctor_passes_when_everything_a_course_needs_works() {
         ["--user", "enable", "therapy-timer-tick.timer"],
     ))
     .ok();
-    let (r, _) = in_desktop(&env, &[BIN, "doctor"]);
+    let Some(pulse) =
+        crate::util::Pulse::start(&env, "doctor_passes_when_everything_a_course_needs_works")
+    else {
+        return;
+    };
+    let server = pulse.server();
+    let (r, _) = in_desktop_with(&env, &[("PULSE_SERVER", &server)], &[BIN, "doctor"]);
     r.ok()
+        .stdout_has("ok   alarm: /usr/share/sounds/freedesktop/stereo/alarm-clock-elapsed.oga")
         .stdout_has("ok   session bus: unix:")
         .stdout_has("ok   notification server: dunst")
         .stdout_has("actions")

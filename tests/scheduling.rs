@@ -190,9 +190,10 @@ fn doctor_fails_and_says_how_to_fix() {
         .stdout_has("no injury recorded")
         .stdout_has("FAIL scheduler")
         .stdout_has("fix: therapy-timer schedule systemd --write")
-        .stderr_has("4 of 5 checks failed");
+        .stdout_has("FAIL alarm: no sound server")
+        .stderr_has("5 of 8 checks failed");
     let json = env.run(["doctor", "--json"]).code_is(1).json();
-    assert_eq!(json.as_array().map(Vec::len), Some(5));
+    assert_eq!(json.as_array().map(Vec::len), Some(8));
     assert_eq!(json[3]["check"], "time zone");
 }
 

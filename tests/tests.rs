@@ -10,6 +10,7 @@ mod util;
 #[path = "../crates/cli/help.rs"]
 mod help;
 
+mod alarm;
 mod bad_inputs;
 mod cli_tree;
 mod completions;
@@ -17,6 +18,7 @@ mod config;
 mod course;
 mod desktop;
 mod faults;
+mod hooks;
 mod ics;
 mod man;
 mod packaging;

@@ -63,6 +63,10 @@ impl Env {
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
             .env_remove("RUST_BACKTRACE")
+            // No sound server but one a test starts (see [`Pulse`]).
+            .env_remove("PULSE_SERVER")
+            .env_remove("PULSE_RUNTIME_PATH")
+            .env_remove("PULSE_COOKIE")
             .env("HOME", self.root())
             .env("XDG_STATE_HOME", self.root().join("state"))
             .env("XDG_CONFIG_HOME", self.root().join("config"))
@@ -245,4 +249,167 @@ pub fn tools_or_skip(test: &str, needs: &[&str], debian: &str) -> bool {
 pub fn shell_quote(s: &str) -> String {
     assert!(!s.contains('\\'), "cannot quote {s:?} for every shell");
     format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// A PulseAudio server of a test's own: a null sink named `tt` and a
+/// native-protocol socket, no config, no D-Bus. Killed when dropped.
+pub struct Pulse {
+    child: std::process::Child,
+    dir: PathBuf,
+}
+
+/// The programs a sound test needs, and their Debian packages.
+pub const SOUND_TOOLS: [&str; 3] = ["pulseaudio", "parecord", "sox"];
+pub const SOUND_PACKAGES: &str = "pulseaudio pulseaudio-utils sox sound-theme-freedesktop";
+
+impl Pulse {
+    /// Starts the server under `env`'s root; `None` (said loudly) when the
+    /// programs are missing and the desktop is not required.
+    pub fn start(env: &Env, test: &str) -> Option<Pulse> {
+        if !tools_or_skip(test, &SOUND_TOOLS, SOUND_PACKAGES) {
+            return None;
+        }
+        let dir = env.root().join("pulse");
+        std::fs::create_dir_all(dir.join("runtime")).expect("pulse dir");
+        let socket = dir.join("native");
+        let log = std::fs::File::create(dir.join("pulse.log")).expect("pulse log");
+        let child = Command::new("pulseaudio")
+            .args([
+                "-n",
+                "--daemonize=no",
+                "--exit-idle-time=-1",
+                "--use-pid-file=no",
+                "--disable-shm=yes",
+                "--log-target=stderr",
+                "--load=module-null-sink sink_name=tt",
+            ])
+            .arg(format!(
+                "--load=module-native-protocol-unix socket={} auth-anonymous=1",
+                socket.display()
+            ))
+            .env("HOME", &dir)
+            .env("XDG_RUNTIME_DIR", dir.join("runtime"))
+            .env("XDG_CONFIG_HOME", dir.join("config"))
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env_remove("DISPLAY")
+            .stdout(std::process::Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("spawn pulseaudio");
+        let pulse = Pulse { child, dir };
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !socket.exists() {
+            assert!(
+                std::time::Instant::now() < until,
+                "pulseaudio did not start: {}",
+                std::fs::read_to_string(pulse.dir.join("pulse.log")).unwrap_or_default()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        Some(pulse)
+    }
+
+    /// The `PULSE_SERVER` value that reaches it.
+    pub fn server(&self) -> String {
+        format!("unix:{}", self.dir.join("native").display())
+    }
+
+    /// `cmd`, told where the server is.
+    pub fn with(&self, mut cmd: Command) -> Command {
+        cmd.env("PULSE_SERVER", self.server());
+        cmd
+    }
+
+    /// Records the sink's monitor while `during` runs, and returns what
+    /// `during` returned and the recording's RMS amplitude (sox `stat`).
+    pub fn record<T>(&self, name: &str, during: impl FnOnce() -> T) -> (T, f64) {
+        let raw = self.dir.join(format!("{name}.raw"));
+        let mut rec = Command::new("parecord")
+            .args([
+                "--raw",
+                "--format=s16le",
+                "--rate=44100",
+                "--channels=1",
+                "--latency-msec=20",
+                "-d",
+                "tt.monitor",
+            ])
+            .arg(&raw)
+            .env("PULSE_SERVER", self.server())
+            .env("HOME", &self.dir)
+            .spawn()
+            .expect("spawn parecord");
+        // parecord writes once it is connected and recording.
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::fs::metadata(&raw).map_or(0, |m| m.len()) == 0 {
+            assert!(std::time::Instant::now() < until, "parecord did not record");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let result = during();
+        // The tail of the sound through the sink's latency.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let _ = rec.kill();
+        let _ = rec.wait();
+        (result, rms(&raw))
+    }
+}
+
+/// The RMS amplitude of a raw s16le mono 44.1 kHz file, by sox.
+pub fn rms(raw: &Path) -> f64 {
+    let out = Command::new("sox")
+        .args([
+            "-t", "raw", "-r", "44100", "-e", "signed", "-b", "16", "-c", "1",
+        ])
+        .arg(raw)
+        .args(["-n", "stat"])
+        .output()
+        .expect("run sox");
+    let text = String::from_utf8_lossy(&out.stderr);
+    text.lines()
+        .find(|l| l.starts_with("RMS     amplitude:"))
+        .and_then(|l| l.split(':').nth(1))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("sox stat gave no RMS:\n{text}"))
+}
+
+impl Drop for Pulse {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Env {
+    /// Writes the config file.
+    pub fn config(&self, text: &str) {
+        let dir = self.root().join("config/therapy-timer");
+        std::fs::create_dir_all(&dir).expect("config dir");
+        std::fs::write(dir.join("config.toml"), text).expect("config file");
+    }
+
+    /// Starts a 10-minute ice session at `when` and kills the `start`
+    /// process with SIGKILL once the session is in the log: only `tick`
+    /// can give its stop.
+    pub fn start_and_kill(&self, when: &str) {
+        let mut child = self
+            .cmd(["start", "--phase", "ice", "--linger", "0s", "--at", when])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn start");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let log = self.run(["log", "--json"]);
+            if log.json().as_array().is_some_and(|a| !a.is_empty()) {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "start never logged its session"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        child.kill().expect("SIGKILL");
+        let _ = child.wait();
+    }
 }

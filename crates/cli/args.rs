@@ -213,6 +213,12 @@ pub struct DoctorArgs {
     /// Print the checks as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Test the whole alert path for real: a critical test notice with an
+    /// "I see it" button, the alarm, the hook with a `test` event; waits up
+    /// to 60 s for the answer and says how each part went. Exits 0 only if
+    /// the notice was answered or the alarm was played.
+    #[arg(long)]
+    pub alert: bool,
 }
 
 /// `config`.

@@ -174,7 +174,8 @@ Examples:
             "\
 Examples:
   therapy-timer doctor                # notifications, state, time zone, timer
-  therapy-timer doctor --json         # the same checks, for scripts"
+  therapy-timer doctor --json         # the same checks, for scripts
+  therapy-timer doctor --alert        # test notice, alarm and hook, for real"
         }
         "config" => {
             "\

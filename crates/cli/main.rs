@@ -5,6 +5,7 @@
 #[macro_use]
 mod output;
 
+mod alarm;
 mod args;
 mod bus;
 #[cfg(all(unix, not(target_os = "macos")))]
@@ -14,8 +15,10 @@ mod bus_notify;
 mod bus_notify;
 mod clock;
 mod commands;
+mod desktop_state;
 mod error;
 mod help;
+mod hooks;
 mod ics;
 mod notifier;
 mod report;

@@ -27,13 +27,19 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use therapy_timer::Urgency;
 
+use crate::alarm::{Alarm, Sound};
 use crate::bus_notify::{Bus, Heard, Posted, NO_ANSWER};
 use crate::clock::Wake;
+use crate::hooks::{Hooks, Ran};
 use crate::settings::NoticeStyle;
 
 /// How long one notification may take to be accepted by the server (and
 /// the bus connection to be made).
 const SHOW_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// How long the end of a command waits for an alarm still playing (the
+/// sound's length, at most 30 s, and the server's time limits).
+const ALARM_WAIT: Duration = Duration::from_secs(40);
 
 /// The `NotificationClosed` reason for "dismissed by the user"
 /// (Desktop Notifications Specification 1.2).
@@ -72,6 +78,11 @@ pub struct Notifier {
     /// The thread that made the connection, and delivers notices while it
     /// is free (no thread to start between a deadline and its notice).
     worker: Option<Sender<Job>>,
+    /// The sounds the program plays itself (`None`: silent, as in tests
+    /// of the notices alone).
+    alarm: Option<Alarm>,
+    /// The command run for every event (waited for when this is dropped).
+    hooks: Hooks,
 }
 
 /// Who listens for the answers to a notice, and the session it is about.
@@ -237,6 +248,40 @@ impl Notifier {
             style,
             last: None,
             worker,
+            alarm: None,
+            hooks: Hooks::default(),
+        }
+    }
+
+    /// This notifier, also running `hooks` for the events it is given
+    /// (see [`Notifier::hook`]).
+    pub fn with_hooks(mut self, hooks: Hooks) -> Notifier {
+        self.hooks = hooks;
+        self
+    }
+
+    /// Runs the hook for `event` (the object `tick --json` prints), in the
+    /// background; `done` hears how it ran.
+    pub fn hook(&mut self, event: &serde_json::Value, done: Option<Sender<Ran>>) {
+        self.hooks.fire(event, done);
+    }
+
+    /// The alarm, if this notifier plays one.
+    pub fn alarm(&self) -> Option<&Alarm> {
+        self.alarm.as_ref()
+    }
+
+    /// This notifier, also playing `alarm`'s sounds (see [`Notifier::sound`]).
+    pub fn with_alarm(mut self, alarm: Alarm) -> Notifier {
+        self.alarm = Some(alarm);
+        self
+    }
+
+    /// Plays the sound for `what` (a stop, a prompt), on a thread of its
+    /// own: it never waits for the sound server.
+    pub fn sound(&self, what: Sound) {
+        if let Some(alarm) = &self.alarm {
+            alarm.play(what);
         }
     }
 
@@ -269,6 +314,11 @@ impl Notifier {
         if notice.urgency != Urgency::Critical {
             notice.urgency = self.style.urgency;
             notice.expire = Some(self.style.timeout);
+        }
+        // The program plays the alarm itself: the server is not asked to
+        // play another over it.
+        if self.alarm.as_ref().is_some_and(Alarm::plays_stops) {
+            notice.sound = None;
         }
         if notice.sound.is_some() {
             match self.style.sound.as_deref() {
@@ -386,6 +436,11 @@ impl Drop for Notifier {
     /// up to [`SHOW_TIMEOUT`], then goes to the terminal.
     fn drop(&mut self) {
         drop(self.settle(Instant::now() + SHOW_TIMEOUT));
+        // An alarm cut off by the end of the process would not be heard
+        // (a `tick` ends at once).
+        if let Some(alarm) = &self.alarm {
+            alarm.wait(ALARM_WAIT);
+        }
     }
 }
 

@@ -14,6 +14,14 @@
 //! urgency = "normal"               # low | normal | critical; an ice-off notice is always critical
 //! timeout = "15s"                  # how long a start notice stays up
 //! sound = "message-new-instant"    # a freedesktop sound name, or leave out
+//!
+//! [alarm]                          # played by the program at each stop and repeat
+//! sound = "alarm-clock-elapsed"    # a freedesktop theme name, a file (.oga, .ogg), or "none"
+//! volume = 100                     # 0-100
+//! prompt = "none"                  # the sound of a reminder to start: a name, a file, or "none"
+//!
+//! [hooks]
+//! event = "curl -s -d @- ntfy.sh/my-topic"  # run for every event, the event as JSON on stdin
 //! ```
 
 use std::fmt;
@@ -84,6 +92,32 @@ pub struct Settings {
     pub notices: NoticeStyle,
     /// Sources of urgency, timeout and sound.
     pub notice_sources: [Source; 3],
+    /// The alarm the program plays itself.
+    pub alarm: AlarmSettings,
+    /// The command run for every event, if any.
+    pub hook: Option<String>,
+}
+
+/// `[alarm]`: what the program plays itself, through the sound server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlarmSettings {
+    /// The sound of a stop and its repeats: a freedesktop theme name or a
+    /// file; `None` for no sound (`sound = "none"`).
+    pub stop: Option<String>,
+    /// The sound of a prompt; `None` (the default) for none.
+    pub prompt: Option<String>,
+    /// 0-100.
+    pub volume: u8,
+}
+
+impl Default for AlarmSettings {
+    fn default() -> AlarmSettings {
+        AlarmSettings {
+            stop: Some(crate::text::ALARM_SOUND.to_owned()),
+            prompt: None,
+            volume: 100,
+        }
+    }
 }
 
 /// What the file may hold; anything else is an error naming it.
@@ -93,6 +127,24 @@ struct File {
     quiet_hours: Option<String>,
     protocol: Option<ProtocolFile>,
     notifications: Option<Notifications>,
+    alarm: Option<AlarmFile>,
+    hooks: Option<HooksFile>,
+}
+
+/// `[alarm]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AlarmFile {
+    sound: Option<String>,
+    prompt: Option<String>,
+    volume: Option<i64>,
+}
+
+/// `[hooks]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HooksFile {
+    event: Option<String>,
 }
 
 /// `[protocol]`: every key optional, each kept with where it is in the
@@ -172,6 +224,8 @@ impl Settings {
             quiet_hours: (Some(QuietHours::default()), Source::Default),
             notices: NoticeStyle::default(),
             notice_sources: [Source::Default; 3],
+            alarm: AlarmSettings::default(),
+            hook: None,
         }
     }
 
@@ -231,6 +285,35 @@ impl Settings {
                 s.notices.sound = Some(sound);
                 s.notice_sources[2] = Source::File;
             }
+        }
+        if let Some(a) = file.alarm {
+            let sound = |key: &str, v: String| -> Result<Option<String>, CliError> {
+                let v = v.trim().to_owned();
+                if v.is_empty() {
+                    return Err(bad(format!(
+                        "[alarm] {key} is empty; write a sound name such as \"{}\", a \
+                         file's path, or \"none\"",
+                        crate::text::ALARM_SOUND
+                    )));
+                }
+                Ok((!v.eq_ignore_ascii_case("none")).then_some(v))
+            };
+            if let Some(v) = a.sound {
+                s.alarm.stop = sound("sound", v)?;
+            }
+            if let Some(v) = a.prompt {
+                s.alarm.prompt = sound("prompt", v)?;
+            }
+            if let Some(v) = a.volume {
+                s.alarm.volume = u8::try_from(v).ok().filter(|v| *v <= 100).ok_or_else(|| {
+                    bad(format!(
+                        "[alarm] volume = {v} is out of range; write a number from 0 to 100"
+                    ))
+                })?;
+            }
+        }
+        if let Some(h) = file.hooks {
+            s.hook = h.event.filter(|c| !c.trim().is_empty());
         }
         Ok(s)
     }

@@ -39,6 +39,9 @@ fn fail(check: &'static str, detail: String, fix: String) -> Check {
 
 pub fn run(args: &DoctorArgs) -> Result<(), CliError> {
     let found = bus::use_discovered();
+    if args.alert {
+        return alert(args);
+    }
     let mut checks = vec![match &found {
         Some(f) => pass("session bus", format!("{} (from {})", f.address, f.how)),
         None => fail(
@@ -64,6 +67,8 @@ pub fn run(args: &DoctorArgs) -> Result<(), CliError> {
     checks.push(state_check());
     checks.push(time_zone_check());
     checks.push(scheduler_check());
+    checks.push(sound_check());
+    checks.extend(desktop_checks());
 
     let all_ok = checks.iter().all(|c| c.ok);
     if args.json {
@@ -90,6 +95,63 @@ pub fn run(args: &DoctorArgs) -> Result<(), CliError> {
             checks.len()
         )))
     }
+}
+
+/// Whether a stop would be heard: a sound server to play it on, and the
+/// sound it would play.
+fn sound_check() -> Check {
+    let settings = crate::settings::Settings::load().map(|s| s.alarm);
+    let Ok(alarm) = settings else {
+        return fail(
+            "alarm",
+            "the config file is not valid".into(),
+            "see `therapy-timer config`".into(),
+        );
+    };
+    let Some(name) = alarm.stop else {
+        return pass(
+            "alarm",
+            "off ([alarm] sound = \"none\"): stops are not heard, only shown".into(),
+        );
+    };
+    let sound = match crate::alarm::find(&name) {
+        Some(p) => p.display().to_string(),
+        None => format!("the built-in tone (no sound file for \"{name}\")"),
+    };
+    match crate::alarm::socket() {
+        Ok(socket) => pass(
+            "alarm",
+            format!(
+                "{sound}, at volume {}, on {}",
+                alarm.volume,
+                socket.display()
+            ),
+        ),
+        Err(why) => fail(
+            "alarm",
+            format!("{why}; stops are shown but not heard"),
+            "run PulseAudio or PipeWire (pipewire-pulse) in your session, or set \
+             PULSE_SERVER=unix:PATH"
+                .into(),
+        ),
+    }
+}
+
+/// Do-not-disturb and the screen lock, where the desktop tells: facts,
+/// not failures (the alarm is what makes a stop heard then).
+fn desktop_checks() -> Vec<Check> {
+    use crate::desktop_state::{notifications_paused, screen_locked, PAUSED};
+    let dnd = match notifications_paused() {
+        Some(p) if p.on => format!("on ({}): {PAUSED}", p.by),
+        Some(p) => format!("off ({})", p.by),
+        None => "unknown (no dunst, KDE, GNOME or mako answered)".into(),
+    };
+    let locked = match screen_locked() {
+        Some(l) if l.on => format!("locked ({}): a stop is given and heard all the same", l.by),
+        Some(l) => format!("not locked ({})", l.by),
+        None => "unknown (neither logind nor a screen saver answered)".into(),
+    };
+    vec![pass("do-not-disturb", dnd), pass("screen", locked)]
 }
 
 fn state_check() -> Check {
@@ -303,4 +365,169 @@ fn crontab_line() -> Option<String> {
                 })
                 .map(str::to_owned)
         })
+}
+
+/// How long `doctor --alert` waits for the person to answer.
+const ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// `doctor --alert`: the alert path for real, each part reported.
+fn alert(args: &DoctorArgs) -> Result<(), CliError> {
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    use crate::alarm::{Alarm, Played, Sound};
+    use crate::clock::Wake;
+    use crate::desktop_state::{notifications_paused, screen_locked, PAUSED};
+    use crate::hooks::{Hooks, Ran};
+    use crate::notifier::{Notice, Notifier, DISMISSED};
+
+    let settings = crate::settings::Settings::load()?;
+    let mut notifier = Notifier::new(true, settings.notices.clone())
+        .with_alarm(Alarm::new(&settings.alarm))
+        .with_hooks(Hooks::new(settings.hook.clone()));
+    let now = chrono::Utc::now();
+    let (tx, rx) = mpsc::channel();
+    let notice = Notice {
+        summary: "therapy-timer test: can you see this?".into(),
+        body: "A test of the stop alert (doctor --alert). Choose \"I see it\".".into(),
+        urgency: therapy_timer::Urgency::Critical,
+        expire: None,
+        actions: vec![("seen", "I see it")],
+        sound: Some(crate::text::ALARM_SOUND.to_owned()),
+    };
+    notifier.send_with_actions(&notice, now, &tx);
+    let sent = notifier.last_sent();
+    notifier.sound(Sound::Stop);
+    let (hook_tx, hook_rx) = mpsc::channel();
+    let hooked = settings.hook.is_some();
+    notifier.hook(
+        &serde_json::json!({"event": "test", "at": now, "urgency": "critical"}),
+        Some(hook_tx),
+    );
+    let dnd = notifications_paused();
+    let locked = screen_locked();
+    let shown = notifier.on_desktop(sent);
+    if shown && !args.json {
+        outln!(
+            "A test notice is up: choose \"I see it\" (waiting up to {}s).",
+            ANSWER_WAIT.as_secs()
+        );
+    }
+    let mut answer = None;
+    if shown {
+        let until = Instant::now() + ANSWER_WAIT;
+        while let Some(left) = until.checked_duration_since(Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok(Wake::Action { key, .. }) if key == "seen" || key == DISMISSED => {
+                    answer = Some(key);
+                    break;
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+    }
+    let played = if settings.alarm.stop.is_some() {
+        notifier
+            .alarm()
+            .and_then(|a| a.wait(Duration::from_secs(40)))
+    } else {
+        None
+    };
+    let ran = if hooked {
+        hook_rx
+            .recv_timeout(crate::hooks::HOOK_LIMIT + Duration::from_secs(1))
+            .ok()
+    } else {
+        None
+    };
+    let answered = answer.is_some();
+    let heard = matches!(played, Some(Played::Played { .. }));
+    let mut checks = vec![
+        Check {
+            check: "notice",
+            ok: answered,
+            detail: match (&answer, shown) {
+                (Some(k), _) if k == "seen" => "shown and answered (\"I see it\")".into(),
+                (Some(_), _) => "shown and dismissed: seen, not answered with the button".into(),
+                (None, true) => format!("shown, not answered within {}s", ANSWER_WAIT.as_secs()),
+                (None, false) => "not shown: no notification server took it".into(),
+            },
+            fix: (!answered).then(|| {
+                "start a notification server, and turn do-not-disturb off to see stops".into()
+            }),
+        },
+        match &played {
+            Some(Played::Played { sink, source }) => {
+                pass("alarm", format!("played {source} on sink {sink}"))
+            }
+            Some(Played::Failed(why)) => fail(
+                "alarm",
+                format!("not played: {why}"),
+                "run PulseAudio or PipeWire (pipewire-pulse), or set PULSE_SERVER=unix:PATH".into(),
+            ),
+            None if settings.alarm.stop.is_none() => fail(
+                "alarm",
+                "off ([alarm] sound = \"none\")".into(),
+                "set [alarm] sound, or leave it out for the default alarm".into(),
+            ),
+            None => fail(
+                "alarm",
+                "did not finish in time".into(),
+                "check the sound server".into(),
+            ),
+        },
+        match &ran {
+            Some(Ran::Ok) => pass("hook", "ran the test event; it exited 0".into()),
+            Some(Ran::Failed(why)) => fail(
+                "hook",
+                format!("ran the test event and failed: {why}"),
+                "fix the [hooks] event command".into(),
+            ),
+            None if hooked => fail(
+                "hook",
+                "did not finish in time".into(),
+                "fix the [hooks] event command".into(),
+            ),
+            None => pass("hook", "none configured ([hooks] event)".into()),
+        },
+    ];
+    checks.push(pass(
+        "do-not-disturb",
+        match dnd {
+            Some(p) if p.on => format!("on ({}): {PAUSED}", p.by),
+            Some(p) => format!("off ({})", p.by),
+            None => "unknown".into(),
+        },
+    ));
+    checks.push(pass(
+        "screen",
+        match locked {
+            Some(l) if l.on => format!("locked ({})", l.by),
+            Some(l) => format!("not locked ({})", l.by),
+            None => "unknown".into(),
+        },
+    ));
+    if args.json {
+        super::print_json(&checks)?;
+    } else {
+        for c in &checks {
+            outln!(
+                "{} {}: {}",
+                if c.ok { "ok  " } else { "FAIL" },
+                c.check,
+                c.detail
+            );
+            if let Some(fix) = &c.fix {
+                outln!("     fix: {fix}");
+            }
+        }
+    }
+    if answered || heard {
+        Ok(())
+    } else {
+        Err(CliError::Failure(
+            "the test alert was neither answered nor heard: a stop would reach nobody".into(),
+        ))
+    }
 }

@@ -15,6 +15,7 @@ use therapy_timer::limits::{REPEATS, SEVERE_PAIN};
 use therapy_timer::{Course, Driver, Event, EventKind, Input, Phase};
 
 use super::Ctx;
+use crate::alarm::Sound;
 use crate::args::Planning;
 use crate::clock::Wake;
 use crate::error::{refused, CliError};
@@ -70,6 +71,21 @@ pub struct Fired<'a> {
     pub late_seconds: u64,
 }
 
+impl<'a> Fired<'a> {
+    /// `event` as it comes out now.
+    pub fn of(event: &'a Event) -> Fired<'a> {
+        Fired {
+            event,
+            late_seconds: event.late().as_secs(),
+        }
+    }
+
+    /// As a JSON object (what a hook reads).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+}
+
 /// Takes one step at `now`: `input` if given, else just the time. Returns
 /// `None` when nothing is recorded and `how.new` is not given. A refused
 /// input is an error, after the events that came due are announced and
@@ -118,6 +134,10 @@ pub fn step(
             if !sent {
                 announce(notifier, e, driver.course(), now, how.listen, answering);
             }
+        }
+        // Every event to the hook, in order, once: they came out under the lock.
+        for e in &events {
+            notifier.hook(&Fired::of(e).json(), None);
         }
         // A tick that only moved the clock on writes nothing (no write a
         // minute from cron for nothing).
@@ -183,6 +203,11 @@ pub fn announce(
         Some(to) if !notice.actions.is_empty() => notifier.send_with_actions(&notice, tag, to),
         _ => notifier.send(&notice),
     };
+    match event.kind {
+        EventKind::Stop | EventKind::Repeat => notifier.sound(Sound::Stop),
+        EventKind::Prompt => notifier.sound(Sound::Prompt),
+        _ => {}
+    }
     if shown && event.safety && std::io::stderr().is_terminal() {
         // Heard by someone away from the screen.
         eprint!("\x07");

@@ -173,6 +173,8 @@ impl Ctx {
     /// A notifier with the configured style.
     fn notifier(&self) -> Notifier {
         Notifier::new(true, self.settings.notices.clone())
+            .with_alarm(crate::alarm::Alarm::new(&self.settings.alarm))
+            .with_hooks(crate::hooks::Hooks::new(self.settings.hook.clone()))
     }
 
     /// The recorded driver with the settings in use (protocol, quiet

@@ -219,6 +219,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
     // On time: the notice first, then the step that records it (and gives
     // what else came due).
     notifier.send_with_actions(&on_time, session.start, &tx);
+    notifier.sound(crate::alarm::Sound::Stop);
     let stop_sent = notifier.last_sent();
     outln!("{}. {}", on_time.summary, on_time.body);
     let how = How {

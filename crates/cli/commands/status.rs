@@ -95,6 +95,18 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
     } else {
         args.format
     };
+    // Said wherever the status is read: a stop would be heard, not seen.
+    let paused = match format {
+        StatusFormat::Text | StatusFormat::Waybar => crate::desktop_state::notifications_paused()
+            .filter(|p| p.on)
+            .map(|p| format!("{} ({})", crate::desktop_state::PAUSED, p.by)),
+        _ => None,
+    };
+    let sentences = |course: &Course, status: &Status| {
+        let mut lines = sentences(course, status);
+        lines.extend(paused.clone());
+        lines
+    };
     match format {
         StatusFormat::Json => print_json(&status),
         StatusFormat::Text => {
