@@ -1418,3 +1418,127 @@ fn tampered_values_are_refused_naming_the_field() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Pain notes a spreadsheet would run as formulas come out of `report
+/// --csv` with a `'` before them (OWASP), and control characters other
+/// than a line break come out of no report (an ESC, a BEL).
+#[test]
+fn csv_formulas_are_neutralised_and_control_characters_removed() {
+    let env = Env::new();
+    recorded(&env);
+    let notes = [
+        "=cmd|' /C calc'!A0",
+        "+SUM(1)",
+        "-2+3",
+        "@SUM(A1)",
+        "\t=1+1",
+        "\r=1+1",
+        "red \u{1b}[31mtext\u{7} and\nline two",
+    ];
+    for (i, note) in notes.iter().enumerate() {
+        env.run([
+            "pain".to_owned(),
+            "3".to_owned(),
+            format!("--note={note}"),
+            "--at".to_owned(),
+            format!("2026-03-01T09:{:02}:00Z", 10 + i),
+        ])
+        .ok();
+    }
+    let csv_text = env
+        .run(["report", "--csv", "--at", "2026-03-01T10:00:00Z"])
+        .ok()
+        .stdout();
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let got: Vec<String> = reader
+        .records()
+        .map(|r| r.expect("a CSV record")[12].to_owned())
+        .filter(|n| !n.is_empty())
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "'=cmd|' /C calc'!A0",
+            "'+SUM(1)",
+            "'-2+3",
+            "'@SUM(A1)",
+            "'=1+1",
+            "'=1+1",
+            "red [31mtext and\nline two",
+        ],
+        "{csv_text}"
+    );
+    for args in [
+        ["report", "--html"],
+        ["report", "--json"],
+        ["report", "--csv"],
+    ] {
+        let out = env
+            .run([args[0], args[1], "--at", "2026-03-01T10:00:00Z"])
+            .ok()
+            .stdout();
+        let bad: Vec<char> = out
+            .chars()
+            .filter(|c| c.is_control() && !matches!(c, '\n' | '\r'))
+            .collect();
+        assert!(bad.is_empty(), "{args:?}: {bad:?}");
+        assert!(!out.contains("\\u001b"), "{args:?} keeps an escaped ESC");
+    }
+}
+
+/// Earlier courses are kept apart, one file each: a step reads and writes
+/// only the current course, and `log --all` and `report --all` still show
+/// every course. A file past the count (left by a write that did not
+/// finish) is not read.
+#[test]
+fn earlier_courses_are_kept_in_files_of_their_own() {
+    let env = Env::new();
+    recorded(&env);
+    env.run([
+        "injury",
+        "--new",
+        "2026-03-20T08:00:00Z",
+        "--at",
+        "2026-03-20T09:00:00Z",
+    ])
+    .ok()
+    .stdout_has("A new course starts");
+    env.run(["pain", "6", "--at", "2026-03-20T09:01:00Z"]).ok();
+    let dir = env.state_file().parent().expect("dir").to_owned();
+    let first: Value = serde_json::from_str(
+        &fs::read_to_string(dir.join("courses/000001.json")).expect("the earlier course"),
+    )
+    .expect("JSON");
+    assert_eq!(first["injured_at"], "2026-03-01T08:00:00Z");
+    let s = state(&env);
+    assert_eq!(s["past_courses"], 1, "{s}");
+    assert!(s["driver"].get("past").is_none(), "{s}");
+    assert_eq!(course(&s)["injured_at"], "2026-03-20T08:00:00Z");
+    // Left by a write that did not finish: not counted, not read.
+    fs::write(dir.join("courses/000002.json"), "not a course").expect("stray");
+    let log = env.run(["log", "--all", "--json"]).ok().json();
+    let courses: BTreeSet<i64> = log
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|e| e["course"].as_i64())
+        .collect();
+    let csv_text = env
+        .run(["report", "--all", "--csv", "--at", "2026-03-20T10:00:00Z"])
+        .ok()
+        .stdout();
+    assert!(csv_text.contains("\r\n1,pain,"), "{csv_text}");
+    assert!(csv_text.contains("\r\n2,pain,"), "{csv_text}");
+    // Only pain scores were logged; the log lists sessions.
+    assert!(
+        courses.is_empty() || courses.iter().all(|c| *c <= 2),
+        "{log}"
+    );
+    // A missing earlier course is an error for those who read it, and
+    // nothing for a step.
+    fs::remove_file(dir.join("courses/000001.json")).expect("rm");
+    env.run(["report", "--all", "--csv", "--at", "2026-03-20T10:00:00Z"])
+        .code_is(1)
+        .stderr_has("000001.json does not exist");
+    env.run(["pain", "5", "--at", "2026-03-20T09:30:00Z"]).ok();
+}
