@@ -1542,3 +1542,72 @@ fn earlier_courses_are_kept_in_files_of_their_own() {
         .stderr_has("000001.json does not exist");
     env.run(["pain", "5", "--at", "2026-03-20T09:30:00Z"]).ok();
 }
+
+/// `doctor` says when `TZ` names no known zone, and what local time falls
+/// back to (it said "ok ... UTC+00:00", so quiet hours silently became
+/// UTC); a real zone and a POSIX rule pass.
+#[test]
+fn doctor_says_when_tz_names_no_known_zone() {
+    for bad in ["Nowhere/Bogus", "EST+25"] {
+        let r = Env::in_zone(bad).run(["doctor"]);
+        r.no_panic();
+        let out = format!("{}{}", r.stdout(), r.stderr());
+        assert!(
+            out.contains(&format!(
+                "FAIL time zone: TZ={bad} names no known time zone"
+            )) && out.contains("falls back to UTC+00:00"),
+            "{}",
+            r.report()
+        );
+    }
+    for good in ["Europe/Berlin", "EST5EDT"] {
+        let r = Env::in_zone(good).run(["doctor"]);
+        let out = format!("{}{}", r.stdout(), r.stderr());
+        assert!(
+            out.contains(&format!("ok   time zone: TZ={good}")),
+            "{}",
+            r.report()
+        );
+    }
+}
+
+/// A snooze that would end after the course is refused (exit 2), naming
+/// both times; the state is unchanged.
+#[test]
+fn a_snooze_beyond_the_course_end_is_refused() {
+    let env = Env::new();
+    recorded(&env);
+    env.run(["tick", "--at", "2026-03-07T12:00:00Z"]).ok();
+    let before = fs::read(env.state_file()).expect("state");
+    env.run(["snooze", "30d", "--at", "2026-03-07T12:01:00Z"])
+        .no_panic()
+        .code_is(2)
+        .stderr_has("the course ends at")
+        .stderr_has("snooze for less");
+    assert_eq!(fs::read(env.state_file()).expect("state"), before);
+    env.run(["snooze", "30m", "--at", "2026-03-07T12:01:00Z"])
+        .ok();
+}
+
+/// `plan --ics` at the end of 9999 stops at the calendar's edge instead of
+/// writing a five-digit year ("+100000105T160000Z").
+#[test]
+fn plan_ics_never_writes_a_year_beyond_9999() {
+    let r = Env::new().run([
+        "plan",
+        "--ics",
+        "--for",
+        "30d",
+        "--injured-at",
+        "9999-12-30T00:00:00Z",
+        "--at",
+        "9999-12-30T01:00:00Z",
+    ]);
+    let out = r.ok().stdout();
+    assert!(out.contains("BEGIN:VEVENT"), "{out}");
+    assert!(out.ends_with("END:VCALENDAR\r\n"), "{out}");
+    for line in out.lines().filter(|l| l.starts_with("DT")) {
+        let value = line.split(':').nth(1).unwrap_or_default();
+        assert!(value.len() == 16 && value.starts_with("9999"), "{line}");
+    }
+}

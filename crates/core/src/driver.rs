@@ -521,7 +521,8 @@ impl Driver {
     ///   a length beyond the protocol or the limits.
     /// - [`Input::Stop`], [`Input::ConfirmOff`]: [`Error::NothingToStop`].
     /// - [`Input::Skip`], [`Input::Snooze`]: [`Error::NoPrompt`] after the
-    ///   end of the course; [`Error::SnoozeInThePast`].
+    ///   end of the course; [`Error::SnoozeInThePast`], and
+    ///   [`Error::SnoozePastEnd`] for a snooze beyond the course's end.
     /// - [`Input::EndCourse`]: [`Error::CourseEnded`] if it is over.
     /// - [`Input::NewInjury`]: [`Error::InjuryInFuture`] or
     ///   [`Error::InjuryTooOld`] for the time, [`Error::AlreadyRunning`].
@@ -855,6 +856,13 @@ impl Driver {
             return Err(Error::SnoozeInThePast { until });
         }
         crate::course::in_range(until)?;
+        let ends = self
+            .course
+            .ended_at()
+            .unwrap_or_else(|| self.course.ends_at());
+        if self.course.injury_known() && until > ends {
+            return Err(Error::SnoozePastEnd { until, ends });
+        }
         if self
             .course
             .answer_open_prompt(Answer::Snoozed { at, until })
