@@ -17,7 +17,7 @@
 # ratio to `date`'s median, and the largest max RSS against `true`'s.
 #
 # usage: benches/history.sh [ROUNDS]   (default 41; needs
-# `cargo build --release` and python3). Timing is not a pass/fail test;
+# `cargo build --release`, python3 and GNU time, Debian package time). Timing is not a pass/fail test;
 # this prints figures for the record, and the targets beside them:
 # tick <= 1.5x date, pain 3 <= 3x date, max RSS <= 3x true.
 set -euo pipefail
@@ -89,14 +89,27 @@ envs = {
 def measure(argv, env):
     t = time.perf_counter_ns()
     pid = os.posix_spawn(argv[0], argv, env)
-    _, status, usage = os.wait4(pid, 0)
+    _, status, _ = os.wait4(pid, 0)
     took = time.perf_counter_ns() - t
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{' '.join(argv)}: {status}")
-    return took / 1e6, usage.ru_maxrss  # ms, KiB
+    return took / 1e6  # ms
+
+# The max RSS a child of python reports includes python's own (a spawned
+# child starts in the parent's memory, and exec keeps its high-water
+# mark), so it is taken by GNU time, a small parent, in runs of its own.
+gnu_time = "/usr/bin/time"
+def max_rss(argv, env):
+    out = os.path.join(work, "rss")
+    pid = os.posix_spawn(gnu_time, [gnu_time, "-f", "%M", "-o", out, *argv], env)
+    os.waitpid(pid, 0)
+    with open(out) as f:
+        return int(f.read().split()[-1])  # KiB
 
 date, true = shutil.which("date"), shutil.which("true")
-cases = [("baseline: date", [date, "+%s"], base_env), ("baseline: true", [true], base_env)]
+cases = [("baseline: date", [date, "+%s"], base_env), ("baseline: true", [true], base_env),
+         # The program's own floor: start, parse the arguments, exit.
+         ("floor: therapy-timer --version", [binary, "--version"], base_env)]
 for name, env in envs.items():
     cases += [
         (f"{name}: tick, nothing due", [binary, "tick", "--at", at], env),
@@ -119,8 +132,10 @@ try:
             measure(argv, env)
     for _ in range(rounds):
         for name, argv, env in cases:
-            ms, kib = measure(argv, env)
-            times[name].append(ms); rss[name].append(kib)
+            times[name].append(measure(argv, env))
+    for _ in range(5):
+        for name, argv, env in cases:
+            rss[name].append(max_rss(argv, env))
 finally:
     os.dup2(saved[0], 1); os.dup2(saved[1], 2)
 d = statistics.median(times["baseline: date"])
