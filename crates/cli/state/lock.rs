@@ -97,3 +97,21 @@ fn holder(lock: &File) -> Option<(u32, String)> {
 fn holder(_lock: &File) -> Option<(u32, String)> {
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::who;
+
+    #[test]
+    fn the_holder_is_named_as_the_kernel_says() {
+        assert_eq!(
+            who(Some(&(42, "therapy-timer".into()))),
+            "another therapy-timer, pid 42"
+        );
+        assert_eq!(
+            who(Some(&(7, "flock".into()))),
+            "another process, pid 7 (flock)"
+        );
+        assert_eq!(who(None), "another process");
+    }
+}

@@ -127,3 +127,37 @@ fn kind(meta: &std::fs::Metadata) -> &'static str {
     }
     "not a regular file"
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::{read, OpenError, MAX_BYTES};
+
+    #[test]
+    fn only_regular_files_are_read_and_links_are_followed_only_when_asked() {
+        let dir = tempfile::tempdir().expect("a directory");
+        let file = dir.path().join("f");
+        std::fs::write(&file, "text").expect("write");
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&file, &link).expect("symlink");
+        assert_eq!(read(&file, false).expect("a file"), b"text");
+        assert!(matches!(read(&link, false), Err(OpenError::Link)));
+        assert_eq!(read(&link, true).expect("followed"), b"text");
+        assert!(matches!(
+            read(dir.path(), false),
+            Err(OpenError::NotAFile("a directory"))
+        ));
+        assert!(matches!(
+            read(std::path::Path::new("/dev/zero"), true),
+            Err(OpenError::NotAFile("a device"))
+        ));
+        assert!(matches!(
+            read(&dir.path().join("none"), false),
+            Err(OpenError::Missing)
+        ));
+        let big = dir.path().join("big");
+        std::fs::File::create(&big)
+            .and_then(|f| f.set_len(MAX_BYTES + 1))
+            .expect("a sparse file");
+        assert!(matches!(read(&big, false), Err(OpenError::TooLarge(_))));
+    }
+}
