@@ -355,6 +355,9 @@ impl Store {
         }
         let dir = self.dir.join(COURSES);
         self.create_dir(&dir)?;
+        // Only here (a new course is rare): a listing of this directory
+        // grows with the history.
+        remove_temps(&dir, "course");
         for course in past {
             let n = state.archived.checked_add(1).ok_or_else(|| {
                 CliError::Failure("too many earlier courses to keep another".into())
@@ -407,17 +410,7 @@ impl Store {
     }
 
     fn remove_stale_temps(&self) {
-        let Ok(entries) = fs::read_dir(&self.dir) else {
-            return;
-        };
-        let prefix = format!(".{FILE}.");
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with(&prefix) && name.ends_with(".tmp") {
-                let _ = fs::remove_file(entry.path());
-            }
-        }
+        remove_temps(&self.dir, FILE);
     }
 
     /// Creates `dir` (and its parents) readable by its owner only: the log
@@ -461,6 +454,22 @@ impl Store {
             path.display(),
             self.dir.display()
         ))
+    }
+}
+
+/// Removes the temporary files for `name` in `dir`: under the exclusive
+/// lock, any there was left by a writer that was killed.
+fn remove_temps(dir: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        if file.starts_with(&prefix) && file.ends_with(".tmp") {
+            let _ = fs::remove_file(entry.path());
+        }
     }
 }
 
