@@ -7,8 +7,7 @@ use crate::util::{Env, BIN};
 
 /// Every ```console block of README.md, in order, in one state: a
 /// command's output (stdout and stderr) must be exactly what the README
-/// shows (`[..]` stands for the part of a line that names a temporary path,
-/// `[BEL]` for the terminal bell).
+/// shows.
 #[test]
 fn readme_console_examples_are_what_the_program_prints() {
     let env = Env::in_zone("Europe/Berlin");
@@ -27,8 +26,6 @@ fn readme_console_examples_are_what_the_program_prints() {
             format!("unix:path={}", dir("no-bus")),
         )
         .env("TZ", "Europe/Berlin")
-        .insert_var("[BEL]", "\u{7}")
-        .expect("a valid trycmd variable")
         .case("README.md");
 }
 

@@ -167,6 +167,12 @@ pub fn refusal(e: &therapy_timer::Error, now: DateTime<Utc>) -> String {
             "cannot snooze until {}, which is not after now; give a length such as 10m",
             full(until)
         ),
+        E::SnoozePastEnd { until, ends } => format!(
+            "cannot snooze until {}: the course ends at {}, and no reminder comes after \
+             it; snooze for less, or end the course: `therapy-timer end`",
+            full(until),
+            full(ends)
+        ),
         _ => e.to_string(),
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Pure: the sessions and the time go in, the file's text comes out.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use therapy_timer::{Phase, PlannedSession};
 
 use crate::text::{care, review_notice, span, take_off, REVIEW};
@@ -50,11 +50,18 @@ pub fn calendar(
     ics.line("METHOD:PUBLISH");
     let course = place.injured_at.timestamp();
     let version = Version::of(place, stamp);
+    // iCalendar's DATE-TIME has a four-digit year: the plan ends at the
+    // end of 9999 (as an iterator ends), rather than write "+10000" that
+    // no calendar reads.
+    let writable = |t: DateTime<Utc>| t.year() <= 9999;
     for (i, s) in sessions.iter().enumerate() {
+        if !writable(s.end) {
+            break;
+        }
         let uid = format!("{course}-s{}@therapy-timer", place.first + i);
         session(&mut ics, s, &uid, version);
     }
-    if let Some(at) = review {
+    if let Some(at) = review.filter(|t| writable(*t)) {
         reminder(
             &mut ics,
             at,

@@ -38,6 +38,15 @@ use std::fmt::Display;
 use chrono::{DateTime, TimeZone, Utc};
 use therapy_timer::Course;
 
+/// A pain note as every output shows it: without control characters other
+/// than a line break (an ESC or BEL typed or written into the file would
+/// reach a terminal, a spreadsheet or a browser as it is).
+pub(crate) fn note_text(note: &str) -> String {
+    note.chars()
+        .filter(|c| *c == '\n' || !c.is_control())
+        .collect()
+}
+
 /// The red flags, worded as `--help` words them (args.rs HELP_SECTIONS):
 /// each needs a clinician at once.
 pub const RED_FLAGS: [&str; 6] = [

@@ -195,13 +195,22 @@ impl Settings {
     pub fn load() -> Result<Settings, CliError> {
         let path = Settings::path();
         let text = match &path {
-            Some(p) => match std::fs::read(p) {
+            // A link is followed (configs are often linked from a dotfiles
+            // repository), but only a regular file is read, without
+            // blocking (a FIFO) and within a limit (`/dev/zero`).
+            Some(p) => match crate::state::read_regular(p, true) {
                 Ok(bytes) => Some(utf8(p, bytes)?),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(e) => {
+                Err(crate::state::OpenError::Missing) => None,
+                Err(crate::state::OpenError::Io(e)) => {
                     return Err(CliError::Failure(format!(
                         "cannot read the config file {}: {e}",
                         p.display()
+                    )))
+                }
+                Err(e) => {
+                    return Err(CliError::Failure(format!(
+                        "the config file {}; nothing was changed",
+                        e.describe(p)
                     )))
                 }
             },

@@ -1,41 +1,143 @@
-//! The persisted driver: the library's [`Driver`] (the course, the earlier
-//! courses, and which notices were given), in one versioned JSON file under
-//! the XDG state directory.
+//! The persisted driver: the library's [`Driver`] (the course and which
+//! notices were given), in one versioned JSON file under the XDG state
+//! directory, and each earlier course in a file of its own beside it
+//! (`courses/000001.json`, ...), so that a step reads and writes only the
+//! current course however many years of history there are.
 //!
-//! Every change is a read-modify-write under an exclusive lock on a separate
-//! lock file, and every write is atomic: a temporary file in the same
-//! directory, fsync, rename over the old file, fsync of the directory. A
-//! file this version cannot read is never overwritten or removed.
+//! Reading takes no lock: every write is atomic (a temporary file in the
+//! same directory, fsync, rename over the old file, fsync of the
+//! directory), so a read sees one whole version, and works on a read-only
+//! file system and while a writer holds the lock. Every change is a
+//! read-modify-write under an exclusive lock on a separate lock file, waited
+//! on for at most [`lock::WAIT_AT_MOST`]. No file of the store is followed
+//! if it is a symbolic link, or read if it is not a regular file (see
+//! [`open`]). A file this version cannot read is never overwritten or
+//! removed, and a state file its owner made read-only is never written.
 
-use std::fs::{self, File, OpenOptions, TryLockError};
+mod check;
+mod lock;
+mod open;
+
+use std::fmt;
+use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::SystemTime;
 
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
-use therapy_timer::Driver;
+use serde_json::value::RawValue;
+use therapy_timer::{Course, Driver};
 
 use crate::error::CliError;
+pub use open::{read as read_regular, OpenError};
 
 /// The format version this build writes; it reads this one and the first.
 pub const FORMAT: u32 = 2;
 const FILE: &str = "state.json";
 const LOCK: &str = "state.lock";
+/// The directory of the earlier courses, one file each, numbered from 1.
+const COURSES: &str = "courses";
+/// The state file's count of the earlier courses in [`COURSES`]: files
+/// numbered above it are left by a write that did not finish, and unread.
+const PAST_KEY: &str = "past_courses";
 
 /// What the state file holds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct State {
     /// Format version; a newer one is refused rather than misread.
     pub format: u32,
     /// The driver, once a course is recorded (an injury time, or a first
-    /// session).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// session). Its earlier courses are there only after
+    /// [`Store::read_all`] (or in a file written before they were kept
+    /// apart).
     pub driver: Option<Driver>,
-    /// Fields this version does not know (written by a newer one), kept as
-    /// they are so that a write by this version does not drop them.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// How many earlier courses are kept apart, in [`COURSES`].
+    archived: u32,
+    /// Fields this version does not know (written by a newer one), kept
+    /// byte for byte so that a write by this version changes none of them.
+    extra: Extra,
+}
+
+/// Unknown top-level fields, in their order, as their exact JSON text.
+#[derive(Debug, Clone, Default)]
+struct Extra(Vec<(String, Box<RawValue>)>);
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Extra) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|((a, x), (b, y))| a == b && x.get() == y.get())
+    }
+}
+
+impl Extra {
+    /// The text of the field `key`, if there is one.
+    #[cfg(test)]
+    fn get(&self, key: &str) -> Option<&RawValue> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| &**v)
+    }
+}
+
+impl Serialize for State {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("format", &self.format)?;
+        if let Some(d) = &self.driver {
+            map.serialize_entry("driver", d)?;
+        }
+        if self.archived > 0 {
+            map.serialize_entry(PAST_KEY, &self.archived)?;
+        }
+        for (k, v) in &self.extra.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// The top-level fields of a state file as read: each key once (a
+/// repeated key is an error, not "the last one wins"), each value as its
+/// exact text, parsed later by whoever knows it.
+struct Fields(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Fields, D::Error> {
+        struct Each;
+        impl<'de> Visitor<'de> for Each {
+            type Value = Fields;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+                let mut out: Vec<(String, Box<RawValue>)> = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if out.iter().any(|(k, _)| *k == key) {
+                        return Err(de::Error::custom(format_args!(
+                            "the key \"{}\" appears twice",
+                            key.escape_debug()
+                        )));
+                    }
+                    let value: Box<RawValue> = map.next_value()?;
+                    out.push((key, value));
+                }
+                Ok(Fields(out))
+            }
+        }
+        d.deserialize_map(Each)
+    }
+}
+
+impl Fields {
+    fn take(&mut self, key: &str) -> Option<Box<RawValue>> {
+        let i = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.remove(i).1)
+    }
 }
 
 /// A look at the state file that changes with every write (each write
@@ -57,9 +159,6 @@ pub struct Store {
     /// the reason every write is refused.
     no_writes: Option<String>,
 }
-
-/// How long a lock held by another process is waited on before saying so.
-const WAIT_QUIETLY: Duration = Duration::from_secs(1);
 
 impl Store {
     /// The state directory: `$XDG_STATE_HOME/therapy-timer`, else
@@ -111,7 +210,7 @@ impl Store {
 
     /// The state file's stamp now (`None` while there is no file).
     pub fn stamp(&self) -> Option<Stamp> {
-        let m = fs::metadata(self.path()).ok()?;
+        let m = fs::symlink_metadata(self.path()).ok()?;
         Some(Stamp {
             modified: m.modified().ok(),
             len: m.len(),
@@ -120,24 +219,46 @@ impl Store {
         })
     }
 
-    /// Reads the state under a shared lock (an empty state if there is no
-    /// file yet). A file that exists but cannot be read is an error, never
-    /// "no state".
+    /// Reads the state, the current course only (an empty state if there
+    /// is no file yet), without a lock. A file that exists but cannot be
+    /// read is an error, never "no state".
     pub fn read(&self) -> Result<State, CliError> {
-        let path = self.path();
-        match fs::metadata(&path) {
-            Ok(_) => {}
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(State::empty()),
-            Err(e) => return Err(self.unreadable(&path, e)),
-        }
-        let lock = self.open_lock()?;
-        self.acquire(&lock, false)?;
         self.load()
+    }
+
+    /// Reads the state with every earlier course (for `log --all` and the
+    /// report): linear in the history.
+    pub fn read_all(&self) -> Result<State, CliError> {
+        let mut state = self.load()?;
+        let mut past = Vec::new();
+        for n in 1..=state.archived {
+            let path = self.course_path(n);
+            let bytes = open::read(&path, false).map_err(|e| self.refused(&path, &e))?;
+            let aside = |why: String| {
+                CliError::Failure(format!(
+                    "the earlier course {} {why}; left as it is. Fix it, or move it aside \
+                     (the other courses are kept)",
+                    path.display()
+                ))
+            };
+            let text =
+                std::str::from_utf8(&bytes).map_err(|_| aside("is not UTF-8 text".into()))?;
+            let course = Course::from_json(text)
+                .map_err(|e| aside(format!("cannot be used ({})", first_part(&e.to_string()))))?;
+            check::course(&course, "course", chrono::Utc::now())
+                .map_err(|e| aside(format!("has a value this program never writes ({e})")))?;
+            past.push(course);
+        }
+        if let Some(d) = state.driver.as_mut() {
+            d.restore_past_courses(past);
+        }
+        Ok(state)
     }
 
     /// Reads, changes and writes the state under an exclusive lock, so two
     /// runs at once never lose an entry. Nothing is written if `change`
-    /// fails.
+    /// fails, or changes nothing. Earlier courses the change leaves in the
+    /// driver (a new course started) are moved to files of their own.
     pub fn update<T>(
         &self,
         change: impl FnOnce(&mut State) -> Result<T, CliError>,
@@ -145,70 +266,113 @@ impl Store {
         if let Some(why) = &self.no_writes {
             return Err(CliError::Usage(why.clone()));
         }
-        self.create_dir()?;
-        let mut lock = self.open_lock()?;
-        self.acquire(&lock, true)?;
-        // Who holds the lock, for anyone who has to wait on it. Only a
-        // hint: a full disk must not stop the update.
-        let _ = lock
-            .set_len(0)
-            .and_then(|()| lock.write_all(format!("{}\n", std::process::id()).as_bytes()));
+        self.create_dir(&self.dir)?;
+        let lock_path = self.dir.join(LOCK);
+        let lock = open::open(
+            &lock_path,
+            private_options().read(true).write(true).create(true),
+            false,
+        )
+        .map_err(|e| self.refused(&lock_path, &e))?;
+        lock::exclusive(&lock, &lock_path).map_err(|e| match e {
+            lock::LockError::Io(e) => self.io("lock", &lock_path, e),
+            lock::LockError::Held(holder) => {
+                let who = lock::who(holder.as_ref());
+                let fix = match &holder {
+                    Some((pid, _)) => format!(
+                        "if it is stopped (Ctrl-Z), resume it (fg) or end it (kill {pid}), \
+                         then run this again"
+                    ),
+                    None => "end the process that holds it, then run this again".into(),
+                };
+                CliError::Failure(format!(
+                    "{who} has held {} for {} s; nothing was changed. {fix}",
+                    lock_path.display(),
+                    lock::WAIT_AT_MOST.as_secs()
+                ))
+            }
+        })?;
         let mut state = self.load()?;
         let before = state.clone();
         let out = change(&mut state)?;
         if state != before {
+            self.check_writable()?;
             state.format = FORMAT;
+            self.archive(&mut state)?;
             self.write(&state)?;
         }
         Ok(out)
         // The lock is released when `lock` is dropped.
     }
 
-    /// Takes the lock, saying after [`WAIT_QUIETLY`] who it is waiting
-    /// for, so that a command held up by another never just hangs.
-    fn acquire(&self, lock: &File, exclusive: bool) -> Result<(), CliError> {
-        let path = self.dir.join(LOCK);
-        let started = Instant::now();
-        loop {
-            let tried = if exclusive {
-                lock.try_lock()
-            } else {
-                lock.try_lock_shared()
-            };
-            match tried {
-                Ok(()) => return Ok(()),
-                Err(TryLockError::WouldBlock) => {}
-                Err(TryLockError::Error(e)) => return Err(self.io("lock", &path, e)),
-            }
-            if started.elapsed() >= WAIT_QUIETLY {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        let holder = fs::read_to_string(&path)
-            .ok()
-            .and_then(|t| t.trim().parse::<u32>().ok())
-            .map_or_else(String::new, |pid| format!(", pid {pid}"));
-        errln!(
-            "therapy-timer: waiting for another therapy-timer{holder} (it holds {})",
-            path.display()
-        );
-        let locked = if exclusive {
-            lock.lock()
-        } else {
-            lock.lock_shared()
-        };
-        locked.map_err(|e| self.io("lock", &path, e))
-    }
-
     fn load(&self) -> Result<State, CliError> {
         let path = self.path();
-        let bytes = match fs::read(&path) {
+        let bytes = match open::read(&path, false) {
             Ok(b) => b,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(State::empty()),
-            Err(e) => return Err(self.unreadable(&path, e)),
+            Err(OpenError::Missing) => return Ok(State::empty()),
+            Err(e) => return Err(self.refused(&path, &e)),
         };
-        parse(&path, &bytes)
+        let state = parse(&path, &bytes)?;
+        if let Some(d) = &state.driver {
+            check::driver(d, chrono::Utc::now()).map_err(|e| {
+                CliError::Failure(format!(
+                    "the state file {} has a value this program never writes ({e}); left as \
+                     it is. Fix it, or rename it to start a new course",
+                    path.display()
+                ))
+            })?;
+        }
+        Ok(state)
+    }
+
+    /// A state file its owner made read-only stays so: nothing is recorded.
+    fn check_writable(&self) -> Result<(), CliError> {
+        let path = self.path();
+        #[cfg(unix)]
+        if let Ok(m) = fs::symlink_metadata(&path) {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = m.permissions().mode() & 0o7777;
+            if mode & 0o200 == 0 {
+                return Err(CliError::Failure(format!(
+                    "the state file {p} is read-only (mode {mode:04o}), so nothing was \
+                     recorded; to record again, make it writable: chmod u+w {p}",
+                    p = path.display()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves the earlier courses out of the driver into files of their own,
+    /// each written whole before the state that counts it.
+    fn archive(&self, state: &mut State) -> Result<(), CliError> {
+        let Some(driver) = state.driver.as_mut() else {
+            return Ok(());
+        };
+        let past = driver.take_past_courses();
+        if past.is_empty() {
+            return Ok(());
+        }
+        let dir = self.dir.join(COURSES);
+        self.create_dir(&dir)?;
+        // Only here (a new course is rare): a listing of this directory
+        // grows with the history.
+        remove_temps(&dir, "course");
+        for course in past {
+            let n = state.archived.checked_add(1).ok_or_else(|| {
+                CliError::Failure("too many earlier courses to keep another".into())
+            })?;
+            let path = self.course_path(n);
+            let mut text = course.to_json();
+            text.push('\n');
+            self.replace(&dir, &path, "course", text.as_bytes())?;
+            state.archived = n;
+        }
+        Ok(())
+    }
+
+    fn course_path(&self, n: u32) -> PathBuf {
+        self.dir.join(COURSES).join(format!("{n:06}.json"))
     }
 
     fn write(&self, state: &State) -> Result<(), CliError> {
@@ -223,79 +387,52 @@ impl Store {
         if let Err(e) = parse(&path, text.as_bytes()) {
             return Err(CliError::Usage(format!("{e}; nothing was written")));
         }
+        self.replace(&self.dir, &path, FILE, text.as_bytes())
+    }
+
+    /// Writes `bytes` as the file at `path` in `dir`, atomically.
+    fn replace(&self, dir: &Path, path: &Path, name: &str, bytes: &[u8]) -> Result<(), CliError> {
         let result = (|| {
-            let (tmp, mut f) = self.create_temp()?;
+            let (tmp, mut f) = create_temp(dir, name)?;
             let written = (|| {
-                f.write_all(text.as_bytes())?;
+                f.write_all(bytes)?;
                 f.sync_all()?;
-                fs::rename(&tmp, &path)
+                fs::rename(&tmp, path)
             })();
             if let Err(e) = written {
                 let _ = fs::remove_file(&tmp);
                 return Err(e);
             }
             // Make the rename itself durable.
-            File::open(&self.dir)?.sync_all()
+            File::open(dir)?.sync_all()
         })();
-        result.map_err(|e| self.io("write", &path, e))
-    }
-
-    /// A new temporary file beside the state file, with a name unique to
-    /// this write (not just this process: a PID is reused, in a PID
-    /// namespace or after a kill).
-    fn create_temp(&self) -> std::io::Result<(PathBuf, File)> {
-        static WRITES: AtomicU64 = AtomicU64::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let mut last = None;
-        for _ in 0..16 {
-            let n = WRITES.fetch_add(1, Ordering::Relaxed);
-            let tmp = self
-                .dir
-                .join(format!(".{FILE}.{}-{nanos}-{n}.tmp", std::process::id()));
-            match private_options().write(true).create_new(true).open(&tmp) {
-                Ok(f) => return Ok((tmp, f)),
-                Err(e) if e.kind() == ErrorKind::AlreadyExists => last = Some(e),
-                Err(e) => return Err(e),
-            }
-        }
-        Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary file name")))
+        result.map_err(|e| self.io("write", path, e))
     }
 
     fn remove_stale_temps(&self) {
-        let Ok(entries) = fs::read_dir(&self.dir) else {
-            return;
-        };
-        let prefix = format!(".{FILE}.");
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with(&prefix) && name.ends_with(".tmp") {
-                let _ = fs::remove_file(entry.path());
-            }
-        }
+        remove_temps(&self.dir, FILE);
     }
 
-    fn create_dir(&self) -> Result<(), CliError> {
+    /// Creates `dir` (and its parents) readable by its owner only: the log
+    /// is health information.
+    fn create_dir(&self, dir: &Path) -> Result<(), CliError> {
         let mut builder = fs::DirBuilder::new();
         builder.recursive(true);
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder
-            .create(&self.dir)
-            .map_err(|e| self.io("create", &self.dir, e))
+        builder.create(dir).map_err(|e| self.io("create", dir, e))
     }
 
-    fn open_lock(&self) -> Result<File, CliError> {
-        let path = self.dir.join(LOCK);
-        private_options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| self.io("open", &path, e))
+    /// A file of the store that is not what it should be, or cannot be
+    /// opened.
+    fn refused(&self, path: &Path, e: &OpenError) -> CliError {
+        match e {
+            OpenError::Io(io) => {
+                let io = std::io::Error::new(io.kind(), io.to_string());
+                self.io("open", path, io)
+            }
+            other => CliError::Failure(format!("{}; nothing was changed", other.describe(path))),
+        }
     }
 
     fn io(&self, what: &str, path: &Path, e: std::io::Error) -> CliError {
@@ -320,13 +457,57 @@ impl Store {
     }
 }
 
+/// Removes the temporary files for `name` in `dir`: under the exclusive
+/// lock, any there was left by a writer that was killed.
+fn remove_temps(dir: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        if file.starts_with(&prefix) && file.ends_with(".tmp") {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// A new temporary file in `dir` for the file `name`, with a name unique
+/// to this write (not just this process: a PID is reused, in a PID
+/// namespace or after a kill).
+fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, File)> {
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let mut last = None;
+    for _ in 0..16 {
+        let n = WRITES.fetch_add(1, Ordering::Relaxed);
+        let tmp = dir.join(format!(".{name}.{}-{nanos}-{n}.tmp", std::process::id()));
+        match private_options().write(true).create_new(true).open(&tmp) {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary file name")))
+}
+
+/// The finding of a library error, without its hint after "; " (which is
+/// about recording, not about a file).
+fn first_part(e: &str) -> String {
+    e.split("; ").next().unwrap_or(e).to_owned()
+}
+
 impl State {
     /// The state before anything is recorded.
     pub fn empty() -> State {
         State {
             format: FORMAT,
             driver: None,
-            extra: serde_json::Map::new(),
+            archived: 0,
+            extra: Extra::default(),
         }
     }
 }
@@ -349,26 +530,39 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<State, CliError> {
             e.valid_up_to()
         ))
     })?;
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| aside(format!("is not valid JSON ({e})")))?;
-    let serde_json::Value::Object(mut fields) = value else {
-        return Err(aside(
-            "has no format version (it is not a JSON object)".into(),
-        ));
-    };
-    let driver = match fields.get("format").and_then(serde_json::Value::as_u64) {
+    let mut fields: Fields = serde_json::from_str(text).map_err(|e| {
+        let json = serde_json::from_str::<serde_json::Value>(text).is_ok();
+        if json && !text.trim_start().starts_with('{') {
+            aside("has no format version (it is not a JSON object)".into())
+        } else {
+            aside(format!("is not valid JSON ({e})"))
+        }
+    })?;
+    let format = fields
+        .take("format")
+        .and_then(|f| serde_json::from_str::<u64>(f.get()).ok());
+    let mut archived = 0;
+    let driver = match format {
         Some(1) => from_first_format(&mut fields).map_err(aside)?,
-        Some(v) if v == u64::from(FORMAT) => match fields.remove("driver") {
-            None | Some(serde_json::Value::Null) => None,
-            // The library reads its own part, so a broken rule comes back
-            // as its typed error, worded by it.
-            Some(d) => Some(Driver::from_json(&d.to_string()).map_err(|e| {
-                let e = e.to_string();
-                // The hint after "; " is about recording, not about a file.
-                let finding = e.split("; ").next().unwrap_or(&e).to_owned();
-                aside(format!("has a log this version cannot use ({finding})"))
-            })?),
-        },
+        Some(v) if v == u64::from(FORMAT) => {
+            if let Some(n) = fields.take(PAST_KEY) {
+                archived = serde_json::from_str::<u32>(n.get()).map_err(|_| {
+                    aside(format!("has {PAST_KEY} {}, which is not a count", n.get()))
+                })?;
+            }
+            match fields.take("driver") {
+                None => None,
+                Some(d) if d.get() == "null" => None,
+                // The library reads its own part, so a broken rule comes
+                // back as its typed error, worded by it.
+                Some(d) => Some(Driver::from_json(d.get()).map_err(|e| {
+                    aside(format!(
+                        "has a log this version cannot use ({})",
+                        first_part(&e.to_string())
+                    ))
+                })?),
+            }
+        }
         Some(v) => {
             return Err(CliError::Failure(format!(
                 "the state file {} has format version {v}, which this therapy-timer \
@@ -379,11 +573,11 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<State, CliError> {
         }
         None => return Err(aside("has no format version".into())),
     };
-    fields.remove("format");
     Ok(State {
         format: FORMAT,
         driver,
-        extra: fields,
+        archived,
+        extra: Extra(fields.0),
     })
 }
 
@@ -391,11 +585,20 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<State, CliError> {
 /// `not_before` at the top level. Its fields are taken out of `fields`; what
 /// is left is kept as unknown fields. A log without an injury time becomes
 /// a course without one, counted from its first session.
-fn from_first_format(
-    fields: &mut serde_json::Map<String, serde_json::Value>,
-) -> Result<Option<Driver>, String> {
-    let injured = fields.remove("injured_at");
-    let sessions = fields.remove("sessions");
+fn from_first_format(fields: &mut Fields) -> Result<Option<Driver>, String> {
+    // This format is read once, at an upgrade: as values.
+    let mut take = |key: &str| -> Result<Option<serde_json::Value>, String> {
+        fields
+            .take(key)
+            .map(|raw| {
+                serde_json::from_str(raw.get()).map_err(|e| format!("is not valid JSON ({e})"))
+            })
+            .transpose()
+    };
+    let injured = take("injured_at")?;
+    let sessions = take("sessions")?;
+    let review = take("review_announced_at")?;
+    let not_before = take("not_before")?;
     // Times, or null; anything else is not this format.
     let time = |v: Option<serde_json::Value>, key: &str| -> Result<bool, String> {
         match v {
@@ -410,10 +613,10 @@ fn from_first_format(
             )),
         }
     };
-    let reviewed = time(fields.remove("review_announced_at"), "review_announced_at")?;
+    let reviewed = time(review, "review_announced_at")?;
     // A snooze from before an upgrade has long run out (as the library
     // reads its own first format).
-    time(fields.remove("not_before"), "not_before")?;
+    time(not_before, "not_before")?;
     let sessions = match sessions {
         None | Some(serde_json::Value::Null) => Vec::new(),
         Some(serde_json::Value::Array(list)) => list,
@@ -547,7 +750,11 @@ mod fuzz {
                     .flatten()
                     .filter(|(k, _)| k.starts_with("x_"))
                 {
-                    prop_assert_eq!(state.extra.get(k), Some(v));
+                    let kept: Option<serde_json::Value> = state
+                        .extra
+                        .get(k)
+                        .and_then(|raw| serde_json::from_str(raw.get()).ok());
+                    prop_assert_eq!(kept.as_ref(), Some(v));
                 }
             }
             Ok(())

@@ -197,6 +197,19 @@ fn state_check() -> Check {
 fn time_zone_check() -> Check {
     let offset = chrono::Local::now().format("%:z").to_string();
     if let Some(tz) = std::env::var("TZ").ok().filter(|t| !t.is_empty()) {
+        if !known_zone(&tz) {
+            return fail(
+                "time zone",
+                format!(
+                    "TZ={tz} names no known time zone (no such zone file, and not a POSIX \
+                     TZ rule), so local time falls back to UTC{offset} now, and quiet hours \
+                     and times follow it"
+                ),
+                "set TZ to a zone name such as Europe/Berlin (see /usr/share/zoneinfo), or \
+                 unset it to use /etc/localtime"
+                    .into(),
+            );
+        }
         return pass("time zone", format!("TZ={tz} (UTC{offset} now)"));
     }
     if std::path::Path::new("/etc/localtime").exists() || !cfg!(unix) {
@@ -208,6 +221,80 @@ fn time_zone_check() -> Check {
             .into(),
         "set TZ (e.g. TZ=Europe/Berlin) or link /etc/localtime to your zone".into(),
     )
+}
+
+/// Whether the C library (and chrono, which reads `TZ` the same way)
+/// understands `tz`: a zone file (a name under the zone directory, or a
+/// path), or a POSIX rule such as `EST5EDT` or `<+03>-3` (a name and an
+/// offset of at most 24 hours). Anything else silently means UTC.
+fn known_zone(tz: &str) -> bool {
+    let tz = tz.strip_prefix(':').unwrap_or(tz);
+    let is_zone_file = |p: &std::path::Path| {
+        let mut magic = [0u8; 4];
+        std::fs::File::open(p)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+            .is_ok_and(|()| &magic == b"TZif")
+    };
+    if tz.starts_with('/') {
+        return is_zone_file(std::path::Path::new(tz));
+    }
+    let dirs = std::env::var_os("TZDIR")
+        .map(std::path::PathBuf::from)
+        .into_iter()
+        .chain(
+            [
+                "/usr/share/zoneinfo",
+                "/usr/lib/zoneinfo",
+                "/usr/share/lib/zoneinfo",
+            ]
+            .map(Into::into),
+        );
+    if !tz.contains("..") {
+        for dir in dirs {
+            if is_zone_file(&dir.join(tz)) {
+                return true;
+            }
+        }
+    }
+    posix_rule(tz)
+}
+
+/// A POSIX TZ rule's start: a name (three or more letters, or `<...>`)
+/// and an offset `[+-]hh[:mm[:ss]]` with hh at most 24; what follows (a
+/// summer time name and its rule) is not checked.
+fn posix_rule(tz: &str) -> bool {
+    let rest = if let Some(quoted) = tz.strip_prefix('<') {
+        match quoted.split_once('>') {
+            Some((name, rest)) if name.len() >= 3 => rest,
+            _ => return false,
+        }
+    } else {
+        let letters = tz.chars().take_while(char::is_ascii_alphabetic).count();
+        if letters < 3 {
+            return false;
+        }
+        &tz[letters..]
+    };
+    let rest = rest.strip_prefix(['+', '-']).unwrap_or(rest);
+    let digits: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ':')
+        .collect();
+    let after = &rest[digits.len()..];
+    let mut parts = digits.split(':');
+    let hours_ok = parts
+        .next()
+        .and_then(|h| {
+            (1..=2)
+                .contains(&h.len())
+                .then(|| h.parse::<u8>().ok())
+                .flatten()
+        })
+        .is_some_and(|h| h <= 24);
+    let others_ok = parts.all(|p| p.len() == 2 && p.parse::<u8>().is_ok_and(|n| n < 60));
+    let tail_ok =
+        after.is_empty() || after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '<');
+    hours_ok && others_ok && digits.split(':').count() <= 3 && tail_ok
 }
 
 /// Whether something really runs `tick` or `watch`: a systemd user unit
@@ -529,5 +616,36 @@ fn alert(args: &DoctorArgs) -> Result<(), CliError> {
         Err(CliError::Failure(
             "the test alert was neither answered nor heard: a stop would reach nobody".into(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::posix_rule;
+
+    #[test]
+    fn posix_rules_are_told_from_nonsense() {
+        for good in [
+            "EST5EDT",
+            "EST+5",
+            "UTC0",
+            "<+03>-3",
+            "CET-1CEST,M3.5.0,M10.5.0/3",
+            "XXX24",
+        ] {
+            assert!(posix_rule(good), "{good}");
+        }
+        for bad in [
+            "Nowhere/Bogus",
+            "EST+25",
+            "EST",
+            "E5",
+            "<+0>3",
+            "EST5:60",
+            "EST5/x",
+            "",
+        ] {
+            assert!(!posix_rule(bad), "{bad}");
+        }
     }
 }

@@ -30,7 +30,8 @@ struct LogEntry<'a> {
 }
 
 fn list(ctx: &Ctx, json: bool, all: bool) -> Result<(), CliError> {
-    let state = ctx.store.read()?;
+    // With the earlier courses: their count numbers the current one.
+    let state = ctx.store.read_all()?;
     let Some(driver) = state.driver else {
         if json {
             return print_json(&Vec::<()>::new());

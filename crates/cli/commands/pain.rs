@@ -58,7 +58,8 @@ pub fn trend(t: &PainTrend) -> String {
 
 pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<(), CliError> {
     let now = ctx.now();
-    let state = ctx.store.read()?;
+    // With the earlier courses: their count numbers the current one.
+    let state = ctx.store.read_all()?;
     let Some(driver) = state.driver else {
         return Err(CliError::Usage(super::NO_INJURY.into()));
     };

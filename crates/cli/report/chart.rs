@@ -113,6 +113,9 @@ fn axis<Tz: TimeZone>(course: &Course, tz: &Tz) -> Axis {
     if let Some(p) = course.pain_scores().last() {
         last = last.max(p.at);
     }
+    // Clipped to the course (at most 30 days), whatever the file says: a
+    // day's grid line per day of a 50-year axis would be a page of lines.
+    last = last.min(course.ends_at().max(course.injured_at()) + TimeDelta::days(1));
     let first_day = course.injured_at().with_timezone(tz).date_naive();
     let last_day = last.with_timezone(tz).date_naive();
     let from = local_midnight(first_day, tz);
@@ -374,7 +377,7 @@ where
         let mut title = format!("pain {}/10, {}", p.score, day_time(p.at, tz));
         if let Some(note) = &p.note {
             title.push_str(": ");
-            title.push_str(note);
+            title.push_str(&super::note_text(note));
         }
         let _ = write!(
             o,

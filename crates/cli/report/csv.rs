@@ -5,7 +5,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use therapy_timer::{Entry, OffBy, Outcome, Session};
 
-use super::Numbered;
+use super::{note_text, Numbered};
 
 /// The columns, in order.
 pub const HEADER: [&str; 13] = [
@@ -34,7 +34,7 @@ pub fn table(courses: &[Numbered<'_>]) -> String {
                     String::new(),
                     String::new(),
                     p.score.to_string(),
-                    p.note.clone().unwrap_or_default(),
+                    p.note.as_deref().map(note_text).unwrap_or_default(),
                 ],
                 // A kind of entry this version does not know: its id and
                 // time, so the row count stays true.
@@ -86,6 +86,18 @@ pub fn minutes(s: &Session) -> String {
     }
 }
 
+/// A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return
+/// (which a spreadsheet reads as a formula: `=cmd|' /C calc'!A0`) with a
+/// `'` before it, as OWASP's "CSV Injection" advises; the `'` shows. No
+/// cell this table writes but a note can begin so (no number is negative).
+fn neutralised(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
 /// The library's serde names, so the CSV and the JSON agree.
 pub fn outcome(o: Outcome) -> &'static str {
     match o {
@@ -108,12 +120,14 @@ pub fn off_by(by: OffBy) -> &'static str {
     }
 }
 
-/// One row; a field is quoted when it must be.
+/// One row; a field is quoted when it must be, and one a spreadsheet
+/// would take for a formula is not one.
 fn row(out: &mut String, fields: impl IntoIterator<Item = String>) {
     for (i, f) in fields.into_iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
+        let f = neutralised(f);
         if f.contains([',', '"', '\r', '\n']) {
             out.push('"');
             out.push_str(&f.replace('"', "\"\""));

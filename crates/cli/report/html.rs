@@ -357,7 +357,7 @@ where
                 ""
             },
             p.score,
-            esc(note)
+            esc(&super::note_text(note))
         );
     }
     o.push_str("</tbody></table>\n");

@@ -55,7 +55,7 @@ where
                         "id": p.id,
                         "at": time(p.at),
                         "score": p.score,
-                        "note": p.note,
+                        "note": p.note.as_deref().map(super::note_text),
                     }),
                     other => json!({ "kind": "other", "id": other.id(), "at": time(other.at()) }),
                 })

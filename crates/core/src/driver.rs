@@ -305,6 +305,56 @@ impl Driver {
         &self.past
     }
 
+    /// Takes the earlier courses out, oldest first, leaving none: for a
+    /// caller that keeps them apart from the current course (so that a
+    /// step costs the same after years of history), and gives them back
+    /// with [`Driver::restore_past_courses`] when it needs them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Driver, Input, Phase, Protocol, Session};
+    ///
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let mut driver = Driver::new(Course::new(injured, Protocol::default())?);
+    /// let session = Session::completed(Phase::Ice, injured, injured + TimeDelta::minutes(10))?;
+    /// driver.handle_input(Input::Log { session }, &Utc)?;
+    /// let later = injured + TimeDelta::days(20);
+    /// driver.handle_input(Input::NewInjury { at: later, injured_at: later }, &Utc)?;
+    /// let past = driver.take_past_courses();
+    /// assert_eq!(past.len(), 1);
+    /// assert!(driver.past_courses().is_empty());
+    /// driver.restore_past_courses(past);
+    /// assert_eq!(driver.past_courses().len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use = "the courses taken are gone from the driver"]
+    pub fn take_past_courses(&mut self) -> Vec<Course> {
+        std::mem::take(&mut self.past)
+    }
+
+    /// Puts earlier courses (oldest first) back, before the ones the
+    /// driver holds: the inverse of [`Driver::take_past_courses`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use therapy_timer::{Course, Driver, Protocol};
+    ///
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let earlier = Course::new(injured, Protocol::default())?;
+    /// let mut driver = Driver::new(Course::new(injured, Protocol::default())?);
+    /// driver.restore_past_courses(vec![earlier.clone()]);
+    /// assert_eq!(driver.past_courses(), &[earlier]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn restore_past_courses(&mut self, mut earlier: Vec<Course>) {
+        earlier.append(&mut self.past);
+        self.past = earlier;
+    }
+
     /// The latest time handed to the driver.
     ///
     /// # Examples
@@ -471,7 +521,8 @@ impl Driver {
     ///   a length beyond the protocol or the limits.
     /// - [`Input::Stop`], [`Input::ConfirmOff`]: [`Error::NothingToStop`].
     /// - [`Input::Skip`], [`Input::Snooze`]: [`Error::NoPrompt`] after the
-    ///   end of the course; [`Error::SnoozeInThePast`].
+    ///   end of the course; [`Error::SnoozeInThePast`], and
+    ///   [`Error::SnoozePastEnd`] for a snooze beyond the course's end.
     /// - [`Input::EndCourse`]: [`Error::CourseEnded`] if it is over.
     /// - [`Input::NewInjury`]: [`Error::InjuryInFuture`] or
     ///   [`Error::InjuryTooOld`] for the time, [`Error::AlreadyRunning`].
@@ -805,6 +856,13 @@ impl Driver {
             return Err(Error::SnoozeInThePast { until });
         }
         crate::course::in_range(until)?;
+        let ends = self
+            .course
+            .ended_at()
+            .unwrap_or_else(|| self.course.ends_at());
+        if self.course.injury_known() && until > ends {
+            return Err(Error::SnoozePastEnd { until, ends });
+        }
         if self
             .course
             .answer_open_prompt(Answer::Snoozed { at, until })

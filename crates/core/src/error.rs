@@ -206,6 +206,14 @@ pub enum Error {
         /// The end of the snooze.
         until: DateTime<Utc>,
     },
+    /// A snooze that would end after the course does: no prompt comes
+    /// then, so it would only hide the course's last reminders.
+    SnoozePastEnd {
+        /// The end of the snooze.
+        until: DateTime<Utc>,
+        /// The end of the course.
+        ends: DateTime<Utc>,
+    },
     /// An injury time after the time it is recorded at.
     InjuryInFuture {
         /// The injury time given.
@@ -501,6 +509,12 @@ impl fmt::Display for Error {
                 f,
                 "a snooze until {} ends before it starts; snooze until a later time",
                 until.to_rfc3339()
+            ),
+            Error::SnoozePastEnd { until, ends } => write!(
+                f,
+                "a snooze until {} ends after the course does ({}); snooze for less",
+                until.to_rfc3339(),
+                ends.to_rfc3339()
             ),
             Error::InjuryInFuture { injured_at, now } => write!(
                 f,
