@@ -86,6 +86,9 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<(), CliError> {
         crate::output::write_bytes(report::csv(&chosen).as_bytes());
     } else if args.json {
         super::print_json(&report::json(&chosen, now, &Local))?;
+    } else if args.fhir {
+        let bundle = report::fhir(&chosen, now, args.patient_name.as_deref());
+        super::print_json(&bundle)?;
     } else {
         crate::output::write_bytes(report::html(&chosen, now, &Local).as_bytes());
     }

@@ -791,3 +791,193 @@ fn regression_course_day_and_short_trends_read_right() {
         "{verdict}"
     );
 }
+
+/// The Python with `fhir.resources` 6.4 (FHIR R4 4.0.1) that .ci/run
+/// installs: THERAPY_TIMER_FHIR_PYTHON, else the venv .ci/run makes under
+/// target/, else `python3`. `None` (loudly, or a failure under
+/// THERAPY_TIMER_REQUIRE_DESKTOP=1) when none has it.
+fn fhir_python(test: &str) -> Option<std::path::PathBuf> {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fhir-venv/bin/python");
+    let candidates = std::env::var_os("THERAPY_TIMER_FHIR_PYTHON")
+        .map(std::path::PathBuf::from)
+        .into_iter()
+        .chain([venv, "python3".into()]);
+    for python in candidates {
+        let ok = Command::new(&python)
+            .args([
+                "-c",
+                "import fhir.resources as f, sys; sys.exit(f.__fhir_version__ != '4.0.1')",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if ok {
+            return Some(python);
+        }
+    }
+    let msg = format!(
+        "{test}: SKIPPED: no Python with fhir.resources for FHIR R4 \
+         (pip install 'fhir.resources==6.4.0' 'pydantic[email]<2'; .ci/run does it)"
+    );
+    if std::env::var_os("THERAPY_TIMER_REQUIRE_DESKTOP").is_some_and(|v| v == "1") {
+        panic!("{msg}; THERAPY_TIMER_REQUIRE_DESKTOP=1 makes this a failure");
+    }
+    eprintln!("\n*** {msg} ***\n");
+    None
+}
+
+/// Parses the bundle with fhir.resources' R4 models (which check every
+/// field's type, the required ones and the codes of required bindings)
+/// and says what it counted: resources by type, Procedures by status and
+/// code, Observations by LOINC code, and notes.
+const VALIDATE: &str = r#"
+import json, sys
+from collections import Counter
+from fhir.resources.bundle import Bundle
+b = Bundle.parse_file(sys.argv[1])
+assert b.type == "collection", b.type
+counts = Counter()
+for e in b.entry:
+    r = e.resource
+    counts[r.resource_type] += 1
+    if r.resource_type == "Observation":
+        counts["loinc " + r.code.coding[0].code] += 1
+        assert r.status == "final" and r.category[0].coding[0].code == "survey"
+        assert isinstance(r.valueInteger, int)
+    if r.resource_type == "Procedure":
+        counts["status " + r.status] += 1
+        code = r.code.coding[0].code if r.code.coding else "text " + r.code.text
+        counts["code " + code] += 1
+        counts["unconfirmed note"] += any("may have stayed on" in n.text for n in (r.note or []))
+        assert r.performedPeriod.start is not None
+    if r.resource_type == "Patient":
+        counts["patient fields"] += len([k for k in json.loads(r.json()) if k not in ("resourceType", "id")])
+print(json.dumps(counts))
+"#;
+
+#[test]
+fn the_fhir_bundle_validates_as_r4_and_counts_round_trip() {
+    let test = "the_fhir_bundle_validates_as_r4_and_counts_round_trip";
+    let (a, b) = (improving(), no_better());
+    let bundle = super::fhir(&[(1, &a), (2, &b)], now(), None);
+    // Counted here, without Python.
+    let entries = bundle["entry"].as_array().unwrap();
+    let of = |t: &str| {
+        entries
+            .iter()
+            .filter(|e| e["resource"]["resourceType"] == t)
+            .count()
+    };
+    let scores = a.pain_scores().len() + b.pain_scores().len();
+    let sessions = a.sessions().len() + b.sessions().len();
+    assert_eq!(of("Observation"), scores);
+    assert_eq!(of("Procedure"), sessions);
+    assert_eq!(of("Patient"), 1);
+    assert_eq!(
+        entries[0]["resource"],
+        serde_json::json!({"resourceType": "Patient"})
+    );
+    assert!(!bundle.to_string().contains("\"subject\":{}"));
+    let unconfirmed = a
+        .sessions()
+        .iter()
+        .chain(b.sessions())
+        .filter(|s| s.off.map(|o| o.by) == Some(OffBy::NoAnswer))
+        .count();
+    let cut = a
+        .sessions()
+        .iter()
+        .chain(b.sessions())
+        .filter(|s| s.outcome == Outcome::CutShort)
+        .count();
+    let ice = a
+        .sessions()
+        .iter()
+        .chain(b.sessions())
+        .filter(|s| s.phase == Phase::Ice)
+        .count();
+    // The note on a pain score comes through.
+    assert!(entries
+        .iter()
+        .any(|e| e["resource"]["note"][0]["text"] == TRICKY));
+    let Some(python) = fhir_python(test) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bundle.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&bundle).unwrap()).unwrap();
+    let out = Command::new(&python)
+        .args(["-c", VALIDATE])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "fhir.resources refused the bundle:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let counts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let n = |k: &str| counts[k].as_u64().unwrap_or(0) as usize;
+    assert_eq!(n("Observation"), scores, "{counts}");
+    assert_eq!(n("loinc 72514-3"), scores, "{counts}");
+    assert_eq!(n("Procedure"), sessions, "{counts}");
+    assert_eq!(n("code 26782000"), ice, "{counts}");
+    assert_eq!(
+        n("code text Heat therapy (heating pad)"),
+        sessions - ice,
+        "{counts}"
+    );
+    assert_eq!(n("status stopped"), cut, "{counts}");
+    assert_eq!(n("status completed"), sessions - cut, "{counts}");
+    assert_eq!(n("unconfirmed note"), unconfirmed, "{counts}");
+    assert_eq!(n("Patient"), 1, "{counts}");
+    assert_eq!(n("patient fields"), 0, "no identity invented: {counts}");
+    // With a name, the Patient says that and nothing more.
+    let named = super::fhir(&[(1, &a)], now(), Some("Ana Lima"));
+    assert_eq!(
+        named["entry"][0]["resource"],
+        serde_json::json!({"resourceType": "Patient", "name": [{"text": "Ana Lima"}]})
+    );
+    std::fs::write(&file, named.to_string()).unwrap();
+    let out = Command::new(&python)
+        .args(["-c", VALIDATE])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let counts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(counts["patient fields"], 1, "{counts}");
+}
+
+#[test]
+fn a_bundle_the_r4_models_refuse_makes_the_validation_fail() {
+    // The validation can fail: a Procedure without its required subject
+    // and with a status R4 does not have.
+    let Some(python) = fhir_python("a_bundle_the_r4_models_refuse_makes_the_validation_fail")
+    else {
+        return;
+    };
+    let bad = serde_json::json!({
+        "resourceType": "Bundle", "type": "collection",
+        "entry": [{"resource": {"resourceType": "Procedure", "status": "done",
+            "code": {"text": "ice"}}}]
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.json");
+    std::fs::write(&file, bad.to_string()).unwrap();
+    let out = Command::new(&python)
+        .args(["-c", VALIDATE])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
