@@ -73,9 +73,9 @@ where
 }
 
 /// The CSV: a header row, then one row per entry (session or pain score)
-/// of each course in time order. Lines end in CRLF (RFC 4180).
-pub fn csv(courses: &[Numbered<'_>]) -> String {
-    csv::table(courses)
+/// of each course in time order, at `now`. Lines end in CRLF (RFC 4180).
+pub fn csv(courses: &[Numbered<'_>], now: DateTime<Utc>) -> String {
+    csv::table(courses, now)
 }
 
 /// The JSON: each course with its settings, pain trend, days and

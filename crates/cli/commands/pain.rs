@@ -83,7 +83,7 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<(), CliError> {
         (None, false) => all.split_off(all.len() - 1),
     };
     if args.csv {
-        crate::output::write_bytes(report::csv(&chosen).as_bytes());
+        crate::output::write_bytes(report::csv(&chosen, now).as_bytes());
     } else if args.json {
         super::print_json(&report::json(&chosen, now, &Local))?;
     } else if args.fhir {

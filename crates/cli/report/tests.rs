@@ -366,13 +366,13 @@ fn an_empty_or_running_course_still_renders() {
     assert!(text(&doc, ".verdict").contains("No pain scores were recorded."));
     let nothing = html(&[], injured(), &Utc);
     assert!(Html::parse_document(&nothing).errors.is_empty());
-    assert_eq!(csv(&[]).lines().count(), 1);
+    assert_eq!(csv(&[], injured()).lines().count(), 1);
 }
 
 #[test]
 fn the_csv_parses_and_has_a_row_per_entry() {
     let (a, b) = (improving(), no_better());
-    let table = csv(&[(1, &a), (2, &b)]);
+    let table = csv(&[(1, &a), (2, &b)], now());
     assert!(table.ends_with("\r\n"));
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(true)
@@ -407,6 +407,33 @@ fn the_csv_parses_and_has_a_row_per_entry() {
             .filter(|s| s.outcome == Outcome::CutShort)
             .count()
     );
+    // How each session ended, and whether anyone said the pack was off.
+    let sessions: Vec<_> = rows.iter().filter(|r| &r[1] == "session").collect();
+    let unconfirmed = a
+        .sessions()
+        .iter()
+        .chain(b.sessions())
+        .filter(|s| s.off.map(|o| o.by) == Some(OffBy::NoAnswer))
+        .count();
+    assert_eq!(
+        sessions.iter().filter(|r| &r[13] == "unconfirmed").count(),
+        unconfirmed
+    );
+    assert_eq!(
+        sessions.iter().filter(|r| &r[14] == "false").count(),
+        unconfirmed
+    );
+    assert!(sessions
+        .iter()
+        .any(|r| !r[15].is_empty() && !r[16].is_empty()));
+    for r in &sessions {
+        for i in [15, 16] {
+            assert!(
+                r[i].is_empty() || r[i].parse::<u8>().is_ok_and(|p| p <= 10),
+                "{r:?}"
+            );
+        }
+    }
     // The note with a comma and quotes comes back whole.
     assert_eq!(rows.iter().filter(|r| &r[12] == TRICKY).count(), 2);
     // Entries in time order within a course.
