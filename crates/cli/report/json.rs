@@ -12,7 +12,10 @@ use super::summary::{self, change, confirmed, days, ended, totals, verdict, Tone
 use super::Numbered;
 
 /// The format of this JSON, for programs that read it.
-pub const REPORT_FORMAT: u32 = 1;
+/// 2: `days` are course days (24 hours from the injury, as `status`
+/// counts them), not calendar days; sessions say `ended`, `confirmed`,
+/// `pain_before`, `pain_after`.
+pub const REPORT_FORMAT: u32 = 2;
 
 /// The whole report.
 pub fn value<Tz>(courses: &[Numbered<'_>], now: DateTime<Utc>, tz: &Tz) -> Value
