@@ -302,6 +302,14 @@ pub struct ReportArgs {
     /// JSON, for other programs.
     #[arg(long, group = "form")]
     pub json: bool,
+    /// A FHIR R4 Bundle (JSON) for a clinic's system: a pain Observation
+    /// per score (LOINC 72514-3), a Procedure per session.
+    #[arg(long, group = "form")]
+    pub fhir: bool,
+    /// The name the FHIR Bundle's Patient carries (nothing else is said
+    /// about the person; without it the Patient is empty).
+    #[arg(long, value_name = "TEXT", requires = "fhir")]
+    pub patient_name: Option<String>,
     /// Which course (1 is the first; `log --all` numbers them) [default:
     /// the current one].
     #[arg(long, value_name = "N", conflicts_with = "all")]

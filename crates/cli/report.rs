@@ -10,6 +10,8 @@
 //! - [`csv`]: one row per log entry (session or pain score), RFC 4180,
 //!   times in RFC 3339 UTC, for a spreadsheet.
 //! - [`json`]: the same entries and the page's summaries, for programs.
+//! - [`fhir`]: a FHIR R4 `Bundle` (an `Observation` per pain score, a
+//!   `Procedure` per session) for a clinic's system.
 //!
 //! The chart is SVG written by hand (`chart.rs`, under 500 lines), not
 //! with plotters: the tests count one element per session and per score
@@ -27,6 +29,7 @@
 
 mod chart;
 mod csv;
+mod fhir;
 mod html;
 mod json;
 mod summary;
@@ -79,9 +82,9 @@ where
 }
 
 /// The CSV: a header row, then one row per entry (session or pain score)
-/// of each course in time order. Lines end in CRLF (RFC 4180).
-pub fn csv(courses: &[Numbered<'_>]) -> String {
-    csv::table(courses)
+/// of each course in time order, at `now`. Lines end in CRLF (RFC 4180).
+pub fn csv(courses: &[Numbered<'_>], now: DateTime<Utc>) -> String {
+    csv::table(courses, now)
 }
 
 /// The JSON: each course with its settings, pain trend, days and
@@ -92,4 +95,14 @@ where
     Tz::Offset: Display,
 {
     json::value(courses, now, tz)
+}
+
+/// The FHIR R4 bundle: an `Observation` per pain score and a `Procedure`
+/// per session of each course; the `Patient` has only `patient_name`.
+pub fn fhir(
+    courses: &[Numbered<'_>],
+    now: DateTime<Utc>,
+    patient_name: Option<&str>,
+) -> serde_json::Value {
+    fhir::bundle(courses, now, patient_name)
 }

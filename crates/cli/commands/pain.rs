@@ -84,9 +84,12 @@ pub fn report(ctx: &Ctx, args: &ReportArgs) -> Result<(), CliError> {
         (None, false) => all.split_off(all.len() - 1),
     };
     if args.csv {
-        crate::output::write_bytes(report::csv(&chosen).as_bytes());
+        crate::output::write_bytes(report::csv(&chosen, now).as_bytes());
     } else if args.json {
         super::print_json(&report::json(&chosen, now, &Local))?;
+    } else if args.fhir {
+        let bundle = report::fhir(&chosen, now, args.patient_name.as_deref());
+        super::print_json(&bundle)?;
     } else {
         crate::output::write_bytes(report::html(&chosen, now, &Local).as_bytes());
     }

@@ -16,22 +16,25 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use therapy_timer::{Course, Outcome, Phase, Session};
 
 use super::html::esc;
-use super::summary::{day, day_time, local_midnight};
+use super::summary::{day, day_time, length, local_midnight};
 
 /// Units are about a CSS pixel on the A4 page (190 mm wide, 718 px), so
 /// that 11 units of text print at about 8 pt.
 const WIDTH: f64 = 760.0;
-const HEIGHT: f64 = 304.0;
+const HEIGHT: f64 = 234.0;
 /// The plot's left and right edges.
 const LEFT: f64 = 48.0;
 const RIGHT: f64 = 752.0;
 /// The pain area: 10 at the top, 0 at the bottom.
-const PAIN_TOP: f64 = 32.0;
-const PAIN_BOTTOM: f64 = 212.0;
+const PAIN_TOP: f64 = 46.0;
+const PAIN_BOTTOM: f64 = 166.0;
 /// The two session lanes.
-const ICE_LANE: f64 = 226.0;
-const HEAT_LANE: f64 = 250.0;
-const LANE: f64 = 20.0;
+const ICE_LANE: f64 = 176.0;
+const HEAT_LANE: f64 = 196.0;
+const LANE: f64 = 16.0;
+/// The rows above the plot where the markers' and phases' names go, the
+/// nearest first.
+const LABEL_ROWS: [f64; 3] = [PAIN_TOP - 4.0, PAIN_TOP - 17.0, PAIN_TOP - 30.0];
 /// A session's mark is never narrower than this (a 10-minute session is
 /// under a unit wide on a week's axis; ice every 70 minutes is about 4
 /// units apart).
@@ -63,6 +66,122 @@ fn pain_y(score: u8) -> f64 {
     PAIN_BOTTOM - (PAIN_BOTTOM - PAIN_TOP) * f64::from(score) / 10.0
 }
 
+/// Where a text's anchor is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+impl Anchor {
+    fn name(self) -> &'static str {
+        match self {
+            Anchor::Start => "start",
+            Anchor::Middle => "middle",
+            Anchor::End => "end",
+        }
+    }
+}
+
+/// One text label: where, how big, what.
+#[derive(Debug, Clone)]
+struct Label<'a> {
+    x: f64,
+    y: f64,
+    anchor: Anchor,
+    size: f64,
+    bold: bool,
+    /// Extra space between letters, in units.
+    spacing: f64,
+    fill: &'a str,
+    /// Any other attributes, written as they are.
+    extra: &'a str,
+    text: &'a str,
+}
+
+/// A box on the chart: left, top, right, bottom.
+type Rect = (f64, f64, f64, f64);
+
+impl Label<'_> {
+    /// The box the text takes, estimated from its font size and length:
+    /// DejaVu Sans is about 0.62 em a character (0.7 in bold), a little
+    /// more than the tests' estimate, so what fits here fits there.
+    fn rect(&self) -> Rect {
+        let n = self.text.chars().count() as f64;
+        let per = if self.bold { 0.7 } else { 0.62 } * self.size + self.spacing;
+        let w = n * per;
+        let x0 = match self.anchor {
+            Anchor::Start => self.x,
+            Anchor::Middle => self.x - w / 2.0,
+            Anchor::End => self.x - w,
+        };
+        (
+            x0,
+            self.y - 0.8 * self.size,
+            x0 + w,
+            self.y + 0.25 * self.size,
+        )
+    }
+
+    fn write(&self, o: &mut String) {
+        let _ = write!(
+            o,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="{}" font-size="{}"{}{} fill="{}"{}>{}</text>"#,
+            self.x,
+            self.y,
+            self.anchor.name(),
+            self.size,
+            if self.bold {
+                r#" font-weight="bold""#
+            } else {
+                ""
+            },
+            if self.spacing > 0.0 {
+                format!(r#" letter-spacing="{}""#, self.spacing)
+            } else {
+                String::new()
+            },
+            self.fill,
+            self.extra,
+            esc(self.text)
+        );
+    }
+}
+
+/// The labels placed so far: a new one goes where it meets none of them.
+#[derive(Debug, Default)]
+struct Labels {
+    placed: Vec<Rect>,
+}
+
+impl Labels {
+    fn free(&self, r: Rect) -> bool {
+        const PAD: f64 = 1.0;
+        r.0 >= 0.0
+            && r.2 <= WIDTH
+            && r.1 >= 0.0
+            && r.3 <= HEIGHT
+            && self.placed.iter().all(|p| {
+                r.2 + PAD <= p.0 || p.2 + PAD <= r.0 || r.3 + PAD <= p.1 || p.3 + PAD <= r.1
+            })
+    }
+
+    /// Writes the first of `candidates` that meets no label placed yet;
+    /// false (and nothing written) when every one would.
+    fn place(&mut self, o: &mut String, candidates: &[Label<'_>]) -> bool {
+        for c in candidates {
+            let r = c.rect();
+            if self.free(r) {
+                self.placed.push(r);
+                c.write(o);
+                return true;
+            }
+        }
+        false
+    }
+}
+
 /// The chart of course number `n` (ids in the page stay unique when it
 /// shows several courses).
 pub fn svg<Tz>(n: usize, course: &Course, now: DateTime<Utc>, tz: &Tz) -> String
@@ -85,21 +204,32 @@ where
         o,
         r#"<defs><pattern id="{hatch}" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="4" height="4" fill="{HEAT_LIGHT}"/><rect width="2" height="4" fill="{HEAT}"/></pattern></defs>"#
     );
+    let mut labels = Labels::default();
     phases(&mut o, course, &axis);
-    grid(&mut o, &axis, tz);
-    markers(&mut o, course, now, &axis);
-    // Over the markers' lines, with a halo, so a line never cuts it.
-    let _ = write!(
-        o,
-        r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="10" fill="{SEVERE}" stroke="#fee2e2" stroke-width="4" paint-order="stroke">8–10 severe: see a clinician</text>"##,
-        RIGHT - 4.0,
-        PAIN_TOP + 12.0
+    grid(&mut o, &mut labels, &axis, tz);
+    lanes(&mut o, &mut labels);
+    markers(&mut o, &mut labels, course, now, &axis);
+    // Inside the band, over the markers' lines, with a halo, so a line
+    // never cuts it.
+    labels.place(
+        &mut o,
+        &[Label {
+            x: RIGHT - 4.0,
+            y: PAIN_TOP + 12.0,
+            anchor: Anchor::End,
+            size: 10.0,
+            bold: false,
+            spacing: 0.0,
+            fill: SEVERE,
+            extra: r##" stroke="#fee2e2" stroke-width="4" paint-order="stroke""##,
+            text: "8–10 severe: see a clinician",
+        }],
     );
-    lanes(&mut o);
+    phase_labels(&mut o, &mut labels, course, &axis);
     for s in course.sessions() {
         session(&mut o, s, &axis, &hatch, tz);
     }
-    pain(&mut o, course, &axis, tz);
+    pain(&mut o, &mut labels, course, &axis, tz);
     o.push_str("</svg>");
     o
 }
@@ -154,25 +284,46 @@ fn phases(o: &mut String, course: &Course, axis: &Axis) {
         r##"<rect class="phase-heat" x="{heat:.1}" y="{PAIN_TOP}" width="{:.1}" height="{h}" fill="#fff7ed"/>"##,
         end - heat
     );
-    let label_y = PAIN_TOP - 19.0;
-    if heat - start > 60.0 {
-        let _ = write!(
-            o,
-            r#"<text x="{:.1}" y="{label_y}" text-anchor="middle" class="phase-label" fill="{ICE}">ICE PHASE</text>"#,
-            (start + heat) / 2.0
-        );
+}
+
+/// The phases' names above the plot, in the first row with room.
+fn phase_labels(o: &mut String, labels: &mut Labels, course: &Course, axis: &Axis) {
+    if !course.injury_known() {
+        return;
     }
-    if end - heat > 60.0 {
-        let _ = write!(
-            o,
-            r#"<text x="{:.1}" y="{label_y}" text-anchor="middle" class="phase-label" fill="{HEAT}">HEAT PHASE</text>"#,
-            (heat + end) / 2.0
-        );
+    let (start, heat, end) = (
+        axis.x(course.injured_at()),
+        axis.x(course.heat_from().min(course.ends_at())),
+        axis.x(course.ends_at()),
+    );
+    for (from, to, text, fill) in [
+        (start, heat, "ICE PHASE", ICE),
+        (heat, end, "HEAT PHASE", HEAT),
+    ] {
+        if to - from < 60.0 {
+            continue;
+        }
+        let candidates: Vec<Label<'_>> = LABEL_ROWS
+            .iter()
+            .rev()
+            .map(|y| Label {
+                x: (from + to) / 2.0,
+                y: *y,
+                anchor: Anchor::Middle,
+                size: 11.0,
+                bold: true,
+                spacing: 1.0,
+                fill,
+                extra: r#" class="phase-label""#,
+                text,
+            })
+            .collect();
+        labels.place(o, &candidates);
     }
 }
 
 /// The pain scale, the severe band, the days.
-fn grid<Tz>(o: &mut String, axis: &Axis, tz: &Tz)
+fn grid<Tz>(o: &mut String, labels: &mut Labels, axis: &Axis, tz: &Tz)
 where
     Tz: TimeZone,
     Tz::Offset: Display,
@@ -183,21 +334,40 @@ where
         RIGHT - LEFT,
         pain_y(8) - PAIN_TOP
     );
-    for score in (0..=10).step_by(2) {
-        let y = pain_y(score);
+    let ticks: Vec<(f64, String)> = (0..=10)
+        .step_by(2)
+        .map(|score| (pain_y(score), score.to_string()))
+        .collect();
+    for (y, score) in &ticks {
         let _ = write!(
             o,
-            r#"<line x1="{LEFT}" y1="{y:.1}" x2="{RIGHT}" y2="{y:.1}" stroke="{GRID}" stroke-width="0.6"/><text x="{:.1}" y="{:.1}" text-anchor="end" font-size="11" fill="{INK}">{score}</text>"#,
-            LEFT - 6.0,
-            y + 4.0
+            r#"<line x1="{LEFT}" y1="{y:.1}" x2="{RIGHT}" y2="{y:.1}" stroke="{GRID}" stroke-width="0.6"/>"#
+        );
+        labels.place(
+            o,
+            &[Label {
+                x: LEFT - 6.0,
+                y: y + 4.0,
+                anchor: Anchor::End,
+                size: 11.0,
+                bold: false,
+                spacing: 0.0,
+                fill: INK,
+                extra: "",
+                text: score,
+            }],
         );
     }
+    // Rotated, left of the scale's numbers: its box is tall and narrow.
+    let mid = (PAIN_TOP + PAIN_BOTTOM) / 2.0;
+    let title = "Pain (0–10)";
+    let half = title.chars().count() as f64 * 0.62 * 11.0 / 2.0;
+    labels.placed.push((4.0, mid - half, 16.0, mid + half));
     let _ = write!(
         o,
-        r#"<text transform="translate(12 {:.1}) rotate(-90)" text-anchor="middle" font-size="11" fill="{INK}">Pain (0–10)</text>"#,
-        (PAIN_TOP + PAIN_BOTTOM) / 2.0
+        r#"<text transform="translate(13 {mid:.1}) rotate(-90)" text-anchor="middle" font-size="11" fill="{INK}">{title}</text>"#
     );
-    // One column per local day, with its name below the lanes.
+    // One column per local day, its date below the lanes.
     let first = axis.from.with_timezone(tz).date_naive();
     let days: Vec<_> = first
         .iter_days()
@@ -215,13 +385,20 @@ where
             HEAT_LANE + LANE
         );
         if i % every == 0 {
-            let _ = write!(
+            let date = day(*d);
+            labels.place(
                 o,
-                r##"<text x="{mid:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="{INK}">{}</text><text x="{mid:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="#4b5563">day {}</text>"##,
-                HEAT_LANE + LANE + 15.0,
-                esc(&day(*d)),
-                HEAT_LANE + LANE + 28.0,
-                i + 1
+                &[Label {
+                    x: mid,
+                    y: HEAT_LANE + LANE + 14.0,
+                    anchor: Anchor::Middle,
+                    size: 11.0,
+                    bold: false,
+                    spacing: 0.0,
+                    fill: INK,
+                    extra: "",
+                    text: &date,
+                }],
             );
         }
     }
@@ -233,25 +410,43 @@ where
     );
 }
 
-/// The review, the end, and now (while the course runs).
-fn markers(o: &mut String, course: &Course, now: DateTime<Utc>, axis: &Axis) {
+/// The review, the end, and now (while the course runs): a dashed line
+/// each, its name in the first row above the plot with room, right of
+/// the line or, failing that, left of it. The review's name is the
+/// course's own setting ("48 h review").
+fn markers(o: &mut String, labels: &mut Labels, course: &Course, now: DateTime<Utc>, axis: &Axis) {
     let mut line = |t: DateTime<Utc>, label: &str, class: &str| {
         let x = axis.x(t);
         let _ = write!(
             o,
-            r#"<line class="{class}" x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="{INK}" stroke-width="1.1" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.1}" font-size="10" fill="{INK}" text-anchor="{}">{}</text>"#,
+            r#"<line class="{class}" x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="{INK}" stroke-width="1.1" stroke-dasharray="4 3"/>"#,
             PAIN_TOP - 4.0,
             HEAT_LANE + LANE,
-            if x > RIGHT - 70.0 { x - 3.0 } else { x + 3.0 },
-            PAIN_TOP - 5.0,
-            if x > RIGHT - 70.0 { "end" } else { "start" },
-            esc(label)
         );
+        let extra = format!(r#" class="{class}-label""#);
+        let candidates: Vec<Label<'_>> = LABEL_ROWS
+            .iter()
+            .flat_map(|y| {
+                [(x + 3.0, Anchor::Start), (x - 3.0, Anchor::End)].map(|(x, anchor)| Label {
+                    x,
+                    y: *y,
+                    anchor,
+                    size: 10.0,
+                    bold: false,
+                    spacing: 0.0,
+                    fill: INK,
+                    extra: &extra,
+                    text: label,
+                })
+            })
+            .collect();
+        labels.place(o, &candidates);
     };
     if course.injury_known() {
         line(course.injured_at(), "injury", "marker-injury");
         if course.review_at() < course.ends_at() {
-            line(course.review_at(), "72 h review", "marker-review");
+            let review = format!("{} review", length(course.protocol().review_after()));
+            line(course.review_at(), &review, "marker-review");
         }
         let end = if course.ended_at().is_some() {
             "ended"
@@ -266,14 +461,26 @@ fn markers(o: &mut String, course: &Course, now: DateTime<Utc>, axis: &Axis) {
 }
 
 /// The lanes' names and backgrounds.
-fn lanes(o: &mut String) {
+fn lanes(o: &mut String, labels: &mut Labels) {
     for (y, name, colour) in [(ICE_LANE, "Ice", ICE), (HEAT_LANE, "Heat", HEAT)] {
         let _ = write!(
             o,
-            r##"<rect x="{LEFT}" y="{y}" width="{:.1}" height="{LANE}" fill="#f3f4f6" opacity="0.7"/><text x="{:.1}" y="{:.1}" text-anchor="end" font-size="11" font-weight="bold" fill="{colour}">{name}</text>"##,
+            r##"<rect x="{LEFT}" y="{y}" width="{:.1}" height="{LANE}" fill="#f3f4f6" opacity="0.7"/>"##,
             RIGHT - LEFT,
-            LEFT - 6.0,
-            y + 14.0
+        );
+        labels.place(
+            o,
+            &[Label {
+                x: LEFT - 6.0,
+                y: y + 12.0,
+                anchor: Anchor::End,
+                size: 11.0,
+                bold: true,
+                spacing: 0.0,
+                fill: colour,
+                extra: "",
+                text: name,
+            }],
         );
     }
 }
@@ -348,13 +555,20 @@ where
 }
 
 /// The scores: a line through them, a dot each (filled red from 8), the
-/// score above the dot.
-fn pain<Tz>(o: &mut String, course: &Course, axis: &Axis, tz: &Tz)
+/// score beside the dot where it has room (above, below, right, left); a
+/// score with no room has only its dot and its tooltip, and is in the
+/// tables.
+fn pain<Tz>(o: &mut String, labels: &mut Labels, course: &Course, axis: &Axis, tz: &Tz)
 where
     Tz: TimeZone,
     Tz::Offset: Display,
 {
     let scores = course.pain_scores();
+    // The dots first, so that no score's number covers another's dot.
+    for p in scores {
+        let (x, y) = (axis.x(p.at), pain_y(p.score));
+        labels.placed.push((x - 6.0, y - 6.0, x + 6.0, y + 6.0));
+    }
     if scores.len() >= 2 {
         let points: Vec<String> = scores
             .iter()
@@ -379,14 +593,32 @@ where
             title.push_str(": ");
             title.push_str(&super::note_text(note));
         }
+        let ink = if severe { SEVERE } else { INK };
         let _ = write!(
             o,
-            r#"<circle class="{class}" cx="{x:.1}" cy="{y:.1}" r="5" fill="{fill}" stroke="{}" stroke-width="2"><title>{}</title></circle><text x="{x:.1}" y="{:.1}" text-anchor="middle" font-size="11" font-weight="bold" fill="{}">{}</text>"#,
-            if severe { SEVERE } else { INK },
+            r#"<circle class="{class}" cx="{x:.1}" cy="{y:.1}" r="5" fill="{fill}" stroke="{ink}" stroke-width="2"><title>{}</title></circle>"#,
             esc(&title),
-            y - 9.0,
-            if severe { SEVERE } else { INK },
-            p.score
+        );
+        let text = p.score.to_string();
+        let label = |x: f64, y: f64, anchor: Anchor| Label {
+            x,
+            y,
+            anchor,
+            size: 11.0,
+            bold: true,
+            spacing: 0.0,
+            fill: ink,
+            extra: r#" class="pain-label""#,
+            text: &text,
+        };
+        labels.place(
+            o,
+            &[
+                label(x, y - 10.0, Anchor::Middle),
+                label(x, y + 18.0, Anchor::Middle),
+                label(x + 8.0, y + 4.0, Anchor::Start),
+                label(x - 8.0, y + 4.0, Anchor::End),
+            ],
         );
     }
 }

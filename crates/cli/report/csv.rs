@@ -5,22 +5,59 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use therapy_timer::{Entry, OffBy, Outcome, Session};
 
+use super::summary::{self, confirmed, ended};
 use super::{note_text, Numbered};
 
-/// The columns, in order.
-pub const HEADER: [&str; 13] = [
-    "course", "kind", "id", "phase", "start", "end", "minutes", "outcome", "forced", "off_by",
-    "off_at", "score", "note",
+/// The columns, in order. The last four are a session's: how it ended
+/// (`completed`, `cut_short`, `unconfirmed`, `logged`, `running`), whether
+/// someone said the pack was off, and the pain before and after it (an
+/// estimate: the scores nearest it within 30 minutes).
+pub const HEADER: [&str; 17] = [
+    "course",
+    "kind",
+    "id",
+    "phase",
+    "start",
+    "end",
+    "minutes",
+    "outcome",
+    "forced",
+    "off_by",
+    "off_at",
+    "score",
+    "note",
+    "ended",
+    "confirmed",
+    "pain_before",
+    "pain_after",
 ];
 
-/// The whole table.
-pub fn table(courses: &[Numbered<'_>]) -> String {
+/// The whole table, at `now` (a session past its end with no answer is
+/// unconfirmed).
+pub fn table(courses: &[Numbered<'_>], now: DateTime<Utc>) -> String {
     let mut out = String::new();
     row(&mut out, HEADER.iter().map(|h| (*h).to_owned()));
     for (n, course) in courses {
+        let around = summary::around(course);
         for entry in course.entries() {
             let mut fields = match entry {
-                Entry::Session(s) => session(*n, s),
+                Entry::Session(s) => {
+                    let mut f = session(*n, s);
+                    let a = course
+                        .sessions()
+                        .iter()
+                        .position(|x| x.id == s.id)
+                        .and_then(|i| around.get(i).copied())
+                        .unwrap_or_default();
+                    let score = |p: Option<u8>| p.map(|p| p.to_string()).unwrap_or_default();
+                    f.extend([
+                        ended(s, now).name().to_owned(),
+                        confirmed(s).to_string(),
+                        score(a.before),
+                        score(a.after),
+                    ]);
+                    f
+                }
                 Entry::Pain(p) => vec![
                     n.to_string(),
                     "pain".into(),

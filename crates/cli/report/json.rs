@@ -8,11 +8,14 @@ use serde_json::{json, Value};
 use therapy_timer::{Entry, PainTrend, Phase};
 
 use super::csv::{minutes, off_by, outcome, time};
-use super::summary::{days, totals, verdict, Tone};
+use super::summary::{self, change, confirmed, days, ended, totals, verdict, Tone, PAIN_WINDOW};
 use super::Numbered;
 
 /// The format of this JSON, for programs that read it.
-pub const REPORT_FORMAT: u32 = 1;
+/// 2: `days` are course days (24 hours from the injury, as `status`
+/// counts them), not calendar days; sessions say `ended`, `confirmed`,
+/// `pain_before`, `pain_after`.
+pub const REPORT_FORMAT: u32 = 2;
 
 /// The whole report.
 pub fn value<Tz>(courses: &[Numbered<'_>], now: DateTime<Utc>, tz: &Tz) -> Value
@@ -31,7 +34,9 @@ where
                     "every_minutes": p.every(phase).as_secs() / 60,
                 })
             };
-            let t = totals(c);
+            let t = totals(c, now);
+            let around = summary::around(c);
+            let index: std::collections::HashMap<u32, usize> = c.sessions().iter().enumerate().map(|(i, s)| (s.id, i)).collect();
             let v = verdict(c, tz);
             let entries: Vec<Value> = c
                 .entries()
@@ -49,6 +54,10 @@ where
                         "off_at": s.off.map(|o| time(o.at)),
                         "logged": s.is_logged(),
                         "over_limit": s.over_limit(),
+                        "ended": ended(s, now).name(),
+                        "confirmed": confirmed(s),
+                        "pain_before": index.get(&s.id).and_then(|i| around[*i].before),
+                        "pain_after": index.get(&s.id).and_then(|i| around[*i].after),
                     }),
                     Entry::Pain(p) => json!({
                         "kind": "pain",
@@ -60,16 +69,19 @@ where
                     other => json!({ "kind": "other", "id": other.id(), "at": time(other.at()) }),
                 })
                 .collect();
-            let days: Vec<Value> = days(c, now, tz)
+            let days: Vec<Value> = days(c, now)
                 .into_iter()
                 .map(|d| {
                     json!({
-                        "date": d.date.to_string(),
+                        "date": d.start.with_timezone(tz).date_naive().to_string(),
+                        "starts_at": time(d.start),
                         "day": d.number,
                         "ice": d.ice,
                         "heat": d.heat,
                         "cut_short": d.cut_short,
                         "forced": d.forced,
+                        "unconfirmed": d.unconfirmed,
+                        "high_pain_minutes": d.high_pain.num_minutes(),
                         "prompts_answered": d.answered,
                         "prompts_missed": d.missed,
                         "pain": d.pain,
@@ -104,10 +116,17 @@ where
                     "forced": t.forced,
                     "logged": t.logged,
                     "over_limit": t.over_limit,
+                    "unconfirmed": t.unconfirmed,
                     "prompts_answered": t.answered,
                     "prompts_skipped": t.skipped,
                     "prompts_missed": t.missed,
                     "pain_scores": c.pain_scores().len(),
+                },
+                "pain_change": {
+                    "estimate": true,
+                    "window_minutes": PAIN_WINDOW.num_minutes(),
+                    "ice": change(c, Phase::Ice).map(|x| json!({"mean": x.mean, "sessions": x.sessions})),
+                    "heat": change(c, Phase::Heat).map(|x| json!({"mean": x.mean, "sessions": x.sessions})),
                 },
                 "days": days,
                 "entries": entries,
