@@ -62,7 +62,7 @@ pub fn run(ctx: &Ctx, args: &InjuryArgs) -> Result<(), CliError> {
         planning: None,
         listen: None,
         new: Some(&new),
-        stop_sent: None,
+        prepared: None,
     };
     let mut notifier = ctx.notifier();
     let input = if recorded.is_some() {

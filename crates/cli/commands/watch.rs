@@ -60,7 +60,7 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
         planning: Some(&args.planning),
         listen: Some(&tx),
         new: None,
-        stop_sent: None,
+        prepared: None,
     };
     let mut input = None;
     loop {

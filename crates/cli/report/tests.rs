@@ -95,11 +95,13 @@ fn week(scores: [u8; 7]) -> Course {
         }
         d.handle_timeout(next, &Berlin);
         while let Some(e) = d.poll_event() {
-            match e.kind {
+            match e.kind() {
                 EventKind::Prompt => {
                     prompts += 1;
                     match prompts % 9 {
-                        3 => d.handle_input(Input::Skip { at: next }, &Berlin).unwrap(),
+                        3 => {
+                            d.handle_input(Input::Skip { at: next }, &Berlin).unwrap();
+                        }
                         7 => {} // nobody there: missed
                         _ => {
                             let start = Input::Start {
@@ -119,7 +121,7 @@ fn week(scores: [u8; 7]) -> Course {
                     }
                 }
                 EventKind::Stop | EventKind::Repeat => {
-                    let off = e.at + TimeDelta::minutes(1);
+                    let off = next + TimeDelta::minutes(1);
                     d.handle_input(Input::ConfirmOff { at: off }, &Berlin)
                         .unwrap();
                     if !forced && off > local(2, 12, 0) {

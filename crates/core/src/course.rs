@@ -1204,6 +1204,25 @@ impl Course {
         }
     }
 
+    /// Forgets the prompts dated after `t` and moves the prompt cursor back
+    /// to the last one left: decisions made on a clock that was ahead.
+    pub(crate) fn forget_prompts_after(&mut self, t: DateTime<Utc>) {
+        self.prompts.retain(|p| p.due <= t);
+        if self.prompted.is_some_and(|c| c > t) {
+            self.prompted = self.prompts.last().map(|p| p.due);
+        }
+    }
+
+    /// Gives the prompt that a start at `at` answered its earlier answer
+    /// back (open): the session did not happen.
+    pub(crate) fn unanswer_start(&mut self, at: DateTime<Utc>) {
+        if let Some(p) = self.prompts.last_mut() {
+            if p.answer == (Answer::Started { at }) {
+                p.answer = Answer::Open;
+            }
+        }
+    }
+
     /// Ends the course at `at`.
     pub(crate) fn end(&mut self, at: DateTime<Utc>) {
         self.ended_at = Some(self.ended_at.map_or(at, |e| e.min(at)));

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::course::{Course, RawCourse};
 use crate::duration::{after, since};
 use crate::error::Error;
-use crate::event::{Event, EventKind};
-use crate::limits::{REPEATS, REPEAT_EVERY, SESSION_MIN};
+use crate::event::{late_by, ClinicianReason, Event};
+use crate::limits::{LATE_AFTER, REPEATS, REPEAT_EVERY, SESSION_MIN};
 use crate::pain::PainScore;
 use crate::phase::Phase;
 use crate::prompt::{Answer, Prompt};
@@ -18,6 +18,10 @@ use crate::protocol::Protocol;
 use crate::quiet_hours::QuietHours;
 use crate::readiness::Readiness;
 use crate::session::{Off, OffBy, Outcome, Session};
+
+mod applied;
+
+pub use applied::Applied;
 
 /// The format version [`Driver::to_json`] writes.
 pub const DRIVER_FORMAT: u32 = 1;
@@ -130,7 +134,7 @@ pub enum Input {
     /// A pain score, 0 to 10, with an optional note (see
     /// [`PainScore::new`]). A score of
     /// [`SEVERE_PAIN`](crate::limits::SEVERE_PAIN) or more comes back as
-    /// an [`EventKind::SeeClinician`] event.
+    /// an [`Event::SeeClinician`] event.
     Pain {
         /// When the pain was scored (it may be earlier than now: a score
         /// written down and entered later).
@@ -221,7 +225,7 @@ struct Given {
 /// // The first prompt is due at once.
 /// let wake = driver.poll_timeout(&Utc).unwrap();
 /// driver.handle_timeout(wake, &Utc);
-/// assert_eq!(driver.poll_event().unwrap().kind, EventKind::Prompt);
+/// assert_eq!(driver.poll_event().unwrap().kind(), EventKind::Prompt);
 ///
 /// // The person starts a session; ten minutes later, take it off.
 /// driver.handle_input(Input::Start { at: wake, phase: None, length: None, force: false }, &Utc)?;
@@ -229,8 +233,8 @@ struct Given {
 /// assert_eq!(stop, wake + TimeDelta::minutes(10));
 /// driver.handle_timeout(stop, &Utc);
 /// let event = driver.poll_event().unwrap();
-/// assert_eq!(event.kind, EventKind::Stop);
-/// assert!(event.safety);
+/// assert_eq!(event.kind(), EventKind::Stop);
+/// assert!(event.is_safety());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -345,6 +349,33 @@ impl Driver {
         }
     }
 
+    /// Whether `self` and `other` differ only in the latest time they
+    /// were given: after a [`handle_timeout`](Driver::handle_timeout) that
+    /// changed nothing else, an app need not save the driver.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Driver, Protocol};
+    ///
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let mut driver = Driver::new(Course::new(injured, Protocol::default())?);
+    /// driver.handle_timeout(injured, &Utc); // the first prompt
+    /// let before = driver.clone();
+    /// driver.handle_timeout(injured + TimeDelta::minutes(1), &Utc);
+    /// assert!(driver.is_same_but_time(&before));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn is_same_but_time(&self, other: &Driver) -> bool {
+        self.course == other.course
+            && self.past == other.past
+            && self.alerts == other.alerts
+            && self.given == other.given
+            && self.outbox == other.outbox
+    }
+
     /// Uses another protocol from now on (a changed setting); the history
     /// stays.
     ///
@@ -424,12 +455,21 @@ impl Driver {
     /// driver.handle_timeout(injured + TimeDelta::hours(5), &Utc);
     /// let events: Vec<_> = std::iter::from_fn(|| driver.poll_event()).collect();
     /// assert_eq!(events.len(), 1);
-    /// assert_eq!(events[0].kind, EventKind::Prompt);
-    /// assert_eq!(events[0].due, injured + TimeDelta::minutes(4 * 70));
+    /// assert_eq!(events[0].kind(), EventKind::Prompt);
+    /// assert_eq!(events[0].due(), injured + TimeDelta::minutes(4 * 70));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn handle_timeout<Tz: TimeZone>(&mut self, now: DateTime<Utc>, tz: &Tz) {
-        let now = self.now.map_or(now, |n| n.max(now));
+        if let Some(last) = self.now {
+            if now < last {
+                if since(now, last) <= LATE_AFTER {
+                    // Two processes that read the clock a moment apart:
+                    // time does not go back for that.
+                    return;
+                }
+                self.step_back(now);
+            }
+        }
         self.now = Some(now);
         for _ in 0..STEPS_MAX {
             match self.next_due(tz) {
@@ -437,6 +477,56 @@ impl Driver {
                 _ => break,
             }
         }
+    }
+
+    /// The clock was ahead and was corrected: the driver's time goes back
+    /// to `now`. What was given is not given again (the one-time notices
+    /// stay given, the stops stay counted), but the prompts dated after
+    /// `now` were decided on the wrong clock: they are forgotten, with
+    /// their events not yet polled, and come again when really due.
+    fn step_back(&mut self, now: DateTime<Utc>) {
+        self.course.forget_prompts_after(now);
+        self.outbox.retain(|e| {
+            !(matches!(e, Event::Prompt { .. } | Event::PhaseChange { .. }) && e.due() > now)
+        });
+    }
+
+    /// What comes out next, and when: the first event the driver will give
+    /// if it is woken at the time of the next thing due (on time), as
+    /// [`poll_timeout`](Driver::poll_timeout) says it. When that time comes
+    /// and the driver is woken within [`LATE_AFTER`] of it, the event
+    /// [`poll_event`](Driver::poll_event) gives is equal to this one, so an
+    /// app can word (and so announce at once) the stop before its
+    /// deadline, and has nothing to filter afterwards. `None` when nothing
+    /// more is due. Events already queued are not counted: drain them
+    /// first.
+    ///
+    /// It works on a copy of the driver: O(n) in the record.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Driver, Event, Input, Protocol};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let mut driver = Driver::new(Course::new(t, Protocol::default())?);
+    /// driver.handle_input(Input::Start { at: t, phase: None, length: None, force: false }, &Utc)?;
+    /// let stop = driver.upcoming(&Utc).unwrap();
+    /// assert!(matches!(stop, Event::Stop { .. }));
+    /// assert_eq!(stop.due(), t + TimeDelta::minutes(10));
+    /// // Woken a few milliseconds after the deadline: the same event.
+    /// driver.handle_timeout(stop.due() + TimeDelta::milliseconds(3), &Utc);
+    /// assert_eq!(driver.poll_event(), Some(stop));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn upcoming<Tz: TimeZone>(&self, tz: &Tz) -> Option<Event> {
+        let (t, _) = self.next_due(tz)?;
+        let mut ahead = self.clone();
+        ahead.outbox.clear();
+        ahead.handle_timeout(t.max(self.now.unwrap_or(t)), tz);
+        ahead.outbox.pop_front()
     }
 
     /// The next event to announce, in order; `None` when all are out.
@@ -494,12 +584,16 @@ impl Driver {
     /// assert!(matches!(again, Error::NotRested { .. }));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn handle_input<Tz: TimeZone>(&mut self, input: Input, tz: &Tz) -> Result<(), Error> {
+    pub fn handle_input<Tz: TimeZone>(&mut self, input: Input, tz: &Tz) -> Result<Applied, Error> {
         if let Some(at) = input.at() {
             crate::course::in_range(at)?;
-            self.handle_timeout(at, tz);
+            // Time moves on to the input's time, never back: an input dated
+            // before now is history told late.
+            if self.now.is_none_or(|n| at > n) {
+                self.handle_timeout(at, tz);
+            }
         }
-        match input {
+        let applied = match input {
             Input::Start {
                 at,
                 phase,
@@ -509,8 +603,14 @@ impl Driver {
             Input::Stop { at } => self.take_off(at, OffBy::Stopped)?,
             Input::ConfirmOff { at } => self.take_off(at, OffBy::Confirmed)?,
             Input::Dismissed { at } => self.take_off(at, OffBy::Dismissed)?,
-            Input::Skip { at } => self.skip(at, tz)?,
-            Input::Snooze { at, until } => self.snooze(at, until, tz)?,
+            Input::Skip { at } => {
+                self.skip(at, tz)?;
+                Applied::Done
+            }
+            Input::Snooze { at, until } => {
+                self.snooze(at, until, tz)?;
+                Applied::Done
+            }
             Input::EndCourse { at } => {
                 if self.course.is_over(at) {
                     return Err(Error::CourseEnded {
@@ -519,24 +619,40 @@ impl Driver {
                 }
                 self.course.end(at);
                 self.course.answer_open_prompt(Answer::Missed);
+                Applied::Done
             }
-            Input::NewInjury { at, injured_at } => self.new_injury(at, injured_at)?,
+            Input::NewInjury { at, injured_at } => {
+                self.new_injury(at, injured_at)?;
+                Applied::Done
+            }
             Input::CorrectInjury { at, injured_at } => {
                 check_injury(at, injured_at)?;
                 self.course.correct_injury(injured_at)?;
+                Applied::Done
             }
-            Input::Log { session } => {
-                self.course.record(session)?;
-            }
-            Input::Remove { id } => {
-                self.course.remove(id)?;
-            }
+            Input::Log { session } => self.log(session)?,
+            Input::Remove { id } => Applied::Removed(self.course.remove(id)?),
             Input::Pain { at, score, note } => self.pain(at, score, note)?,
-        }
+        };
+        self.withdraw_settled();
         if let Some(now) = self.now {
             self.handle_timeout(now, tz);
         }
-        Ok(())
+        Ok(applied)
+    }
+
+    /// Takes back the events not yet polled that the input settled: a
+    /// prompt it answered (a start, a skip, a snooze), the stop and repeats
+    /// of a session it said is off (a device that reports its own stop gets
+    /// no stop event for it).
+    fn withdraw_settled(&mut self) {
+        let course = &self.course;
+        let open = course.open_session().map(|s| s.id);
+        self.outbox.retain(|e| match e {
+            Event::Prompt { due, .. } => course.open_prompt().is_some_and(|p| p.due == *due),
+            Event::Stop { session, .. } | Event::Repeat { session, .. } => open == Some(*session),
+            _ => true,
+        });
     }
 
     /// Serializes the driver as JSON, with its format version.
@@ -607,6 +723,36 @@ impl Driver {
         best
     }
 
+    /// The stop (or repeat number `repeat`) of session `s`, due at `due`,
+    /// worked out as of `due`.
+    fn stop_event(&self, s: &Session, due: DateTime<Utc>, now: DateTime<Utc>, repeat: u8) -> Event {
+        let late = late_by(due, now);
+        // On time, as of `due` (so it equals what `upcoming` showed); late,
+        // as of now: the rest counts from when the pack comes off.
+        let as_of = if late.is_some() { now } else { due };
+        let rest_until = self.course.readiness(as_of).earliest(as_of);
+        if repeat == 0 {
+            Event::Stop {
+                session: s.id,
+                phase: s.phase,
+                due,
+                late,
+                rest_until,
+            }
+        } else {
+            Event::Repeat {
+                session: s.id,
+                phase: s.phase,
+                due,
+                late,
+                ended: s.end,
+                repeat,
+                of: REPEATS,
+                rest_until,
+            }
+        }
+    }
+
     /// Works out one thing due at `due_at`, at `now`.
     fn fire<Tz: TimeZone>(&mut self, due: Due, due_at: DateTime<Utc>, now: DateTime<Utc>, tz: &Tz) {
         match due {
@@ -618,13 +764,11 @@ impl Driver {
                 // not replayed: one announcement, of the latest.
                 let periods = since(s.end, now).as_secs() / REPEAT_EVERY.as_secs();
                 let passed = u8::try_from(periods.min(u64::from(REPEATS))).unwrap_or(REPEATS);
-                let (kind, repeat) = match due {
-                    Due::Stop => (EventKind::Stop, 0),
-                    _ => (EventKind::Repeat, passed.max(1)),
+                let repeat = match due {
+                    Due::Stop => 0,
+                    _ => passed.max(1),
                 };
-                let mut event = Event::new(kind, s.phase, due_at, now);
-                event.session = Some(s.id);
-                event.repeat = repeat;
+                let event = self.stop_event(&s, due_at, now, repeat);
                 self.outbox.push_back(event);
                 let given = passed.max(repeat) + 1;
                 self.alerts = Some(Alerts {
@@ -652,32 +796,51 @@ impl Driver {
                     return;
                 }
                 let phase = self.course.phase_at(due_at);
+                let late = late_by(due_at, now);
+                let protocol = *self.course.protocol();
                 if phase == Phase::Heat && !self.given.phase_change {
                     self.given.phase_change = true;
-                    self.outbox
-                        .push_back(Event::new(EventKind::PhaseChange, phase, due_at, now));
+                    let heat = protocol.dose(Phase::Heat);
+                    self.outbox.push_back(Event::PhaseChange {
+                        phase,
+                        due: due_at,
+                        late,
+                        acute_window: protocol.acute_window(),
+                        on: heat.on,
+                        rest: heat.rest,
+                    });
                 }
                 self.course.push_prompt(Prompt::new(phase, due_at));
-                self.outbox
-                    .push_back(Event::new(EventKind::Prompt, phase, due_at, now));
+                self.outbox.push_back(Event::Prompt {
+                    phase,
+                    due: due_at,
+                    late,
+                    length: protocol.dose(phase).on,
+                });
             }
             Due::Review => {
                 self.given.review = true;
                 // After the end of the course its notice says the same.
                 if !self.course.is_over(now) {
-                    let phase = self.course.phase_at(due_at);
-                    let mut event = Event::new(EventKind::Review, phase, due_at, now);
-                    event.trend = self.course.pain_trend(due_at);
-                    self.outbox.push_back(event);
+                    self.outbox.push_back(Event::Review {
+                        phase: self.course.phase_at(due_at),
+                        due: due_at,
+                        late: late_by(due_at, now),
+                        after: since(self.course.injured_at(), self.course.review_at()),
+                        trend: self.course.pain_trend(due_at),
+                    });
                 }
             }
             Due::End => {
                 self.given.end = true;
                 self.course.answer_open_prompt(Answer::Missed);
-                let phase = self.course.phase_at(due_at);
-                let mut event = Event::new(EventKind::CourseEnd, phase, due_at, now);
-                event.trend = self.course.pain_trend(due_at);
-                self.outbox.push_back(event);
+                self.outbox.push_back(Event::CourseEnd {
+                    phase: self.course.phase_at(due_at),
+                    due: due_at,
+                    late: late_by(due_at, now),
+                    by_person: self.course.ended_at().is_some(),
+                    trend: self.course.pain_trend(due_at),
+                });
             }
         }
     }
@@ -688,7 +851,7 @@ impl Driver {
         phase: Option<Phase>,
         length: Option<Duration>,
         force: bool,
-    ) -> Result<(), Error> {
+    ) -> Result<Applied, Error> {
         let forced = match self.course.readiness(at) {
             Readiness::Ready => false,
             Readiness::BeforeInjury { until } => {
@@ -719,68 +882,136 @@ impl Driver {
         if forced {
             session = session.forced_start();
         }
-        self.course.record(session)?;
+        let id = self.course.record(session)?;
         self.course.answer_open_prompt(Answer::Started { at });
         self.alerts = None;
-        Ok(())
+        Ok(Applied::Started {
+            session: id,
+            forced,
+        })
     }
 
-    /// Records a pain score; a severe one is announced at once.
-    fn pain(&mut self, at: DateTime<Utc>, score: u8, note: Option<String>) -> Result<(), Error> {
+    /// Records a session done without the timer: history, never timed.
+    fn log(&mut self, session: Session) -> Result<Applied, Error> {
+        // A session still on is not history: it would be timed as if
+        // started with Start, past the rest lockout.
+        let unfinished = session.off.is_none() || session.outcome == Outcome::Running;
+        if unfinished {
+            return Err(Error::LoggedNotFinished {
+                start: session.start,
+                end: session.end,
+            });
+        }
+        // Owed a rest at its start: recorded as forced, and it says so.
+        let forced = session.forced
+            || !matches!(
+                self.course.readiness(session.start),
+                Readiness::Ready | Readiness::BeforeInjury { .. }
+            );
+        let session = if forced {
+            session.forced_start()
+        } else {
+            session
+        };
+        let id = self.course.record(session)?;
+        Ok(Applied::Logged {
+            session: id,
+            forced,
+        })
+    }
+
+    /// Records a pain score; a severe one is announced at once, dated now
+    /// (never before an event already given), with the score's own time.
+    fn pain(
+        &mut self,
+        at: DateTime<Utc>,
+        score: u8,
+        note: Option<String>,
+    ) -> Result<Applied, Error> {
         let pain = PainScore::new(at, score, note)?;
         let severe = pain.is_severe();
-        self.course.record_pain(pain)?;
+        let id = self.course.record_pain(pain)?;
         if severe {
-            let now = self.now.map_or(at, |n| n.max(at));
-            let mut event = Event::new(EventKind::SeeClinician, self.course.phase_at(at), at, now);
-            event.trend = self.course.pain_trend(at);
-            self.outbox.push_back(event);
+            let due = self.now.map_or(at, |n| n.max(at));
+            self.outbox.push_back(Event::SeeClinician {
+                phase: self.course.phase_at(at),
+                due,
+                reason: ClinicianReason::SeverePain {
+                    score,
+                    scored_at: at,
+                },
+                trend: self.course.pain_trend(at),
+            });
         }
-        Ok(())
+        Ok(Applied::Scored { entry: id })
     }
 
-    fn take_off(&mut self, at: DateTime<Utc>, by: OffBy) -> Result<(), Error> {
-        let Some(s) = self.course.open_session_mut() else {
-            // After the repeats ran out, "it is off" still tells the truth.
+    fn take_off(&mut self, at: DateTime<Utc>, by: OffBy) -> Result<Applied, Error> {
+        let Some(s) = self.course.open_session().copied() else {
+            // After the repeats ran out, "it is off" still tells the truth:
+            // when it came off, or that it was cut short.
             if let Some(last) = self.course.last_session_mut() {
-                if last.off.is_some_and(|o| o.by == OffBy::NoAnswer) {
-                    if by != OffBy::Dismissed && at >= last.end {
-                        last.off = Some(Off::new(at, by));
-                    }
-                    return Ok(());
+                if last.off.is_some_and(|o| o.by == OffBy::NoAnswer) && by != OffBy::Dismissed {
+                    let last = *last;
+                    return self.off_at(last, at, by);
                 }
             }
             return match by {
-                OffBy::Dismissed => Ok(()),
+                OffBy::Dismissed => Ok(Applied::Done),
                 _ => Err(Error::NothingToStop),
             };
         };
+        if at < s.end && by == OffBy::Dismissed {
+            return Ok(Applied::Done);
+        }
+        self.off_at(s, at, by)
+    }
+
+    /// Session `s` came off at `at`: cut short before its end (or undone
+    /// within a second of its start), completed after it.
+    fn off_at(&mut self, s: Session, at: DateTime<Utc>, by: OffBy) -> Result<Applied, Error> {
         if at < s.start {
             return Err(Error::SessionEndsBeforeStart {
                 start: s.start,
                 end: at,
             });
         }
-        if at < s.end {
-            if by == OffBy::Dismissed {
-                return Ok(());
-            }
-            if since(s.start, at) < SESSION_MIN {
-                // Stopped within a second: it did not happen.
-                self.course.drop_last_session();
-            } else {
-                s.end = at;
-                s.outcome = Outcome::CutShort;
-                s.off = Some(Off::new(at, by));
-            }
-        } else {
-            if s.outcome == Outcome::Running {
-                s.outcome = Outcome::Completed;
-            }
-            s.off = Some(Off::new(at, by));
-        }
+        let Some(last) = self.course.last_session_mut().filter(|l| l.id == s.id) else {
+            return Err(Error::NothingToStop);
+        };
         self.alerts = None;
-        Ok(())
+        if at >= s.end {
+            if last.outcome == Outcome::Running {
+                last.outcome = Outcome::Completed;
+            }
+            last.off = Some(Off::new(at, by));
+            return Ok(Applied::Stopped {
+                session: s.id,
+                early: false,
+            });
+        }
+        if since(s.start, at) < SESSION_MIN {
+            // Stopped within a second: it did not happen, and the prompt
+            // it answered is open again.
+            self.course.drop_last_session();
+            self.course.unanswer_start(s.start);
+            return Ok(Applied::Undone { session: s.id });
+        }
+        last.end = at;
+        last.outcome = Outcome::CutShort;
+        last.off = Some(Off::new(at, by));
+        let rest_until = self.course.readiness(at).earliest(at);
+        self.outbox.push_back(Event::StoppedEarly {
+            session: s.id,
+            phase: s.phase,
+            due: at,
+            ran: since(s.start, at),
+            rest_until,
+        });
+        Ok(Applied::Stopped {
+            session: s.id,
+            early: true,
+        })
     }
 
     fn skip<Tz: TimeZone>(&mut self, at: DateTime<Utc>, tz: &Tz) -> Result<(), Error> {
@@ -865,7 +1096,83 @@ struct RawDriver {
     #[serde(default)]
     given: Given,
     #[serde(default)]
-    outbox: VecDeque<Event>,
+    outbox: VecDeque<serde_json::Value>,
+}
+
+/// An event in the outbox of a state written before events were an enum
+/// (a loose struct with a kind); read into the enum with the course.
+#[derive(Deserialize)]
+struct LegacyEvent {
+    event: crate::event::EventKind,
+    phase: Phase,
+    due: DateTime<Utc>,
+    at: DateTime<Utc>,
+    #[serde(default)]
+    session: Option<u32>,
+    #[serde(default)]
+    repeat: u8,
+    #[serde(default)]
+    trend: Option<crate::trend::PainTrend>,
+}
+
+impl Driver {
+    /// An event from a saved outbox, in today's form or the older one.
+    fn read_event(&self, value: serde_json::Value) -> Result<Option<Event>, Error> {
+        use crate::event::EventKind as K;
+        let value = match serde_json::from_value::<Event>(value.clone()) {
+            Ok(e) => return Ok(Some(e)),
+            Err(_) => value,
+        };
+        let old: LegacyEvent = serde_json::from_value(value).map_err(|e| Error::Data {
+            message: format!("this is not an event of a driver's outbox: {e}"),
+        })?;
+        let late = late_by(old.due, old.at);
+        let session = old.session.and_then(|id| self.course.session(id)).copied();
+        let protocol = *self.course.protocol();
+        Ok(Some(match (old.event, session) {
+            // The stop of a session no longer in the log: stale.
+            (K::Stop | K::Repeat, None) => return Ok(None),
+            (K::Stop, Some(s)) => self.stop_event(&s, old.due, old.at, 0),
+            (K::Repeat, Some(s)) => self.stop_event(&s, old.due, old.at, old.repeat.max(1)),
+            (K::PhaseChange, _) => Event::PhaseChange {
+                phase: old.phase,
+                due: old.due,
+                late,
+                acute_window: protocol.acute_window(),
+                on: protocol.dose(Phase::Heat).on,
+                rest: protocol.dose(Phase::Heat).rest,
+            },
+            (K::Review, _) => Event::Review {
+                phase: old.phase,
+                due: old.due,
+                late,
+                after: since(self.course.injured_at(), self.course.review_at()),
+                trend: old.trend,
+            },
+            (K::CourseEnd, _) => Event::CourseEnd {
+                phase: old.phase,
+                due: old.due,
+                late,
+                by_person: self.course.ended_at().is_some(),
+                trend: old.trend,
+            },
+            (K::SeeClinician, _) => Event::SeeClinician {
+                phase: old.phase,
+                due: old.at.max(old.due),
+                reason: ClinicianReason::SeverePain {
+                    score: old.trend.map_or(crate::limits::SEVERE_PAIN, |t| t.latest),
+                    scored_at: old.due,
+                },
+                trend: old.trend,
+            },
+            _ => Event::Prompt {
+                phase: old.phase,
+                due: old.due,
+                late,
+                length: protocol.dose(old.phase).on,
+            },
+        }))
+    }
 }
 
 /// The serialized driver as written.
@@ -922,14 +1229,20 @@ impl TryFrom<RawDriver> for Driver {
         let alerts = raw
             .alerts
             .filter(|a| course.open_session().is_some_and(|s| s.id == a.session));
-        Ok(Driver {
+        let mut driver = Driver {
             course,
             past,
             now: raw.now,
             alerts,
             given: raw.given,
-            outbox: raw.outbox,
-        })
+            outbox: VecDeque::new(),
+        };
+        for value in raw.outbox {
+            if let Some(event) = driver.read_event(value)? {
+                driver.outbox.push_back(event);
+            }
+        }
+        Ok(driver)
     }
 }
 

@@ -227,6 +227,15 @@ pub enum Error {
         /// The time of the first entry: a session's start, a score's time.
         first: DateTime<Utc>,
     },
+    /// An [`Input::Log`](crate::Input::Log) of a session that is not
+    /// history: still running (no off time). Such a session is started with [`Input::Start`](crate::Input::Start),
+    /// which checks the rest.
+    LoggedNotFinished {
+        /// Its start.
+        start: DateTime<Utc>,
+        /// Its end.
+        end: DateTime<Utc>,
+    },
     /// A pain score outside the 0 to 10 scale
     /// ([`PAIN_MAX`](crate::limits::PAIN_MAX)).
     PainOutOfRange {
@@ -520,6 +529,13 @@ impl fmt::Display for Error {
                  it, or remove that entry first",
                 injured_at.to_rfc3339(),
                 first.to_rfc3339()
+            ),
+            Error::LoggedNotFinished { start, end } => write!(
+                f,
+                "a logged session must be over: the one from {} to {} has no off time; \
+                 log it with its end, or time it with start",
+                start.to_rfc3339(),
+                end.to_rfc3339()
             ),
             Error::PainOutOfRange { score } => write!(
                 f,

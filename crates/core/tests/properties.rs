@@ -157,7 +157,17 @@ type Key = (
 );
 
 fn key(e: &Event) -> Key {
-    (e.kind, e.phase, e.due, e.session, e.repeat, e.trend)
+    (
+        e.kind(),
+        e.phase(),
+        e.due(),
+        e.session(),
+        match e {
+            Event::Repeat { repeat, .. } => *repeat,
+            _ => 0,
+        },
+        e.trend(),
+    )
 }
 
 /// The reference: the same course walked minute by minute.
@@ -275,43 +285,43 @@ proptest! {
         // Exactly once, in order.
         let unique: HashSet<_> = got.iter().collect();
         prop_assert_eq!(unique.len(), got.len());
-        prop_assert!(events.windows(2).all(|w| w[0].due <= w[1].due), "{events:?}");
+        prop_assert!(events.windows(2).all(|w| w[0].due() <= w[1].due()), "{events:?}");
 
         let c = driver.course();
         let ends = c.ends_at();
         for e in &events {
-            if e.kind == EventKind::Prompt {
+            if e.kind() == EventKind::Prompt {
                 if let Some(q) = quiet {
-                    prop_assert!(!q.contains(e.due, &tz), "prompt in quiet hours: {e:?}");
+                    prop_assert!(!q.contains(e.due(), &tz), "prompt in quiet hours: {e:?}");
                 }
-                prop_assert!(e.due < ends, "prompt after the end: {e:?}");
-                for s in c.sessions().iter().filter(|s| s.start < e.due) {
+                prop_assert!(e.due() < ends, "prompt after the end: {e:?}");
+                for s in c.sessions().iter().filter(|s| s.start < e.due()) {
                     let rest = c.protocol().rest_after(s.phase, s.length());
                     let over = s.end + TimeDelta::from_std(rest).unwrap();
-                    prop_assert!(e.due >= over, "prompt {e:?} before the rest after {s:?}");
+                    prop_assert!(e.due() >= over, "prompt {e:?} before the rest after {s:?}");
                 }
             }
-            prop_assert_eq!(e.safety, matches!(e.kind, EventKind::Stop | EventKind::Repeat));
+            prop_assert_eq!(e.is_safety(), matches!(e.kind(), EventKind::Stop | EventKind::Repeat));
         }
         for s in c.sessions() {
             let limit = match s.phase { Phase::Ice => ICE_MAX_ON, Phase::Heat => HEAT_MAX_ON };
             prop_assert!(s.length() <= limit && s.length() >= secs(1), "{s:?}");
-            let stops = events.iter().filter(|e| e.session == Some(s.id) && e.kind == EventKind::Stop).count();
-            let repeats = events.iter().filter(|e| e.session == Some(s.id) && e.kind == EventKind::Repeat).count();
+            let stops = events.iter().filter(|e| e.session() == Some(s.id) && e.kind() == EventKind::Stop).count();
+            let repeats = events.iter().filter(|e| e.session() == Some(s.id) && e.kind() == EventKind::Repeat).count();
             prop_assert!(stops <= 1 && repeats <= 3, "{s:?}: {stops} stops, {repeats} repeats");
         }
         // One see-clinician event per severe score, and none for others.
         let severe = c.pain_scores().iter().filter(|p| p.is_severe()).count();
-        prop_assert_eq!(events.iter().filter(|e| e.kind == EventKind::SeeClinician).count(), severe);
+        prop_assert_eq!(events.iter().filter(|e| e.kind() == EventKind::SeeClinician).count(), severe);
         prop_assert!(c.pain_scores().iter().all(|p| p.score <= 10));
         for kind in [EventKind::PhaseChange, EventKind::Review, EventKind::CourseEnd] {
-            prop_assert!(events.iter().filter(|e| e.kind == kind).count() <= 1);
+            prop_assert!(events.iter().filter(|e| e.kind() == kind).count() <= 1);
         }
-        if let Some(end) = events.iter().position(|e| e.kind == EventKind::CourseEnd) {
+        if let Some(end) = events.iter().position(|e| e.kind() == EventKind::CourseEnd) {
             // After the end: stops of a session still on, and a severe
             // pain score's advice; nothing else.
             prop_assert!(
-                events[end + 1..].iter().all(|e| e.safety || e.kind == EventKind::SeeClinician),
+                events[end + 1..].iter().all(|e| e.is_safety() || e.kind() == EventKind::SeeClinician),
                 "{events:?}"
             );
         }
