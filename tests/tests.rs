@@ -21,6 +21,7 @@ mod ics;
 mod man;
 mod packaging;
 mod plan;
+mod safety_words;
 mod scheduling;
 mod start;
 mod state;

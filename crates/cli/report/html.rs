@@ -226,10 +226,11 @@ where
         let state = match course.ended_at() {
             Some(e) if e <= end => format!("{planned} planned, ended early"),
             _ if course.is_over(now) => format!("{planned}, over"),
+            // The day as the library counts it (24 h from the injury).
             _ => format!(
                 "{planned}, now on day {} of {}",
-                (now.with_timezone(tz).date_naive() - start).num_days() + 1,
-                (end.with_timezone(tz).date_naive() - start).num_days() + 1
+                course.day(now).unwrap_or(1),
+                course.days()
             ),
         };
         format!("{} to {} ({state})", day(start), full_time(end, tz))

@@ -598,6 +598,53 @@ impl Course {
         at >= self.ends_at()
     }
 
+    /// Which day of the course `at` is: day 1 is the first 24 hours from
+    /// the injury, day 2 the next, and so on (24-hour days of real time,
+    /// not calendar dates); `None` before the injury.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Protocol};
+    ///
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 20, 0, 0).unwrap();
+    /// let course = Course::new(injured, Protocol::default())?;
+    /// assert_eq!(course.day(injured), Some(1));
+    /// assert_eq!(course.day(injured + TimeDelta::hours(23)), Some(1));
+    /// assert_eq!(course.day(injured + TimeDelta::hours(24)), Some(2));
+    /// assert_eq!(course.day(injured - TimeDelta::hours(1)), None);
+    /// assert_eq!(course.days(), 7);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn day(&self, at: DateTime<Utc>) -> Option<u32> {
+        if at < self.injured_at {
+            return None;
+        }
+        let days = (at - self.injured_at).num_days();
+        u32::try_from(days).ok().and_then(|d| d.checked_add(1))
+    }
+
+    /// How many days the course lasts as planned: the last day
+    /// [`Course::day`] gives before its planned end.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use therapy_timer::{Course, Protocol};
+    ///
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// assert_eq!(Course::new(injured, Protocol::default())?.days(), 7);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn days(&self) -> u32 {
+        let secs = self.protocol.course_length().as_secs();
+        u32::try_from(secs.div_ceil(24 * 3600)).unwrap_or(u32::MAX)
+    }
+
     /// Adds a session to the history and returns its id.
     ///
     /// History is fact, so this does not enforce the rest (a forced session

@@ -193,6 +193,7 @@ mod prompt;
 mod protocol;
 mod quiet_hours;
 mod readiness;
+pub mod safety;
 mod session;
 mod trend;
 
