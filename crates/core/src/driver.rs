@@ -32,6 +32,39 @@ const STEPS_MAX: usize = 100_000;
 
 /// What the person (or a device) did: the driver's input.
 ///
+/// # What no input can bend
+///
+/// - **Dated before the driver's time** ([`Driver::now`]): an input is
+///   history told late. It applies at its own time, checked against the
+///   record (a stop before its session's start is refused), but time does
+///   not go back for it: what was given is not given again, and the
+///   driver's time stays. A start dated in the past is timed from then
+///   (its stop may be due at once).
+/// - **After the course's end**: [`Input::Skip`], [`Input::Snooze`] and
+///   [`Input::EndCourse`] are refused ([`Error::NoPrompt`],
+///   [`Error::CourseEnded`]); sessions, stops and pain scores are still
+///   recorded (how it went later is worth keeping).
+/// - **A stop within [`SESSION_MIN`] (1 s) of its start**: the session did
+///   not happen. It is removed, the prompt it answered is open again, and
+///   no event is given ([`Applied::Undone`]).
+/// - **A stop after the repeats ran out** (the record says
+///   [`OffBy::NoAnswer`]): it still tells the truth. At or after the end it
+///   records when the pack came off; before the end it cuts the session
+///   short at that time.
+/// - **A stop the caller reports** (a device's own stop, or "it's off"):
+///   the stop and repeat events of that session not yet polled are taken
+///   back, so nobody is told to take off what is already off. A stop
+///   before the end gives [`Event::StoppedEarly`], which is not a safety
+///   event.
+/// - **A logged session** ([`Input::Log`]) is history: it must be over
+///   (one still running is refused with [`Error::LoggedNotFinished`]; time
+///   it with [`Input::Start`], which checks the rest); it is never timed;
+///   one that starts inside a rest owed is recorded as forced, and
+///   [`Applied::Logged`] says so.
+/// - **A late score**: a severe one is announced at once, dated when it
+///   was entered (never before an event already given); its own time is
+///   in [`ClinicianReason::SeverePain`].
+///
 /// In JSON: `{"input": "snooze", "at": "…", "until": "…"}`. It is `Clone`
 /// but not `Copy`: a pain score's note is a `String`.
 ///
@@ -205,13 +238,25 @@ struct Given {
 /// 5. Feed what the person did with [`handle_input`](Driver::handle_input).
 ///
 /// Each event comes out exactly once and in order of when it was due,
-/// however the calls are interleaved or delayed. Long gaps (the machine was
+/// however the calls are interleaved or delayed. An input settles what it
+/// answers: a prompt it started, skipped or snoozed and the stop of a
+/// session it said is off are taken back if not yet polled (see
+/// [`Input`] for what each input may and may not do).
+///
+/// **Time going back.** A `now` earlier than the last by at most
+/// [`LATE_AFTER`] (two processes that read the clock a moment apart)
+/// changes nothing. Earlier than that, the clock was ahead and has been
+/// corrected: the driver's time goes back to `now`, nothing given is given
+/// again (the one-time notices stay given, the stops stay counted), and
+/// the prompts dated after `now`, decided on the wrong clock, are
+/// forgotten and come again when really due. Long gaps (the machine was
 /// off) are summed up: a stop that was really due is given once, saying how
 /// late; the prompts missed meanwhile are not replayed. The driver
 /// serializes ([`Driver::to_json`]), so a program that cron starts each
 /// minute loads it, calls `handle_timeout(now)`, announces, and saves it.
 ///
-/// Every call is O(log n) in the number of recorded sessions.
+/// [`Driver::upcoming`] works on a copy of the driver: O(n) in the
+/// record.
 ///
 /// # Examples
 ///

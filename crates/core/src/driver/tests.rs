@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, TimeDelta, TimeZone, Utc};
 
-use super::{Driver, Input};
+use super::{Applied, Driver, Input};
 use crate::course::Course;
 use crate::error::Error;
 use crate::event::{Event, EventKind, Urgency};
@@ -771,4 +771,184 @@ fn a_course_with_only_scores_is_kept_on_a_new_injury_and_events_survive_json() {
     .unwrap();
     assert_eq!(d.past_courses().len(), 1);
     assert_eq!(d.past_courses()[0].pain_scores().len(), 1);
+}
+
+// Regression tests for "callers can bend the model", one per case.
+
+#[test]
+fn regression_input_log_with_a_running_session_is_refused() {
+    // A start refused with NotRested must not go through as a log and then
+    // be timed as a normal session.
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(start(t(1, 8, 0)), &Utc).unwrap();
+    d.handle_input(Input::Stop { at: t(1, 8, 10) }, &Utc)
+        .unwrap();
+    let refused = d.handle_input(start(t(1, 8, 30)), &Utc).unwrap_err();
+    assert!(matches!(refused, Error::NotRested { .. }));
+    let running = Session::running(Phase::Ice, t(1, 8, 30), Duration::from_secs(600)).unwrap();
+    let err = d
+        .handle_input(Input::Log { session: running }, &Utc)
+        .unwrap_err();
+    assert!(matches!(err, Error::LoggedNotFinished { .. }), "{err}");
+    assert_eq!(d.course().sessions().len(), 1);
+    // A finished session inside the rest is history, recorded as forced
+    // and said so; it is never timed (no stop for it).
+    let done = Session::logged(Phase::Ice, t(1, 8, 30), t(1, 8, 40)).unwrap();
+    let applied = d.handle_input(Input::Log { session: done }, &Utc).unwrap();
+    assert!(matches!(applied, Applied::Logged { forced: true, .. }));
+    let id = applied.session().unwrap();
+    assert!(d.course().session(id).unwrap().forced);
+    let later = walk(&mut d, t(1, 8, 40), t(1, 9, 30));
+    assert!(later.iter().all(|e| !e.is_safety()), "{later:?}");
+    // One outside any rest is not forced.
+    let free = Session::logged(Phase::Ice, t(1, 12, 0), t(1, 12, 10)).unwrap();
+    let applied = d.handle_input(Input::Log { session: free }, &Utc).unwrap();
+    assert!(matches!(applied, Applied::Logged { forced: false, .. }));
+}
+
+#[test]
+fn regression_stop_within_1s_of_start_reopens_its_prompt() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_timeout(t(1, 8, 0), &Utc);
+    assert_eq!(kinds(&drain(&mut d)), [(EventKind::Prompt, t(1, 8, 0))]);
+    let started = d.handle_input(start(t(1, 8, 1)), &Utc).unwrap();
+    let at = t(1, 8, 1) + TimeDelta::milliseconds(500);
+    let undone = d.handle_input(Input::Stop { at }, &Utc).unwrap();
+    assert_eq!(
+        undone,
+        Applied::Undone {
+            session: started.session().unwrap()
+        }
+    );
+    assert!(d.course().sessions().is_empty());
+    // The prompt is open again, not "started" by a session that is gone.
+    assert_eq!(d.course().open_prompt().map(|p| p.due), Some(t(1, 8, 0)));
+    // No early-stop event for what did not happen; no rest owed.
+    assert!(drain(&mut d).is_empty());
+    assert!(d.course().readiness(at).is_ready());
+}
+
+#[test]
+fn regression_stop_after_no_answer_is_not_ignored() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(start(t(1, 8, 0)), &Utc).unwrap();
+    // Nobody answers the stop or its repeats.
+    walk(&mut d, t(1, 8, 0), t(1, 8, 40));
+    let s = d.course().sessions()[0];
+    assert_eq!(s.off.map(|o| o.by), Some(OffBy::NoAnswer));
+    // Then the person says it came off at 08:06: before the end, so the
+    // session was cut short then (it used to return Ok and change nothing).
+    let applied = d
+        .handle_input(Input::Stop { at: t(1, 8, 6) }, &Utc)
+        .unwrap();
+    assert_eq!(
+        applied,
+        Applied::Stopped {
+            session: s.id,
+            early: true
+        }
+    );
+    let s = d.course().sessions()[0];
+    assert_eq!((s.outcome, s.end), (Outcome::CutShort, t(1, 8, 6)));
+    assert_eq!(
+        s.off.map(|o| (o.by, o.at)),
+        Some((OffBy::Stopped, t(1, 8, 6)))
+    );
+}
+
+#[test]
+fn regression_a_device_reported_stop_gets_no_stop_safety_event() {
+    // A heating pad switches itself off at the end and says so.
+    let mut d = driver(t(1, 8, 0));
+    let on = Input::Start {
+        at: t(3, 9, 0),
+        phase: Some(Phase::Heat),
+        length: None,
+        force: false,
+    };
+    d.handle_timeout(t(3, 9, 0), &Utc);
+    drain(&mut d);
+    d.handle_input(on, &Utc).unwrap();
+    drain(&mut d);
+    let end = t(3, 9, 15);
+    let applied = d.handle_input(Input::Stop { at: end }, &Utc).unwrap();
+    assert!(matches!(applied, Applied::Stopped { early: false, .. }));
+    let events = drain(&mut d);
+    assert!(events.iter().all(|e| !e.is_safety()), "{events:?}");
+    // And none later either.
+    assert!(walk(&mut d, end, t(3, 10, 0))
+        .iter()
+        .all(|e| !e.is_safety()));
+}
+
+#[test]
+fn regression_inputs_dated_before_now_do_not_move_time_back() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_timeout(t(1, 8, 0), &Utc);
+    drain(&mut d);
+    d.handle_timeout(t(1, 9, 15), &Utc);
+    assert_eq!(kinds(&drain(&mut d)), [(EventKind::Prompt, t(1, 9, 10))]);
+    // "I started at 09:11" said at 09:15: taken at its own time; the
+    // driver's time stays 09:15; the prompt it answered is not replayed.
+    let applied = d.handle_input(start(t(1, 9, 11)), &Utc).unwrap();
+    assert!(matches!(applied, Applied::Started { .. }));
+    assert_eq!(d.now(), Some(t(1, 9, 15)));
+    assert!(drain(&mut d).is_empty());
+    assert_eq!(d.course().prompts().len(), 2);
+    // Its stop is at 09:21, from when it started.
+    assert_eq!(d.poll_timeout(&Utc), Some(t(1, 9, 21)));
+    // A stop dated before the session's start cannot have happened.
+    let err = d
+        .handle_input(Input::Stop { at: t(1, 9, 10) }, &Utc)
+        .unwrap_err();
+    assert!(matches!(err, Error::SessionEndsBeforeStart { .. }));
+}
+
+#[test]
+fn regression_a_late_severe_pain_score_comes_after_what_was_given() {
+    let mut d = driver(t(1, 8, 0));
+    let mut given = Vec::new();
+    d.handle_timeout(t(1, 8, 0), &Utc);
+    given.extend(drain(&mut d));
+    d.handle_timeout(t(1, 9, 12), &Utc);
+    given.extend(drain(&mut d));
+    // A score of 9 written down at 08:30, entered at 09:12, after the
+    // 09:10 prompt was given.
+    d.handle_input(pain(t(1, 8, 30), 9), &Utc).unwrap();
+    given.extend(drain(&mut d));
+    assert!(
+        given.windows(2).all(|w| w[0].due() <= w[1].due()),
+        "out of order: {given:?}"
+    );
+    let last = given.last().unwrap();
+    assert_eq!(last.due(), t(1, 9, 12));
+    assert!(matches!(
+        last,
+        Event::SeeClinician {
+            reason: crate::ClinicianReason::SeverePain { score: 9, scored_at },
+            ..
+        } if *scored_at == t(1, 8, 30)
+    ));
+}
+
+#[test]
+fn upcoming_is_the_event_given_on_time_and_only_that() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(start(t(1, 8, 0)), &Utc).unwrap();
+    drain(&mut d);
+    let ahead = d.upcoming(&Utc).unwrap();
+    assert!(matches!(ahead, Event::Stop { .. }));
+    // Looking changes nothing.
+    assert_eq!(d.poll_timeout(&Utc), Some(ahead.due()));
+    d.handle_timeout(ahead.due() + TimeDelta::seconds(30), &Utc);
+    assert_eq!(drain(&mut d), [ahead]);
+    // Given late, it says so instead.
+    let mut late = driver(t(1, 8, 0));
+    late.handle_input(start(t(1, 8, 0)), &Utc).unwrap();
+    drain(&mut late);
+    let ahead = late.upcoming(&Utc).unwrap();
+    late.handle_timeout(ahead.due() + TimeDelta::minutes(3), &Utc);
+    let given = drain(&mut late);
+    assert_ne!(given[0], ahead);
+    assert_eq!(given[0].late(), Duration::from_secs(180));
 }
