@@ -1288,7 +1288,13 @@ impl Course {
     /// Removes the last session (one stopped within a second of its start:
     /// it did not happen).
     pub(crate) fn drop_last_session(&mut self) {
-        self.sessions.pop();
+        if let Some(s) = self.sessions.pop() {
+            // Its id is free again, as it is for a course read back from
+            // JSON (which numbers on from the highest id).
+            if self.next_id == s.id.saturating_add(1) {
+                self.next_id = s.id;
+            }
+        }
     }
 }
 

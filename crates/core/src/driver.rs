@@ -692,10 +692,16 @@ impl Driver {
     /// no stop event for it).
     fn withdraw_settled(&mut self) {
         let course = &self.course;
-        let open = course.open_session().map(|s| s.id);
         self.outbox.retain(|e| match e {
             Event::Prompt { due, .. } => course.open_prompt().is_some_and(|p| p.due == *due),
-            Event::Stop { session, .. } | Event::Repeat { session, .. } => open == Some(*session),
+            // Said to be off (or gone: undone, removed). A dismissal was
+            // only seen: its stop stays.
+            Event::Stop { session, .. } | Event::Repeat { session, .. } => {
+                course.session(*session).is_some_and(|s| {
+                    !s.off
+                        .is_some_and(|o| matches!(o.by, OffBy::Stopped | OffBy::Confirmed))
+                })
+            }
             _ => true,
         });
     }
