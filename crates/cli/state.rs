@@ -363,10 +363,10 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<State, CliError> {
             // The library reads its own part, so a broken rule comes back
             // as its typed error, worded by it.
             Some(d) => Some(Driver::from_json(&d.to_string()).map_err(|e| {
-                let e = e.to_string();
-                // The hint after "; " is about recording, not about a file.
-                let finding = e.split("; ").next().unwrap_or(&e).to_owned();
-                aside(format!("has a log this version cannot use ({finding})"))
+                aside(format!(
+                    "has a log this version cannot use ({})",
+                    e.problem()
+                ))
             })?),
         },
         Some(v) => {
@@ -443,11 +443,7 @@ fn from_first_format(
     });
     Driver::from_json(&driver.to_string())
         .map(Some)
-        .map_err(|e| {
-            let e = e.to_string();
-            let finding = e.split("; ").next().unwrap_or(&e).to_owned();
-            format!("is not a therapy-timer state ({finding})")
-        })
+        .map_err(|e| format!("is not a therapy-timer state ({})", e.problem()))
 }
 
 /// Options that create files readable by their owner only: the log is

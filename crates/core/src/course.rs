@@ -1179,7 +1179,7 @@ impl Course {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_json(json: &str) -> Result<Course, Error> {
-        crate::json::read::<RawCourse, Course>(json)
+        crate::json::read::<RawCourse, Course>(json, "course")
     }
 
     /// Marks the open prompt as answered with `answer`.

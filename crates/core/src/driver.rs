@@ -735,10 +735,23 @@ impl Driver {
     /// ```
     /// use therapy_timer::{Driver, Error};
     ///
+    /// use chrono::{TimeZone, Utc};
+    /// use therapy_timer::{Course, ErrorKind, Protocol};
+    ///
     /// assert!(matches!(Driver::from_json("{").unwrap_err(), Error::Data { .. }));
+    /// // A course is not a driver, and the error says so.
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let course = Course::new(injured, Protocol::default())?.to_json();
+    /// let err = Driver::from_json(&course).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Data);
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "this is a course, not a driver; read it with Course::from_json"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_json(json: &str) -> Result<Driver, Error> {
-        crate::json::read::<RawDriver, Driver>(json)
+        crate::json::read::<RawDriver, Driver>(json, "driver")
     }
 
     /// The earliest thing due, and when.

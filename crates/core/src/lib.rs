@@ -200,7 +200,7 @@ mod trend;
 pub use course::{Course, COURSE_FORMAT};
 pub use driver::{Applied, Driver, Input, DRIVER_FORMAT};
 pub use entry::{Entry, Removed};
-pub use error::{Error, Setting};
+pub use error::{Error, ErrorKind, Setting};
 pub use event::{ClinicianReason, Event, EventKind, Urgency};
 pub use pain::PainScore;
 pub use phase::Phase;

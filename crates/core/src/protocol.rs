@@ -355,7 +355,7 @@ impl Protocol {
     /// assert_eq!(Protocol::default().with_course_length(days(10))?.course_length(), days(10));
     /// assert_eq!(
     ///     Protocol::default().with_course_length(days(60)).unwrap_err().to_string(),
-    ///     "a course of 60days is outside the 24h to 30days range; use a value from 24h to 30days"
+    ///     "a course of 60 days is outside the 24h to 30 days range; use a value from 24h to 30 days"
     /// );
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -822,8 +822,8 @@ mod tests {
             ),
             (
                 p.with_dose(Phase::Ice, Dose::new(min(5), hours(24 * 8))),
-                "a rest of 8days after ice is longer than the 7days the planner accepts; \
-                 use at most 7days",
+                "a rest of 8 days after ice is longer than the 7 days the planner accepts; \
+                 use at most 7 days",
             ),
             (
                 p.with_acute_window(hours(72)),
