@@ -144,10 +144,14 @@ fn input(act: Act, at: DateTime<Utc>, d: &Driver) -> Input {
             Ok(session) => Input::Log { session },
             Err(_) => Input::Skip { at },
         },
+        // The pad's own session: still open, or its repeats ran out
+        // unanswered (which of the two depends on when the app woke).
         Act::DeviceStop => Input::Stop {
             at: d
                 .course()
-                .open_session()
+                .sessions()
+                .last()
+                .filter(|s| s.off.is_none_or(|o| o.by == OffBy::NoAnswer))
                 .map_or(at, |s| if s.end <= at { s.end } else { at }),
         },
         Act::Start { minutes, force } => Input::Start {
