@@ -222,6 +222,8 @@ fn settled(e: &Event, course: &Course) -> bool {
                     Answer::Started { at }
                     | Answer::Skipped { at }
                     | Answer::Snoozed { at, .. } => near(at),
+                    // Ended with the course just after it was due.
+                    Answer::Missed => course.ended_at().is_some_and(near),
                     _ => false,
                 }
         }),
