@@ -44,8 +44,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         driver.handle_timeout(clock.now(), &Utc);
         while let Some(event) = driver.poll_event() {
             announce(&event, clock.now());
-            *counts.entry(name(event.kind)).or_default() += 1;
-            match event.kind {
+            *counts.entry(name(event.kind())).or_default() += 1;
+            match event.kind() {
                 EventKind::Prompt => {
                     prompts += 1;
                     // The person's answer, a few minutes later.
@@ -69,7 +69,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 EventKind::Stop | EventKind::Repeat => {
                     // Once the person forgets the pack and answers only the
                     // second repeat; otherwise they take it off at once.
-                    if prompts == 4 && event.repeat < 2 {
+                    if prompts == 4 && !matches!(event, Event::Repeat { repeat: 2.., .. }) {
                         continue;
                     }
                     driver.handle_input(Input::ConfirmOff { at: clock.now() }, &Utc)?;
@@ -109,17 +109,22 @@ fn name(kind: EventKind) -> &'static str {
 
 fn announce(event: &Event, now: DateTime<Utc>) {
     let when = now.format("%a %H:%M");
-    let what = match event.kind {
-        EventKind::Prompt => format!("time for {}", event.phase),
-        EventKind::Stop => format!("take the {} off now (critical)", event.phase),
+    let what = match event.kind() {
+        EventKind::Prompt => format!("time for {}", event.phase()),
+        EventKind::Stop => format!("take the {} off now (critical)", event.phase()),
         EventKind::Repeat => format!(
-            "the {} is still on? take it off (repeat {})",
-            event.phase, event.repeat
+            "the {} is still on? take it off (repeat {} of {})",
+            event.phase(),
+            match event {
+                Event::Repeat { repeat, .. } => *repeat,
+                _ => 0,
+            },
+            therapy_timer::limits::REPEATS
         ),
         EventKind::PhaseChange => "from now on, heat instead of ice".into(),
         EventKind::Review => "spasms this long need a clinician".into(),
         EventKind::CourseEnd => "the course is over".into(),
-        _ => format!("{:?}", event.kind),
+        _ => format!("{:?}", event.kind()),
     };
     println!("{when}  {what}");
 }

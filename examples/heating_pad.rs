@@ -52,7 +52,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     now = off_at;
     driver.handle_timeout(now, &Utc);
     while let Some(event) = driver.poll_event() {
-        if event.kind == EventKind::Stop {
+        if event.kind() == EventKind::Stop {
             pad.on = false;
             // The pad switched itself off: the pack is off for sure.
             driver.handle_input(Input::Stop { at: now }, &Utc)?;

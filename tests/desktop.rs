@@ -120,7 +120,8 @@ fn ice_session_shows_both_notices_and_a_critical_stop() {
     );
     assert!(message.starts_with("NORMAL|"), "{message}");
     assert!(
-        body.starts_with("Put a towel between the pack and your skin; never ice bare skin."),
+        // The care words are the library's.
+        body.starts_with(therapy_timer::safety::care(therapy_timer::Phase::Ice)),
         "{body}"
     );
     let (message, summary, body, app) = &shown[1];
@@ -172,7 +173,7 @@ fn heat_stop_is_critical_too() {
     assert_eq!(shown[0].1, "Heat on for 1s");
     assert!(shown[0]
         .2
-        .starts_with("Not on bare skin, and do not fall asleep on it."));
+        .starts_with(therapy_timer::safety::care(therapy_timer::Phase::Heat)));
     assert_eq!(shown[1].1, "Take the heat off now");
     // Heat-off is a safety stop too: people fall asleep on heating pads.
     assert!(shown[1].0.starts_with("CRITICAL|"), "{:?}", shown[1]);

@@ -177,8 +177,11 @@ fn a_long_description_is_folded_and_unfolds_to_the_care_text() {
     let cal = calendar(&r);
     assert_eq!(
         unescape(value(&cal.events[0].properties, "DESCRIPTION")),
-        "Put a towel between the pack and your skin; never ice bare skin. \
-         Take the ice off at the second alarm, when the session ends."
+        // The care words are the library's.
+        format!(
+            "{} Take the ice off at the second alarm, when the session ends.",
+            therapy_timer::safety::care(therapy_timer::Phase::Ice)
+        )
     );
     let heat = cal
         .events
@@ -186,7 +189,7 @@ fn a_long_description_is_folded_and_unfolds_to_the_care_text() {
         .find(|e| value(&e.properties, "SUMMARY").starts_with("Heat"))
         .expect("a heat session");
     assert!(unescape(value(&heat.properties, "DESCRIPTION"))
-        .starts_with("Not on bare skin, and do not fall asleep on it."));
+        .starts_with(therapy_timer::safety::care(therapy_timer::Phase::Heat)));
 }
 
 #[test]

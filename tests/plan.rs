@@ -118,7 +118,10 @@ fn next_json_and_text() {
     let r = env.run(["next", "--json"].iter().chain(&args));
     assert_eq!(
         r.ok().json(),
-        json!({"event": "prompt", "phase": "ice", "due": "2026-03-01T08:00:00Z", "at": "2026-03-01T08:05:00Z", "urgency": "normal", "safety": false, "repeat": 0, "overdue": false})
+        // Events are an enum in the library: a prompt carries its length
+        // and, when more than 2 minutes late, "late"; no "repeat" (only a
+        // repeat has one); "late_seconds" as in `tick --json`.
+        json!({"event": "prompt", "phase": "ice", "due": "2026-03-01T08:00:00Z", "late": "5m", "length": "10m", "at": "2026-03-01T08:05:00Z", "urgency": "normal", "safety": false, "late_seconds": 300, "overdue": false})
     );
     let r = env.run(["next"].iter().chain(&args));
     assert_eq!(

@@ -24,6 +24,7 @@ mod man;
 mod packaging;
 mod plan;
 mod readme;
+mod safety_words;
 mod scheduling;
 mod start;
 mod state;

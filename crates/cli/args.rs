@@ -6,6 +6,15 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use therapy_timer::QuietHours;
 
+/// `snooze`'s default, the library's, as clap shows it.
+static SNOOZE_DEFAULT: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| crate::help::minutes(therapy_timer::limits::SNOOZE_DEFAULT));
+
+/// `start --linger`'s default: long enough for every repeat of the stop
+/// (the library's `STOP_LINGER`).
+static LINGER_DEFAULT: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| crate::help::minutes(therapy_timer::limits::STOP_LINGER));
+
 /// The text after `--help`, in parts the man page reuses as its own
 /// sections, so the red flags and exit codes are written once.
 #[derive(Debug)]
@@ -14,8 +23,9 @@ pub struct HelpSection {
     pub man: &'static str,
     /// The heading line in `--help`, if the body does not carry its own.
     pub help: Option<&'static str>,
-    /// The text, wrapped for a terminal.
-    pub body: &'static str,
+    /// The text, wrapped for a terminal (made when shown: some of it is
+    /// the library's words).
+    pub body: fn() -> String,
 }
 
 /// The parts of the text after `--help`, in order.
@@ -23,48 +33,54 @@ pub const HELP_SECTIONS: [HelpSection; 6] = [
     HelpSection {
         man: "PROTOCOL",
         help: Some("PROTOCOL (from care articles on back spasms):"),
-        body: "  Ice 10 minutes on, over a towel, never on bare skin; at least an hour off.
+        body: || {
+            "  Ice 10 minutes on, over a towel, never on bare skin; at least an hour off.
   Ice for the first 24-48 hours; after that, heat 15-20 minutes at a time,
   with at least as long between sessions. therapy-timer refuses doses beyond
-  these limits and sessions before the rest is over.",
+  these limits and sessions before the rest is over."
+                .to_owned()
+        },
     },
     HelpSection {
         man: "SEE A CLINICIAN",
         help: None,
-        body: "\
-SEE A CLINICIAN AT ONCE for: numbness, tingling or weakness in the legs;
-loss of bladder or bowel control; a high fever; unexplained weight loss;
-spasms after a fall or accident (especially with osteoporosis); severe pain
-that does not improve. See one too if spasms last beyond a few days.
-
-therapy-timer is not a medical device and gives no medical advice.",
+        body: crate::help::see_a_clinician,
     },
     HelpSection {
         man: "BEFORE YOU START",
         help: None,
-        body: crate::help::CONTRAINDICATIONS,
+        body: crate::help::contraindications,
     },
     HelpSection {
         man: "EXIT STATUS",
         help: Some("EXIT CODES:"),
-        body: "  0    success
+        body: || {
+            "  0    success
   1    runtime failure (state file, file system)
   2    invalid input (a flag, a TIME, a dose beyond a safety limit)
   75   refused: the rest after the last session is not over; try later
-  130  a session ended early by Ctrl-C (SIGINT); 143 by SIGTERM; 129 SIGHUP",
+  130  a session ended early by Ctrl-C (SIGINT); 143 by SIGTERM; 129 SIGHUP"
+                .to_owned()
+        },
     },
     HelpSection {
         man: "TIME",
         help: None,
-        body: "\
+        body: || {
+            "\
 TIME is one of: now; RFC 3339 (2026-03-01T08:00:00Z); a duration ago
-(3h ago, 1day 2h ago); local HH:MM (today) or YYYY-MM-DD HH:MM.",
+(3h ago, 1day 2h ago); local HH:MM (today) or YYYY-MM-DD HH:MM."
+                .to_owned()
+        },
     },
     HelpSection {
         man: "FILES",
         help: None,
-        body: "\
-State lives in $XDG_STATE_HOME/therapy-timer/ (else ~/.local/state/therapy-timer/).",
+        body: || {
+            "\
+State lives in $XDG_STATE_HOME/therapy-timer/ (else ~/.local/state/therapy-timer/)."
+                .to_owned()
+        },
     },
 ];
 
@@ -73,8 +89,8 @@ fn after_help() -> String {
     HELP_SECTIONS
         .iter()
         .map(|s| match s.help {
-            Some(heading) => format!("{heading}\n{}", s.body),
-            None => s.body.to_owned(),
+            Some(heading) => format!("{heading}\n{}", (s.body)()),
+            None => (s.body)(),
         })
         .collect::<Vec<_>>()
         .join("\n\n")
@@ -332,7 +348,7 @@ pub struct WhenArgs {
 #[derive(Debug, Args)]
 pub struct SnoozeArgs {
     /// How long to put it off.
-    #[arg(value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
+    #[arg(value_name = "DURATION", default_value = SNOOZE_DEFAULT.as_str(), value_parser = parse_duration)]
     pub duration: Duration,
     #[command(flatten)]
     pub when: When,
@@ -386,9 +402,9 @@ pub struct StartArgs {
     pub force: bool,
     /// After the stop notice, wait up to this long for the pack to be said
     /// off (It's off, Enter, `therapy-timer stop`) or the notice dismissed,
-    /// repeating the stop every 5 minutes meanwhile; it also keeps the
+    /// repeating the stop meanwhile; it also keeps the
     /// notice up on desktops that drop it when its sender exits.
-    #[arg(long, value_name = "DURATION", default_value = "16m", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = LINGER_DEFAULT.as_str(), value_parser = parse_duration)]
     pub linger: Duration,
     /// The injury time, if none is recorded yet (it is recorded with the
     /// session; a recorded one is corrected with `therapy-timer injury`).

@@ -50,10 +50,26 @@ impl fmt::Display for CliError {
     }
 }
 
+impl CliError {
+    /// A library error worded as `message`, with the exit code of its
+    /// kind: the one place that maps the library's kinds to exit codes.
+    pub fn of_kind(kind: therapy_timer::ErrorKind, message: String) -> CliError {
+        use therapy_timer::ErrorKind as K;
+        match kind {
+            // Not now: the rest, a session on. Exit 75.
+            K::NotNow => CliError::TryLater(message),
+            // Data the library cannot read: a runtime failure. Exit 1.
+            K::Data => CliError::Failure(message),
+            // Bad input, or input that does not fit the record. Exit 2.
+            _ => CliError::Usage(message),
+        }
+    }
+}
+
 impl From<therapy_timer::Error> for CliError {
-    /// Errors from the library are about input (a limit, a phase name).
+    /// A library error in the library's words.
     fn from(e: therapy_timer::Error) -> CliError {
-        CliError::Usage(e.to_string())
+        CliError::of_kind(e.kind(), e.to_string())
     }
 }
 
@@ -177,15 +193,10 @@ pub fn refusal(e: &therapy_timer::Error, now: DateTime<Utc>) -> String {
     }
 }
 
-/// A library refusal as the CLI's error: "not now" (the rest, a session
-/// on) is exit 75, anything else is exit 2.
+/// A library refusal as the CLI's error, worded from its values, with the
+/// exit code of its kind.
 pub fn refused(e: &therapy_timer::Error, now: DateTime<Utc>) -> CliError {
-    use therapy_timer::Error as E;
-    let message = refusal(e, now);
-    match e {
-        E::NotRested { .. } | E::AlreadyRunning { .. } => CliError::TryLater(message),
-        _ => CliError::Usage(message),
-    }
+    CliError::of_kind(e.kind(), refusal(e, now))
 }
 
 #[cfg(test)]

@@ -5,29 +5,63 @@
 // Until `--help`, the man page and `injury` show these.
 
 /// Who should ask a clinician before using cold or heat, and what nobody
-/// should do; from the care articles and the public health pages in
-/// `../shared/protocol.md`.
+/// should do: the library's lists ([`therapy_timer::safety::ASK_FIRST`],
+/// [`therapy_timer::safety::NEVER`]).
 ///
 /// A heading line, then one bullet (`  - `) a line, never wrapped, at most
 /// 78 columns. The README lists the same items under "Before you start"; a
 /// test keeps them the same.
-pub const CONTRAINDICATIONS: &str = "\
-BEFORE YOU START, ask a clinician first if you have:
-  - reduced skin sensation, or areas that feel numb or tingly
-  - diabetes or neuropathy (nerve damage)
-  - circulation problems
-  - Raynaud's phenomenon or cold urticaria (before using cold)
-For everyone:
-  - never put cold or heat over broken skin
-  - never sleep on a heating pad; use one with a timer that turns it off";
+pub fn contraindications() -> String {
+    use therapy_timer::safety::{ASK_FIRST, NEVER};
+    let mut out = String::from("BEFORE YOU START, ask a clinician first if you have:");
+    for item in ASK_FIRST {
+        out.push_str("\n  - ");
+        out.push_str(item);
+    }
+    out.push_str("\nFor everyone:");
+    for item in NEVER {
+        out.push_str("\n  - ");
+        out.push_str(item);
+    }
+    out
+}
 
-/// The items of [`CONTRAINDICATIONS`], without their bullets, in order:
+/// The red flags (the library's six) and the disclaimer, for `--help` and
+/// the man page, wrapped at 76 columns.
+pub fn see_a_clinician() -> String {
+    let flags = therapy_timer::safety::RED_FLAGS.join("; ");
+    let text = format!(
+        "SEE A CLINICIAN AT ONCE for: {flags}. See one too if spasms last beyond a few days."
+    );
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        if line > 0 && line + 1 + word.len() > 76 {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += word.len();
+    }
+    out.push_str("\n\ntherapy-timer is not a medical device and gives no medical advice.");
+    out
+}
+
+/// A whole number of minutes as a DURATION flag takes it: `16m`.
+pub fn minutes(d: std::time::Duration) -> String {
+    format!("{}m", d.as_secs() / 60)
+}
+
+/// The items of [`contraindications`], without their bullets, in order:
 /// for a list in another format (a man page's, the README's).
 #[cfg_attr(not(test), allow(dead_code))]
 pub fn contraindication_items() -> impl Iterator<Item = &'static str> {
-    CONTRAINDICATIONS
-        .lines()
-        .filter_map(|line| line.strip_prefix("  - "))
+    therapy_timer::safety::ASK_FIRST
+        .into_iter()
+        .chain(therapy_timer::safety::NEVER)
 }
 
 /// The "Examples:" block for the subcommand clap calls `subcommand`
@@ -204,7 +238,7 @@ Examples:
 
 #[cfg(test)]
 mod tests {
-    use super::{contraindication_items, examples, CONTRAINDICATIONS};
+    use super::{contraindication_items, contraindications, examples};
 
     /// Every subcommand of the finished command line, as clap spells it.
     const SUBCOMMANDS: [&str; 24] = [
@@ -278,7 +312,8 @@ mod tests {
 
     #[test]
     fn contraindications_are_a_heading_and_one_line_bullets() {
-        let mut lines = CONTRAINDICATIONS.lines();
+        let text = contraindications();
+        let mut lines = text.lines();
         assert_eq!(
             lines.next(),
             Some("BEFORE YOU START, ask a clinician first if you have:")

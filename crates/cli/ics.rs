@@ -6,7 +6,7 @@
 use chrono::{DateTime, Datelike, Utc};
 use therapy_timer::{Phase, PlannedSession};
 
-use crate::text::{care, review_notice, span, take_off, REVIEW};
+use crate::text::{care, review, review_notice, span, take_off};
 
 /// The longest a content line may be, in octets, without its CRLF
 /// (RFC 5545 §3.1).
@@ -144,9 +144,9 @@ fn reminder(ics: &mut Ics, at: DateTime<Utc>, uid: &str, version: Version) {
     version.write(ics);
     ics.line(&format!("DTSTART:{}", utc(at)));
     ics.text_property("SUMMARY", &review_notice().summary);
-    ics.text_property("DESCRIPTION", REVIEW);
+    ics.text_property("DESCRIPTION", &review());
     ics.line("TRANSP:TRANSPARENT");
-    ics.alarm("TRIGGER:PT0S", REVIEW);
+    ics.alarm("TRIGGER:PT0S", &review());
     ics.line("END:VEVENT");
 }
 
@@ -339,15 +339,15 @@ mod tests {
              DTSTART:20260301T080000Z\r\n\
              DTEND:20260301T081000Z\r\n\
              SUMMARY:Ice (10 min)\r\n\
-             DESCRIPTION:Put a towel between the pack and your skin\\; never ice bare ski\r\n \
-             n. Take the ice off at the second alarm\\, when the session ends.\r\n\
+             DESCRIPTION:Put a towel between the pack and your skin\\; never ice bare o\r\n \
+             r numb skin. Take the ice off at the second alarm\\, when the session ends.\r\n\
              CATEGORIES:THERAPY\r\n\
              TRANSP:OPAQUE\r\n\
              BEGIN:VALARM\r\n\
              ACTION:DISPLAY\r\n\
              TRIGGER:PT0S\r\n\
              DESCRIPTION:Time for ice. Put a towel between the pack and your skin\\; neve\r\n \
-             r ice bare skin.\r\n\
+             r ice bare or numb skin.\r\n\
              END:VALARM\r\n\
              BEGIN:VALARM\r\n\
              ACTION:DISPLAY\r\n\

@@ -50,16 +50,8 @@ pub(crate) fn note_text(note: &str) -> String {
         .collect()
 }
 
-/// The red flags, worded as `--help` words them (args.rs HELP_SECTIONS):
-/// each needs a clinician at once.
-pub const RED_FLAGS: [&str; 6] = [
-    "numbness, tingling or weakness in the legs",
-    "loss of bladder or bowel control",
-    "a high fever",
-    "unexplained weight loss",
-    "spasms after a fall or accident (especially with osteoporosis)",
-    "severe pain that does not improve",
-];
+/// The red flags, the library's six: each needs a clinician at once.
+pub use therapy_timer::safety::RED_FLAGS;
 
 /// After the red flags, as `--help` and the review notice say it.
 pub const SEE_ONE_TOO: &str = "See one too if spasms last beyond a few days.";

@@ -558,7 +558,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<State, CliError> {
                 Some(d) => Some(Driver::from_json(d.get()).map_err(|e| {
                     aside(format!(
                         "has a log this version cannot use ({})",
-                        first_part(&e.to_string())
+                        e.problem()
                     ))
                 })?),
             }
@@ -646,11 +646,7 @@ fn from_first_format(fields: &mut Fields) -> Result<Option<Driver>, String> {
     });
     Driver::from_json(&driver.to_string())
         .map(Some)
-        .map_err(|e| {
-            let e = e.to_string();
-            let finding = e.split("; ").next().unwrap_or(&e).to_owned();
-            format!("is not a therapy-timer state ({finding})")
-        })
+        .map_err(|e| format!("is not a therapy-timer state ({})", e.problem()))
 }
 
 /// Options that create files readable by their owner only: the log is

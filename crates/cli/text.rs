@@ -33,12 +33,9 @@ pub fn full(t: DateTime<Utc>) -> String {
 }
 
 /// How to apply `phase` safely: said when a session starts, in the notice
-/// and in the calendar.
+/// and in the calendar (the library's words).
 pub fn care(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Ice => "Put a towel between the pack and your skin; never ice bare skin.",
-        Phase::Heat => "Not on bare skin, and do not fall asleep on it.",
-    }
+    therapy_timer::safety::care(phase)
 }
 
 /// The words for taking `phase` off, in the stop notice and the calendar.
@@ -88,6 +85,14 @@ pub fn start_notice(
     }
 }
 
+/// The prompt's snooze button, for the library's default snooze.
+static SNOOZE_LABEL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "Snooze {} min",
+        therapy_timer::limits::SNOOZE_DEFAULT.as_secs() / 60
+    )
+});
+
 /// How a prompt can be answered where it is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Answering {
@@ -112,7 +117,7 @@ pub fn prompt_notice(phase: Phase, length: Duration, answering: Answering) -> No
             ),
             vec![
                 ("start", "Start now"),
-                ("snooze", "Snooze 10 min"),
+                ("snooze", SNOOZE_LABEL.as_str()),
                 ("skip", "Skip"),
             ],
             // Up until answered or dismissed.
@@ -275,9 +280,22 @@ pub fn end_notice(ended_early: bool) -> Notice {
 }
 
 /// The red flags, in one sentence: said with every notice about seeing a
-/// clinician.
-pub const RED_FLAGS: &str = "Go at once for numbness, tingling or weakness in the legs, loss \
-    of bladder or bowel control, high fever, or severe pain that does not improve.";
+/// clinician. All six, from the library ([`therapy_timer::safety::RED_FLAGS`]).
+pub const RED_FLAGS: RedFlags = RedFlags;
+
+/// The red flags as a sentence (`{RED_FLAGS}` in a format string).
+#[derive(Debug, Clone, Copy)]
+pub struct RedFlags;
+
+impl std::fmt::Display for RedFlags {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Go at once for {}.",
+            therapy_timer::safety::in_one_sentence(&therapy_timer::safety::RED_FLAGS)
+        )
+    }
+}
 
 /// `s` broken at spaces into lines of at most `width` characters (a longer
 /// word gets a line of its own), for a tooltip that does not wrap.
@@ -303,7 +321,7 @@ pub fn wrap(s: &str, width: usize) -> String {
 pub fn review_notice() -> Notice {
     Notice {
         summary: "Spasms for a few days? See a clinician".into(),
-        body: REVIEW.into(),
+        body: review(),
         urgency: Urgency::Normal,
         expire: None,
         actions: Vec::new(),
@@ -311,11 +329,11 @@ pub fn review_notice() -> Notice {
     }
 }
 
-/// The reminder's text, for the notice, `status` and the terminal.
-pub const REVIEW: &str = "Back spasms that last beyond a few days despite rest, ice, heat and \
-    over-the-counter medicine should be seen by a clinician. Go at once for numbness, tingling or \
-    weakness in the legs, loss of bladder or bowel control, high fever, or severe pain that does \
-    not improve.";
+/// The reminder's text, for the notice, `status` and the terminal: the
+/// library's words and the red flags.
+pub fn review() -> String {
+    format!("{} {RED_FLAGS}", therapy_timer::safety::SEE_ONE_IF_IT_LASTS)
+}
 
 #[cfg(test)]
 mod tests {
@@ -340,7 +358,7 @@ mod tests {
         assert_eq!(wrap("aa bb cc dd", 5), "aa bb\ncc dd");
         assert_eq!(wrap("a verylongword b", 4), "a\nverylongword\nb");
         assert_eq!(wrap("", 10), "");
-        assert!(wrap(super::REVIEW, 60)
+        assert!(wrap(&super::review(), 60)
             .lines()
             .all(|l| l.chars().count() <= 60));
     }

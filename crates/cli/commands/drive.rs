@@ -11,8 +11,7 @@ use std::sync::mpsc::Sender;
 
 use chrono::{DateTime, Local, Utc};
 use serde::Serialize;
-use therapy_timer::limits::{REPEATS, SEVERE_PAIN};
-use therapy_timer::{Course, Driver, Event, EventKind, Input, Phase};
+use therapy_timer::{ClinicianReason, Course, Driver, Event, EventKind, Input, Urgency};
 
 use super::Ctx;
 use crate::alarm::Sound;
@@ -34,9 +33,10 @@ pub struct How<'a> {
     /// A driver for a state with none yet; without it such a step does
     /// nothing.
     pub new: Option<&'a dyn Fn() -> Result<Driver, CliError>>,
-    /// The session whose stop the caller already sent (at its deadline,
-    /// before this step read the state): not sent twice.
-    pub stop_sent: Option<u32>,
+    /// An event worded ahead of its time (from `Driver::upcoming`), with
+    /// its notice: when the driver gives that event, this notice goes out
+    /// as it is, with nothing to word between the deadline and the send.
+    pub prepared: Option<&'a (Event, Notice)>,
 }
 
 impl<'a> How<'a> {
@@ -47,7 +47,7 @@ impl<'a> How<'a> {
             planning,
             listen: None,
             new: None,
-            stop_sent: None,
+            prepared: None,
         }
     }
 }
@@ -59,23 +59,39 @@ pub struct Step {
     pub driver: Driver,
     /// The events it gave, in order (each announced).
     pub events: Vec<Event>,
+    /// What the input did, for a step with an input that was applied.
+    pub applied: Option<therapy_timer::Applied>,
+    /// The notice of the last safety event it sent (for
+    /// `Notifier::on_desktop`).
+    pub safety_sent: Option<u64>,
 }
 
-/// One event as `tick --json` and `watch --json` print it.
+/// One event as `tick --json` and `watch --json` print it: the library's
+/// event, with its urgency, whether it is a safety event, when it came
+/// out and how late.
 #[derive(Debug, Serialize)]
 pub struct Fired<'a> {
     /// The event.
     #[serde(flatten)]
     pub event: &'a Event,
-    /// How late it came out, in whole seconds.
+    /// When it came out (the time of the step).
+    pub at: DateTime<Utc>,
+    /// `event.urgency()`.
+    pub urgency: Urgency,
+    /// `event.is_safety()`.
+    pub safety: bool,
+    /// How late it came out, in whole seconds (0 when on time).
     pub late_seconds: u64,
 }
 
 impl<'a> Fired<'a> {
-    /// `event` as it comes out now.
-    pub fn of(event: &'a Event) -> Fired<'a> {
+    /// `event` as it came out at `at`.
+    pub fn new(event: &'a Event, at: DateTime<Utc>) -> Fired<'a> {
         Fired {
             event,
+            at,
+            urgency: event.urgency(),
+            safety: event.is_safety(),
             late_seconds: event.late().as_secs(),
         }
     }
@@ -89,7 +105,7 @@ impl<'a> Fired<'a> {
 /// Takes one step at `now`: `input` if given, else just the time. Returns
 /// `None` when nothing is recorded and `how.new` is not given. A refused
 /// input is an error, after the events that came due are announced and
-/// recorded.
+/// recorded. Every event the driver gives is announced, once.
 pub fn step(
     ctx: &Ctx,
     now: DateTime<Utc>,
@@ -102,7 +118,6 @@ pub fn step(
     } else {
         Answering::Commands
     };
-    let had_input = input.is_some();
     let taken = ctx.store.update(|state| {
         let before = state.driver.clone();
         let (mut driver, created) = match ctx.driver(state, how.planning) {
@@ -112,165 +127,172 @@ pub fn step(
                 None => return Ok(None),
             },
         };
-        let refusal = match input {
-            Some(input) => driver.handle_input(input, &Local).err(),
+        let (applied, refusal) = match input {
+            Some(input) => match driver.handle_input(input, &Local) {
+                Ok(a) => (Some(a), None),
+                Err(e) => (None, Some(e)),
+            },
             // A course just recorded gives nothing yet: its first prompt
             // comes from the loops (tick, watch), due from the injury time.
-            None if created => None,
+            None if created => (None, None),
             None => {
                 driver.handle_timeout(now, &Local);
-                None
+                (None, None)
             }
         };
         let events: Vec<Event> = std::iter::from_fn(|| driver.poll_event()).collect();
-        let events: Vec<Event> = events
-            .into_iter()
-            .filter(|e| still_open(e, driver.course(), had_input))
-            .collect();
         // Safety first: before the write, which can fail (a full disk).
-        for e in events.iter().filter(|e| e.safety) {
-            let sent =
-                e.kind == EventKind::Stop && e.session.is_some() && e.session == how.stop_sent;
-            if !sent {
-                announce(notifier, e, driver.course(), now, how.listen, answering);
-            }
+        let mut safety_sent = None;
+        for e in events.iter().filter(|e| e.is_safety()) {
+            announce(notifier, e, driver.course(), now, how, answering);
+            safety_sent = notifier.last_sent();
         }
         // Every event to the hook, in order, once: they came out under the lock.
         for e in &events {
-            notifier.hook(&Fired::of(e).json(), None);
+            notifier.hook(&Fired::new(e, now).json(), None);
         }
         // A tick that only moved the clock on writes nothing (no write a
         // minute from cron for nothing).
-        let changed = before.is_none_or(|b| !same_but_now(&b, &driver));
+        let changed = before.is_none_or(|b| !driver.is_same_but_time(&b));
         if changed && !(created && refusal.is_some()) {
             state.driver = Some(driver.clone());
         }
-        Ok(Some((driver, events, refusal)))
+        Ok(Some((driver, events, applied, refusal, safety_sent)))
     })?;
-    let Some((driver, events, refusal)) = taken else {
+    let Some((driver, events, applied, refusal, safety_sent)) = taken else {
         return Ok(None);
     };
-    for e in events.iter().filter(|e| !e.safety) {
-        announce(notifier, e, driver.course(), now, how.listen, answering);
+    for e in events.iter().filter(|e| !e.is_safety()) {
+        announce(notifier, e, driver.course(), now, how, answering);
     }
     if let Some(e) = refusal {
         return Err(refused(&e, now));
     }
-    Ok(Some(Step { driver, events }))
+    Ok(Some(Step {
+        driver,
+        events,
+        applied,
+        safety_sent,
+    }))
 }
 
-/// Whether two drivers differ only in the time they were last given.
-fn same_but_now(a: &Driver, b: &Driver) -> bool {
-    let strip = |d: &Driver| {
-        let mut v = serde_json::to_value(d).unwrap_or_default();
-        if let Some(o) = v.as_object_mut() {
-            o.remove("now");
-        }
-        v
-    };
-    strip(a) == strip(b)
-}
-
-/// Whether `event` still needs saying: a prompt that the input answered
-/// (a start, a skip) is not announced, nor a reminder to take off a pack
-/// that the input said is off (a new session started).
-fn still_open(event: &Event, course: &Course, input: bool) -> bool {
-    match event.kind {
-        EventKind::Prompt => course.open_prompt().is_some_and(|p| p.due == event.due),
-        EventKind::Repeat if input => course
-            .open_session()
-            .is_some_and(|s| Some(s.id) == event.session),
-        _ => true,
-    }
-}
-
-/// Sends the notice for `event`. A loop that listens gets the answers
-/// (Start now, Snooze, Skip on a prompt; It's off on a stop) through
-/// `listen`, tagged with the prompt's due time or the session's start.
-/// Returns whether it went to the desktop.
+/// Sends the notice for `event` (the prepared one if it is that event). A
+/// loop that listens gets the answers (Start now, Snooze, Skip on a prompt;
+/// It's off on a stop) through `how.listen`, tagged with the prompt's due
+/// time or the session's start. Returns whether it went to the desktop.
 pub fn announce(
     notifier: &mut Notifier,
     event: &Event,
     course: &Course,
     now: DateTime<Utc>,
-    listen: Option<&Sender<Wake>>,
+    how: &How<'_>,
     answering: Answering,
 ) -> bool {
-    let session = event.session.and_then(|id| course.session(id));
-    let tag = session.map_or(event.due, |s| s.start);
-    let notice = notice_for(event, course, now, listen.is_some(), answering);
+    let listen = how.listen;
+    let session = event.session().and_then(|id| course.session(id));
+    let tag = session.map_or(event.due(), |s| s.start);
+    let notice = match how.prepared {
+        Some((e, n)) if e == event => n.clone(),
+        _ => notice_for(event, now, listen.is_some(), answering),
+    };
     let shown = match listen {
         Some(to) if !notice.actions.is_empty() => notifier.send_with_actions(&notice, tag, to),
         _ => notifier.send(&notice),
     };
-    match event.kind {
+    match event.kind() {
         EventKind::Stop | EventKind::Repeat => notifier.sound(Sound::Stop),
         EventKind::Prompt => notifier.sound(Sound::Prompt),
         _ => {}
     }
-    if shown && event.safety && std::io::stderr().is_terminal() {
+    if shown && event.is_safety() && std::io::stderr().is_terminal() {
         // Heard by someone away from the screen.
         eprint!("\x07");
     }
     shown
 }
 
-/// The notice for `event`, worded from the course as it is now.
-pub fn notice_for(
-    event: &Event,
-    course: &Course,
-    now: DateTime<Utc>,
-    button: bool,
-    answering: Answering,
-) -> Notice {
-    let protocol = course.protocol();
-    match event.kind {
-        EventKind::Stop | EventKind::Repeat => {
-            let next_from = course.readiness(now).earliest(now);
-            let stop = if event.kind == EventKind::Repeat {
-                Stop::Repeat {
-                    n: event.repeat,
-                    of: REPEATS,
-                    due: event
-                        .session
-                        .and_then(|id| course.session(id))
-                        .map_or(event.due, |s| s.end),
-                }
-            } else if event.is_late() {
-                Stop::Late { due: event.due }
+/// The notice for `event`, worded from what the event carries.
+pub fn notice_for(event: &Event, now: DateTime<Utc>, button: bool, answering: Answering) -> Notice {
+    let mut notice = match *event {
+        Event::Stop {
+            phase, rest_until, ..
+        } => {
+            let stop = if event.is_late() {
+                Stop::Late { due: event.due() }
             } else {
                 Stop::OnTime
             };
-            stop_notice(event.phase, stop, next_from, now, button)
+            stop_notice(phase, stop, rest_until, now, button)
         }
-        EventKind::Prompt => prompt_notice(event.phase, protocol.dose(event.phase).on, answering),
-        EventKind::PhaseChange => {
-            let heat = protocol.dose(Phase::Heat);
-            phase_change_notice(protocol.acute_window(), heat.on, heat.rest)
+        Event::Repeat {
+            phase,
+            ended,
+            repeat,
+            of,
+            rest_until,
+            ..
+        } => stop_notice(
+            phase,
+            Stop::Repeat {
+                n: repeat,
+                of,
+                due: ended,
+            },
+            rest_until,
+            now,
+            button,
+        ),
+        Event::StoppedEarly {
+            phase,
+            ran,
+            rest_until,
+            ..
+        } => {
+            let mut n = stop_notice(phase, Stop::Early { ran }, rest_until, now, button);
+            // The person took it off: no alarm for that.
+            n.sound = None;
+            n
         }
-        EventKind::CourseEnd => with_trend(end_notice(course.ended_at().is_some()), event),
-        EventKind::SeeClinician => {
-            let score = event.trend.map_or(SEVERE_PAIN, |t| t.latest);
-            Notice {
-                summary: format!("Pain {score} of 10: see a clinician"),
-                body: format!(
-                    "Pain this strong is worth a clinician's look, whatever day of the \
-                     course it is. {RED_FLAGS}"
-                ),
-                urgency: therapy_timer::Urgency::Normal,
-                expire: None,
-                actions: Vec::new(),
-                sound: None,
-            }
+        Event::Prompt { phase, length, .. } => prompt_notice(phase, length, answering),
+        Event::PhaseChange {
+            acute_window,
+            on,
+            rest,
+            ..
+        } => phase_change_notice(acute_window, on, rest),
+        Event::CourseEnd { by_person, .. } => with_trend(end_notice(by_person), event),
+        Event::SeeClinician { reason, .. } => {
+            let ClinicianReason::SeverePain { score, .. } = reason else {
+                return see_clinician("See a clinician".into(), event);
+            };
+            see_clinician(format!("Pain {score} of 10: see a clinician"), event)
         }
         _ => with_trend(review_notice(), event),
+    };
+    // The urgency is the library's, never the wording's.
+    notice.urgency = event.urgency();
+    notice
+}
+
+/// The notice to see a clinician at once, whatever the day.
+fn see_clinician(summary: String, event: &Event) -> Notice {
+    Notice {
+        summary,
+        body: format!(
+            "Pain this strong is worth a clinician's look, whatever day of the \
+             course it is. {RED_FLAGS}"
+        ),
+        urgency: event.urgency(),
+        expire: None,
+        actions: Vec::new(),
+        sound: None,
     }
 }
 
 /// A review or end notice that also says what the pain scores say: no
 /// better since the first score, or a severe latest score.
 fn with_trend(mut notice: Notice, event: &Event) -> Notice {
-    let Some(t) = event.trend else {
+    let Some(t) = event.trend() else {
         return notice;
     };
     if t.is_no_better() {
@@ -291,28 +313,31 @@ fn with_trend(mut notice: Notice, event: &Event) -> Notice {
 
 /// A short line for the terminal about `event`.
 pub fn describe(event: &Event) -> String {
-    let phase = event.phase;
+    let phase = event.phase();
     let late = if event.is_late() {
         format!(
             " (due {}, {}s late)",
-            event.due.to_rfc3339(),
+            event.due().to_rfc3339(),
             event.late().as_secs()
         )
     } else {
         String::new()
     };
-    match event.kind {
-        EventKind::Stop => format!("stop: take the {phase} off{late}"),
-        EventKind::Repeat => format!(
-            "stop, reminder {} of {REPEATS}: take the {phase} off (due {})",
-            event.repeat,
-            event.due.to_rfc3339()
+    match *event {
+        Event::Stop { .. } => format!("stop: take the {phase} off{late}"),
+        Event::Repeat { repeat, of, .. } => format!(
+            "stop, reminder {repeat} of {of}: take the {phase} off (due {})",
+            event.due().to_rfc3339()
         ),
-        EventKind::Prompt => format!("prompt: time for {phase}{late}"),
-        EventKind::PhaseChange => "phase change: heat from now on".into(),
-        EventKind::Review => "clinician reminder".into(),
-        EventKind::CourseEnd => "course over: no more reminders".into(),
-        EventKind::SeeClinician => "pain 8 or more: see a clinician".into(),
+        Event::StoppedEarly { ran, .. } => format!(
+            "stopped early: the {phase} came off after {}",
+            crate::text::span(ran)
+        ),
+        Event::Prompt { .. } => format!("prompt: time for {phase}{late}"),
+        Event::PhaseChange { .. } => "phase change: heat from now on".into(),
+        Event::Review { .. } => "clinician reminder".into(),
+        Event::CourseEnd { .. } => "course over: no more reminders".into(),
+        Event::SeeClinician { .. } => "pain 8 or more: see a clinician".into(),
         _ => "event".into(),
     }
 }

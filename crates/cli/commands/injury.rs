@@ -6,7 +6,7 @@ use super::drive::{self, How};
 use super::Ctx;
 use crate::args::InjuryArgs;
 use crate::error::CliError;
-use crate::help::CONTRAINDICATIONS;
+use crate::help::contraindications;
 use crate::text::{between, full};
 
 pub fn run(ctx: &Ctx, args: &InjuryArgs) -> Result<(), CliError> {
@@ -62,7 +62,7 @@ pub fn run(ctx: &Ctx, args: &InjuryArgs) -> Result<(), CliError> {
         planning: None,
         listen: None,
         new: Some(&new),
-        stop_sent: None,
+        prepared: None,
     };
     let mut notifier = ctx.notifier();
     let input = if recorded.is_some() {
@@ -93,7 +93,7 @@ pub fn run(ctx: &Ctx, args: &InjuryArgs) -> Result<(), CliError> {
     if new_course {
         // Once per course: who should not use cold or heat on their own.
         outln!();
-        outln!("{CONTRAINDICATIONS}");
+        outln!("{}", contraindications());
     }
     Ok(())
 }

@@ -167,7 +167,7 @@ fn add(ctx: &Ctx, args: &LogAddArgs) -> Result<(), CliError> {
         planning: None,
         listen: None,
         new: Some(&new),
-        stop_sent: None,
+        prepared: None,
     };
     let mut notifier = ctx.notifier();
     let step = drive::step(ctx, now, Some(Input::Log { session }), &how, &mut notifier)?

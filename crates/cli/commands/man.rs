@@ -212,7 +212,7 @@ fn help_sections<'a>(wanted: impl Iterator<Item = &'a str>) -> Roff {
         };
         roff.control("SH", [section.man]);
         roff.control("nf", []);
-        for line in section.body.lines() {
+        for line in (section.body)().lines() {
             roff.text([roman(line)]);
         }
         roff.control("fi", []);

@@ -3,8 +3,9 @@
 
 use chrono::Local;
 use serde::Serialize;
-use therapy_timer::{Driver, Event, EventKind};
+use therapy_timer::{Driver, Event};
 
+use super::drive::Fired;
 use super::{print_json, Ctx, NO_INJURY};
 use crate::args::NextArgs;
 use crate::error::CliError;
@@ -12,9 +13,9 @@ use crate::text::{between, clock};
 
 /// `next --json`: the event, and whether it is an overdue stop.
 #[derive(Debug, Serialize)]
-struct Next {
+struct Next<'a> {
     #[serde(flatten)]
-    event: Event,
+    event: Fired<'a>,
     /// A stop whose time has passed with the pack not said to be off.
     overdue: bool,
 }
@@ -41,32 +42,30 @@ pub fn run(ctx: &Ctx, args: &NextArgs) -> Result<(), CliError> {
     let Some(event) = driver.poll_event() else {
         return Err(CliError::Failure("the plan has no further event".into()));
     };
-    let overdue = event.safety && event.due <= now;
+    let overdue = event.is_safety() && event.due() <= now;
     if args.json {
+        let event = Fired::new(&event, due.max(now));
         return print_json(&Next { event, overdue });
     }
-    let when = if event.due <= now {
+    let due = event.due();
+    let when = if due <= now {
         format!(
             "now (due at {}, {} ago)",
-            clock(event.due, now),
-            between(event.due, now)
+            clock(due, now),
+            between(due, now)
         )
     } else {
-        format!(
-            "at {} (in {})",
-            clock(event.due, now),
-            between(now, event.due)
-        )
+        format!("at {} (in {})", clock(due, now), between(now, due))
     };
-    let phase = event.phase;
-    match event.kind {
-        EventKind::Prompt => outln!("Next: {phase} session, {when}"),
-        EventKind::Stop => outln!("Next: take the {phase} off {when}"),
-        EventKind::Repeat => outln!("Next: reminder to take the {phase} off, {when}"),
-        EventKind::PhaseChange => outln!("Next: switch to heat, {when}"),
-        EventKind::Review => outln!("Next: clinician reminder, {when}"),
-        EventKind::CourseEnd => outln!("Next: the course ends, {when}"),
-        _ => outln!("Next: {:?}, {when}", event.kind),
+    let phase = event.phase();
+    match event {
+        Event::Prompt { .. } => outln!("Next: {phase} session, {when}"),
+        Event::Stop { .. } => outln!("Next: take the {phase} off {when}"),
+        Event::Repeat { .. } => outln!("Next: reminder to take the {phase} off, {when}"),
+        Event::PhaseChange { .. } => outln!("Next: switch to heat, {when}"),
+        Event::Review { .. } => outln!("Next: clinician reminder, {when}"),
+        Event::CourseEnd { .. } => outln!("Next: the course ends, {when}"),
+        _ => outln!("Next: {}, {when}", crate::commands::drive::describe(&event)),
     }
     Ok(())
 }

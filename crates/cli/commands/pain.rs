@@ -23,7 +23,7 @@ pub fn run(ctx: &Ctx, args: &PainArgs) -> Result<(), CliError> {
         planning: None,
         listen: None,
         new: Some(&new),
-        stop_sent: None,
+        prepared: None,
     };
     let input = Input::Pain {
         at: now,

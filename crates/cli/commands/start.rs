@@ -106,7 +106,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         planning: None,
         listen: Some(&tx),
         new: Some(&new),
-        stop_sent: None,
+        prepared: None,
     };
     let input = Input::Start {
         at: now,
@@ -117,13 +117,12 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
     let step = drive::step(ctx, now, Some(input), &how, &mut notifier)?
         .ok_or_else(|| CliError::Failure("the session could not be recorded".into()))?;
     let course = step.driver.course();
-    let started = *course
-        .sessions()
-        .iter()
-        .rev()
-        .find(|s| s.start == now)
+    let session = *step
+        .applied
+        .as_ref()
+        .and_then(therapy_timer::Applied::session)
+        .and_then(|id| course.session(id))
         .ok_or_else(|| CliError::Failure("the session is not in the log after starting".into()))?;
-    let session = started;
     say_the_rest(Some(&step), &session);
     if session.forced {
         errln!(
@@ -160,10 +159,20 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         clock(session.end, now)
     );
 
-    // The on-time stop notice is worded now, before the deadline, so that
-    // nothing but the send stands between the deadline and the notice.
-    let rest_from = course.readiness(session.end).earliest(session.end);
-    let on_time = stop_notice(phase, Stop::OnTime, rest_from, session.end, true);
+    // The on-time stop is the driver's own event, worded now, before the
+    // deadline, so that nothing but the send stands between the deadline
+    // and the notice (the driver gives that same event then).
+    let prepared = step
+        .driver
+        .upcoming(&Local)
+        .filter(|e| e.is_safety() && e.session() == Some(session.id))
+        .map(|e| {
+            let notice = drive::notice_for(&e, e.due(), true, crate::text::Answering::Buttons);
+            (e, notice)
+        });
+    // The process's own measure of the session, which no clock change
+    // moves.
+    let timed_from = std::time::Instant::now();
     let terminal = std::io::stdout().is_terminal();
     let mut last_line = None;
     let mut stamp = ctx.store.stamp();
@@ -193,9 +202,8 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
     }
 
     if let Waited::Signal(n) = waited {
-        // Cut short: the stop goes out (a safety notice) and is logged.
+        // Cut short: the driver's early stop goes out and is logged.
         let at = ctx.now();
-        let ran = (at - session.start).to_std().unwrap_or_default();
         let stopped = drive::step(
             ctx,
             at,
@@ -203,42 +211,68 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
             &How::plain(None),
             &mut notifier,
         );
-        let next = match &stopped {
-            Ok(Some(s)) => s.driver.course().readiness(at).earliest(at),
-            _ => at,
-        };
-        let notice = stop_notice(phase, Stop::Early { ran }, next, at, false);
-        notifier.send(&notice);
-        outln!("{}. {}", notice.summary, notice.body);
-        if let Err(e) = stopped {
-            errln!("therapy-timer: the stop was announced but not logged: {e}");
+        match stopped {
+            Ok(Some(step))
+                if matches!(step.applied, Some(therapy_timer::Applied::Undone { .. })) =>
+            {
+                outln!(
+                    "{} off: stopped within a second of its start, so nothing is logged.",
+                    capital(phase)
+                );
+            }
+            Ok(step) => say_all(step.as_ref(), at),
+            Err(e) => errln!("therapy-timer: the stop was not logged: {e}"),
         }
         return Err(CliError::Signal(n));
     }
 
-    // On time: the notice first, then the step that records it (and gives
-    // what else came due).
-    notifier.send_with_actions(&on_time, session.start, &tx);
-    notifier.sound(crate::alarm::Sound::Stop);
-    let stop_sent = notifier.last_sent();
-    outln!("{}. {}", on_time.summary, on_time.body);
+    // On time: the step gives the stop (the prepared notice goes out at
+    // once) and what else came due, and records it.
     let how = How {
         planning: None,
         listen: Some(&tx),
         new: None,
-        stop_sent: Some(session.id),
+        prepared: prepared.as_ref(),
     };
-    match drive::step(ctx, session.end.max(ctx.now()), None, &how, &mut notifier) {
-        Ok(step) => say_the_rest(step.as_ref(), &session),
+    // Woken by its own timer no later than the session's length (the wall
+    // clock may have jumped ahead meanwhile): the stop is on time, and is
+    // given at the session's end. Later than that (the machine slept), it
+    // is given now, saying how late.
+    let on_time = timed_from.elapsed() <= length + therapy_timer::limits::LATE_AFTER;
+    let at = if on_time { session.end } else { ctx.now() };
+    let stop_sent = match drive::step(ctx, at, None, &how, &mut notifier) {
+        Ok(step) => {
+            if let Some(step) = &step {
+                for e in step
+                    .events
+                    .iter()
+                    .filter(|e| e.session() == Some(session.id))
+                {
+                    // The words of the notice that went out.
+                    let n = match &prepared {
+                        Some((p, n)) if p == e => n.clone(),
+                        _ => drive::notice_for(e, e.due(), true, crate::text::Answering::Buttons),
+                    };
+                    outln!("{}. {}", n.summary, n.body);
+                }
+            }
+            say_the_rest(step.as_ref(), &session);
+            step.and_then(|s| s.safety_sent)
+        }
         // The session stays open in the log; the next tick, watch or
         // status shows it as overdue.
+        // (The step announces a stop before it writes, so the stop went
+        // out; only the record failed.)
         Err(e) => {
+            if let Some((_, n)) = &prepared {
+                outln!("{}. {}", n.summary, n.body);
+            }
             return Err(CliError::Failure(format!(
                 "the stop was announced but not logged ({e}); `therapy-timer stop` records \
                  it once the pack is off"
-            )))
+            )));
         }
-    }
+    };
     // Lingering keeps the stop notice up and repeats it; with the notice
     // not on the desktop (the server hung, failed or went away) and no
     // terminal to write to, nobody would see either.
@@ -255,17 +289,19 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
 fn say_the_rest(step: Option<&drive::Step>, session: &Session) {
     let Some(step) = step else { return };
     for e in &step.events {
-        let ours = e.safety && e.session == Some(session.id);
-        if !ours && !e.safety {
-            let n = drive::notice_for(
-                e,
-                step.driver.course(),
-                e.at,
-                false,
-                crate::text::Answering::Commands,
-            );
+        if e.session() != Some(session.id) {
+            let n = drive::notice_for(e, e.due(), false, crate::text::Answering::Commands);
             outln!("\n{}\n{}", n.summary, n.body);
         }
+    }
+}
+
+/// Writes every event the step gave to the terminal, as its notice says it.
+fn say_all(step: Option<&drive::Step>, now: DateTime<Utc>) {
+    let Some(step) = step else { return };
+    for e in &step.events {
+        let n = drive::notice_for(e, now, false, crate::text::Answering::Commands);
+        outln!("{}. {}", n.summary, n.body);
     }
 }
 
@@ -297,9 +333,9 @@ fn changed_elsewhere(
             .driver
             .as_ref()
             .map_or(now, |d| d.course().readiness(now).earliest(now));
-        let mut notifier = ctx.notifier();
+        // The `stop` that did it announced the driver's early stop; this
+        // terminal is only told.
         let notice = stop_notice(s.phase, Stop::Early { ran }, next, now, false);
-        notifier.send(&notice);
         outln!(
             "{}. {} (Stopped with `therapy-timer stop`.)",
             notice.summary,
@@ -360,7 +396,7 @@ fn linger(
             planning: None,
             listen: Some(tx),
             new: None,
-            stop_sent: None,
+            prepared: None,
         };
         match waited {
             Waited::Reached if now >= until => return Ok(()),

@@ -10,7 +10,7 @@ use super::{print_json, Ctx};
 use crate::args::{StatusArgs, StatusFormat};
 use crate::error::CliError;
 use crate::statusbar::{self, pango_escape};
-use crate::text::{ago, between, capital, clock, full, since, span, wrap, REVIEW};
+use crate::text::{ago, between, capital, clock, full, review, since, span, wrap};
 
 /// `status --json`: one object, stable field names.
 #[derive(Debug, Serialize)]
@@ -37,7 +37,7 @@ struct Status {
     course_ends: Option<DateTime<Utc>>,
     course_over: bool,
     review_due: bool,
-    review: Option<&'static str>,
+    review: Option<String>,
     /// The latest pain score (0 to 10), if any.
     pain_latest: Option<u8>,
     /// The first and latest scores of the course, and whether it is no
@@ -86,7 +86,7 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
         course_ends: known.then(|| course.ends_at()),
         course_over: known && course.is_over(now),
         review_due,
-        review: review_due.then_some(REVIEW),
+        review: review_due.then(review),
         pain_latest: course.pain_scores().last().map(|p| p.score),
         pain_trend: course.pain_trend(now),
     };
@@ -215,9 +215,9 @@ fn sentences(course: &Course, status: &Status) -> Vec<String> {
     }
     if status.injured_at.is_some() {
         let t = course.injured_at();
-        let days = (now - t).num_hours() / 24 + 1;
+        let day = course.day(now).unwrap_or(1);
         lines.push(format!(
-            "Injured {} ({} ago): day {days}.",
+            "Injured {} ({} ago): day {day}.",
             full(t),
             between(t, now)
         ));
@@ -288,7 +288,7 @@ fn sentences(course: &Course, status: &Status) -> Vec<String> {
     }
     if status.review_due {
         lines.push(String::new());
-        lines.push(REVIEW.to_owned());
+        lines.push(review());
     }
     lines
 }

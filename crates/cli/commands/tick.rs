@@ -24,10 +24,7 @@ pub fn run(ctx: &Ctx, args: &TickArgs) -> Result<(), CliError> {
     };
     for event in &step.events {
         if args.json {
-            let fired = Fired {
-                event,
-                late_seconds: event.late().as_secs(),
-            };
+            let fired = Fired::new(event, now);
             let line = serde_json::to_string(&fired)
                 .map_err(|e| CliError::Failure(format!("cannot write JSON: {e}")))?;
             outln!("{line}");

@@ -15,9 +15,6 @@ use crate::error::CliError;
 use crate::notifier::{self, DISMISSED};
 use crate::text::{between, clock, from_now, full, since};
 
-/// How long "Snooze" on a prompt puts it off.
-const SNOOZE: TimeDelta = TimeDelta::minutes(10);
-
 /// The longest sleep without a look at the state (a course changed by hand,
 /// a settings change).
 const AT_MOST: TimeDelta = TimeDelta::hours(1);
@@ -60,7 +57,7 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
         planning: Some(&args.planning),
         listen: Some(&tx),
         new: None,
-        stop_sent: None,
+        prepared: None,
     };
     let mut input = None;
     loop {
@@ -140,7 +137,9 @@ fn answer(
         }),
         ("snooze", Some(_), _) => Some(Input::Snooze {
             at: now,
-            until: now + SNOOZE,
+            until: now
+                + TimeDelta::from_std(therapy_timer::limits::SNOOZE_DEFAULT)
+                    .unwrap_or(TimeDelta::minutes(10)),
         }),
         ("skip", Some(_), _) => Some(Input::Skip { at: now }),
         ("off", _, Some(_)) => Some(Input::ConfirmOff { at: now }),

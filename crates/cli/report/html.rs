@@ -9,8 +9,8 @@ use therapy_timer::{Course, Phase};
 
 use super::chart::{self, HEAT, ICE};
 use super::summary::{
-    self, course_day, course_days, day, day_time, days, ended, full_time, high_pain_by_day, length,
-    totals, verdict, Ended, Tone, Totals, Verdict, HIGH_PAIN, PAIN_WINDOW, UNCONFIRMED_MEANS,
+    self, course_day, day, day_time, days, ended, full_time, high_pain_by_day, length, totals,
+    verdict, Ended, Tone, Totals, Verdict, HIGH_PAIN, PAIN_WINDOW, UNCONFIRMED_MEANS,
 };
 use super::{Numbered, DISCLAIMER, RED_FLAGS, SEE_ONE_TOO};
 
@@ -277,10 +277,11 @@ where
         let state = match course.ended_at() {
             Some(e) if e <= end => format!("{planned} planned, ended early"),
             _ if course.is_over(now) => format!("{planned}, over"),
+            // The day as the library counts it (24 h from the injury).
             _ => format!(
                 "{planned}, now on day {} of {}",
-                course_day(course, now).max(1),
-                course_days(course)
+                course.day(now).unwrap_or(1),
+                course.days()
             ),
         };
         format!("{} to {} ({state})", day(start), full_time(end, tz))

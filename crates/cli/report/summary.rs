@@ -315,21 +315,16 @@ pub fn totals(course: &Course, now: DateTime<Utc>) -> Totals {
     t
 }
 
-/// The day of the course that `t` falls on: day 1 is the first 24 hours
-/// from the injury, day 2 the next 24, and so on, as `status` counts it
-/// ("day 5"), so that a 7-day course has days 1 to 7.
-///
-/// The one place in the report that counts course days. The library has
-/// no such function yet; when it has one (the "day N" of the rework), this
-/// calls it.
+/// The course day of `t` as the library counts it ([`Course::day`]: day
+/// 1 is the first 24 hours from the injury); 0 before the injury.
 pub fn course_day(course: &Course, t: DateTime<Utc>) -> i64 {
-    (t - course.injured_at()).num_hours().div_euclid(24) + 1
+    course.day(t).map_or(0, i64::from)
 }
 
-/// How many days the course has: its length in whole days, at least 1.
+/// How many days the course has, as the library counts them
+/// ([`Course::days`]), at least 1.
 pub fn course_days(course: &Course) -> i64 {
-    let hours = course.protocol().course_length().as_secs().div_ceil(3600);
-    i64::try_from(hours.div_ceil(24)).unwrap_or(i64::MAX).max(1)
+    i64::from(course.days()).max(1)
 }
 
 /// High pain, for the time-in-high-pain card: 7 to 10 on the 0-10 scale,

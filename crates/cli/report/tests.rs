@@ -98,11 +98,13 @@ fn week(scores: [u8; 7]) -> Course {
         }
         d.handle_timeout(next, &Berlin);
         while let Some(e) = d.poll_event() {
-            match e.kind {
+            match e.kind() {
                 EventKind::Prompt => {
                     prompts += 1;
                     match prompts % 9 {
-                        3 => d.handle_input(Input::Skip { at: next }, &Berlin).unwrap(),
+                        3 => {
+                            d.handle_input(Input::Skip { at: next }, &Berlin).unwrap();
+                        }
                         7 => {} // nobody there: missed
                         _ => {
                             let day = (next - injured()).num_hours() / 24 + 1;
@@ -131,16 +133,16 @@ fn week(scores: [u8; 7]) -> Course {
                     }
                 }
                 EventKind::Stop | EventKind::Repeat => {
-                    let id = e.session.unwrap_or_default();
+                    let id = e.session().unwrap_or_default();
                     if id % 4 == 2 {
                         continue; // nobody there: the stop is never confirmed
                     }
-                    let off = e.at + TimeDelta::minutes(1);
+                    let off = next + TimeDelta::minutes(1);
                     d.handle_input(Input::ConfirmOff { at: off }, &Berlin)
                         .unwrap();
                     let day = (off - injured()).num_hours() / 24 + 1;
                     if (2..=6).contains(&day) && id % 2 == 0 {
-                        let drop = if e.phase == Phase::Ice { 1 } else { 2 };
+                        let drop = if e.phase() == Phase::Ice { 1 } else { 2 };
                         let after = Input::Pain {
                             at: off + TimeDelta::minutes(1),
                             score: scores[(day - 1) as usize].saturating_sub(drop),

@@ -22,6 +22,27 @@ pub(crate) fn human(d: Duration) -> String {
     }
 }
 
+/// A duration in a sentence: as [`human`], but whole days as "60 days"
+/// (a message, not a config value).
+pub(crate) fn words(d: Duration) -> String {
+    let s = human(d);
+    match s.strip_suffix("days") {
+        Some(n) if n.chars().all(|c| c.is_ascii_digit()) => format!("{n} days"),
+        _ => s,
+    }
+}
+
+/// A time in a message: `2026-03-01 09:10 UTC` (seconds only when there
+/// are some). An app words it in the person's zone from the error's value.
+pub(crate) fn when(t: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Timelike;
+    if t.second() == 0 && t.nanosecond() == 0 {
+        t.format("%Y-%m-%d %H:%M UTC").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    }
+}
+
 /// `t + d`, or `None` past the end of chrono's range. Nothing saturates: a
 /// time clamped to the end of the calendar would turn a rule into a lie.
 pub(crate) fn after(t: DateTime<Utc>, d: Duration) -> Option<DateTime<Utc>> {

@@ -5,12 +5,16 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveTime, Utc};
 
-use crate::duration::human;
+use crate::duration::{when, words as human};
 use crate::limits::{
     ACUTE_WINDOW_MAX, ACUTE_WINDOW_MIN, COURSE_MAX, COURSE_MIN, EVERY_MAX, LOGGED_MAX,
     PAIN_NOTE_MAX, REST_MAX, REVIEW_MAX,
 };
 use crate::phase::Phase;
+
+mod kind;
+
+pub use kind::ErrorKind;
 
 /// Everything that can go wrong when building a protocol, a course or a
 /// session.
@@ -235,6 +239,15 @@ pub enum Error {
         /// The time of the first entry: a session's start, a score's time.
         first: DateTime<Utc>,
     },
+    /// An [`Input::Log`](crate::Input::Log) of a session that is not
+    /// history: still running (no off time). Such a session is started with [`Input::Start`](crate::Input::Start),
+    /// which checks the rest.
+    LoggedNotFinished {
+        /// Its start.
+        start: DateTime<Utc>,
+        /// Its end.
+        end: DateTime<Utc>,
+    },
     /// A pain score outside the 0 to 10 scale
     /// ([`PAIN_MAX`](crate::limits::PAIN_MAX)).
     PainOutOfRange {
@@ -403,8 +416,8 @@ impl fmt::Display for Error {
             Error::SessionEndsBeforeStart { start, end } => write!(
                 f,
                 "a session cannot end at {} when it starts at {}; the end must be after the start",
-                end.to_rfc3339(),
-                start.to_rfc3339()
+                when(*end),
+                when(*start)
             ),
             Error::SessionOverlaps {
                 start,
@@ -413,13 +426,13 @@ impl fmt::Display for Error {
                 f,
                 "a session starting at {} overlaps the session recorded before it, \
                  which ends at {}; start it after that",
-                start.to_rfc3339(),
-                previous_end.to_rfc3339()
+                when(*start),
+                when(*previous_end)
             ),
             Error::NoRunningSession { started_at } => write!(
                 f,
                 "no running session started at {}, so there is none to finish",
-                started_at.to_rfc3339()
+                when(*started_at)
             ),
             Error::SessionTooShort { length } => write!(
                 f,
@@ -465,29 +478,29 @@ impl fmt::Display for Error {
                 f,
                 "the time {} is too near the end of the calendar to plan a course from; \
                  use a real date",
-                at.to_rfc3339()
+                when(*at)
             ),
             Error::NotRested { after, until } => write!(
                 f,
                 "the rest after {after} is not over: the next session may start at {}",
-                until.to_rfc3339()
+                when(*until)
             ),
             Error::AlreadyRunning { phase, ends } => write!(
                 f,
                 "{} {phase} session is already under way (it ends at {}); stop it first",
                 article(*phase),
-                ends.to_rfc3339()
+                when(*ends)
             ),
             Error::BeforeInjury { at, injured_at } => write!(
                 f,
                 "{} is before the injury at {}; use a later time, or correct the injury time",
-                at.to_rfc3339(),
-                injured_at.to_rfc3339()
+                when(*at),
+                when(*injured_at)
             ),
             Error::CourseEnded { at } => write!(
                 f,
                 "the course ended at {}; record a new injury to start another",
-                at.to_rfc3339()
+                when(*at)
             ),
             Error::NothingToStop => f.write_str(
                 "no session is running or waiting for its stop to be confirmed; there is nothing to stop",
@@ -508,32 +521,39 @@ impl fmt::Display for Error {
             Error::SnoozeInThePast { until } => write!(
                 f,
                 "a snooze until {} ends before it starts; snooze until a later time",
-                until.to_rfc3339()
+                when(*until)
             ),
             Error::SnoozePastEnd { until, ends } => write!(
                 f,
                 "a snooze until {} ends after the course does ({}); snooze for less",
-                until.to_rfc3339(),
-                ends.to_rfc3339()
+                when(*until),
+                when(*ends)
             ),
             Error::InjuryInFuture { injured_at, now } => write!(
                 f,
                 "the injury time {} is after now ({}); give a time in the past, e.g. \"3h ago\"",
-                injured_at.to_rfc3339(),
-                now.to_rfc3339()
+                when(*injured_at),
+                when(*now)
             ),
             Error::InjuryTooOld { injured_at } => write!(
                 f,
                 "the injury time {} is more than a year ago; ice and heat timing is for a new \
                  injury: give its time, or see a clinician for an old one",
-                injured_at.to_rfc3339()
+                when(*injured_at)
             ),
             Error::InjuryAfterSession { injured_at, first } => write!(
                 f,
                 "the injury time {} is after the entry at {} in the log; give a time before \
                  it, or remove that entry first",
-                injured_at.to_rfc3339(),
-                first.to_rfc3339()
+                when(*injured_at),
+                when(*first)
+            ),
+            Error::LoggedNotFinished { start, end } => write!(
+                f,
+                "a logged session must be over: the one from {} to {} has no off time; \
+                 log it with its end, or time it with start",
+                when(*start),
+                when(*end)
             ),
             Error::PainOutOfRange { score } => write!(
                 f,

@@ -10,7 +10,7 @@ use crate::limits::LATE_AFTER;
 use crate::phase::Phase;
 use crate::trend::PainTrend;
 
-/// What an event announces.
+/// What an event announces: the kind of an [`Event`], without its data.
 ///
 /// # Examples
 ///
@@ -25,33 +25,30 @@ use crate::trend::PainTrend;
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum EventKind {
-    /// Take the pack off (or switch the heating pad off): a safety event.
+    /// [`Event::Stop`].
     Stop,
-    /// The stop again: nobody has said the pack is off. A safety event.
+    /// [`Event::Repeat`].
     Repeat,
-    /// The acute window is over: heat from now on. Comes with the first
-    /// heat prompt.
+    /// [`Event::StoppedEarly`].
+    StoppedEarly,
+    /// [`Event::PhaseChange`].
     PhaseChange,
-    /// Time for a session: a suggestion, not a session.
+    /// [`Event::Prompt`].
     Prompt,
-    /// Spasms that last this long should be seen by a clinician; once.
-    /// Its [`Event::trend`] says whether the pain is no better.
+    /// [`Event::Review`].
     Review,
-    /// The course is over: no more prompts; see a clinician if spasms
-    /// persist. Once. Its [`Event::trend`] says whether the pain is no
-    /// better.
+    /// [`Event::CourseEnd`].
     CourseEnd,
-    /// A pain score of [`SEVERE_PAIN`](crate::limits::SEVERE_PAIN) (8) or
-    /// more was recorded: see a clinician, whatever the day. Once per such
-    /// score, when it is recorded; normal urgency (not a safety stop). Its
-    /// [`Event::trend`] ends with that score.
+    /// [`Event::SeeClinician`].
     SeeClinician,
 }
 
 impl EventKind {
-    /// Whether it is a safety event (a stop or its repeat): announced at
-    /// any hour, critical, never dropped. [`EventKind::SeeClinician`] is
-    /// not: it is advice, not a pack to take off.
+    /// Whether events of this kind are safety events (a stop or its
+    /// repeat): announced at any hour, critical, never dropped.
+    /// [`EventKind::SeeClinician`] is not: it is advice, not a pack to take
+    /// off; nor is [`EventKind::StoppedEarly`]: the person already took it
+    /// off.
     ///
     /// # Examples
     ///
@@ -59,11 +56,32 @@ impl EventKind {
     /// use therapy_timer::EventKind;
     ///
     /// assert!(EventKind::Stop.is_safety());
+    /// assert!(!EventKind::StoppedEarly.is_safety());
     /// assert!(!EventKind::Prompt.is_safety());
     /// ```
     #[must_use]
     pub const fn is_safety(self) -> bool {
         matches!(self, EventKind::Stop | EventKind::Repeat)
+    }
+
+    /// How urgently events of this kind must reach the person: a safety
+    /// event is critical, everything else normal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use therapy_timer::{EventKind, Urgency};
+    ///
+    /// assert_eq!(EventKind::Repeat.urgency(), Urgency::Critical);
+    /// assert_eq!(EventKind::Review.urgency(), Urgency::Normal);
+    /// ```
+    #[must_use]
+    pub const fn urgency(self) -> Urgency {
+        if self.is_safety() {
+            Urgency::Critical
+        } else {
+            Urgency::Normal
+        }
     }
 }
 
@@ -89,129 +107,491 @@ pub enum Urgency {
     Critical,
 }
 
-/// One event for the person, from [`Driver::poll_event`](crate::Driver::poll_event).
+/// Why an [`Event::SeeClinician`] was given.
 ///
-/// In JSON: `{"event": "stop", "phase": "ice", "due": "…", "at": "…",
-/// "urgency": "critical", "safety": true, "session": 3, "repeat": 0}`; a
-/// review, course end or see-clinician event with pain scores also has
-/// `"trend": {…}`.
+/// In JSON: `{"kind": "severe_pain", "score": 9, "scored_at": "…"}`.
+///
+/// # Examples
+///
+/// ```
+/// use therapy_timer::ClinicianReason;
+///
+/// let r: ClinicianReason =
+///     serde_json::from_str(r#"{"kind":"severe_pain","score":9,"scored_at":"2026-03-01T09:00:00Z"}"#)?;
+/// assert!(matches!(r, ClinicianReason::SeverePain { score: 9, .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ClinicianReason {
+    /// A pain score of [`SEVERE_PAIN`](crate::limits::SEVERE_PAIN) or more
+    /// was recorded.
+    #[non_exhaustive]
+    SeverePain {
+        /// The score.
+        score: u8,
+        /// When the pain was scored (it may be earlier than the event: a
+        /// score written down and entered later).
+        scored_at: DateTime<Utc>,
+    },
+}
+
+/// One event for the person, from [`Driver::poll_event`](crate::Driver::poll_event):
+/// one variant per kind, each with what its announcement needs.
+///
+/// Every event has a `due` time (when it was due) and, but for the
+/// events an input makes at once, a `late`: how late it came out, `None`
+/// when it came out within [`LATE_AFTER`] of `due` (on time: worded as on
+/// time). Everything else an event says is worked out as of its `due`
+/// time, not of when the driver was woken, so the event is the same
+/// whichever process gives it and however late, and the event
+/// [`Driver::upcoming`](crate::Driver::upcoming) shows ahead of time is the
+/// one given when it comes due on time.
+///
+/// In JSON the kind is the tag: `{"event": "stop", "session": 3, "phase":
+/// "ice", "due": "…", "rest_until": "…"}`, with `"late": "12m"` when late.
+/// Durations are humantime strings, times RFC 3339 in UTC.
 ///
 /// # Examples
 ///
 /// ```
 /// use chrono::{TimeDelta, TimeZone, Utc};
-/// use therapy_timer::{Event, EventKind, Phase, Urgency};
+/// use therapy_timer::{Course, Driver, Event, Input, Protocol, Urgency};
 ///
-/// let due = Utc.with_ymd_and_hms(2026, 3, 1, 8, 10, 0).unwrap();
-/// let stop = Event::new(EventKind::Stop, Phase::Heat, due, due + TimeDelta::minutes(30));
-/// assert_eq!(stop.urgency, Urgency::Critical);
-/// assert!(stop.safety && stop.is_late());
-/// assert_eq!(stop.late().as_secs(), 1800);
+/// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+/// let mut driver = Driver::new(Course::new(injured, Protocol::default())?);
+/// let started = driver.handle_input(
+///     Input::Start { at: injured, phase: None, length: None, force: false },
+///     &Utc,
+/// )?;
+/// driver.handle_timeout(injured + TimeDelta::minutes(40), &Utc);
+/// let stop = std::iter::from_fn(|| driver.poll_event())
+///     .find(|e| e.is_safety())
+///     .unwrap();
+/// assert_eq!(stop.session(), started.session());
+/// assert_eq!(stop.urgency(), Urgency::Critical);
+/// // Woken 30 minutes late: the stop once, saying how late (the repeats
+/// // whose time went by are not replayed).
+/// assert!(matches!(stop, Event::Stop { .. }));
+/// assert_eq!(stop.late().as_secs(), 30 * 60);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
 #[non_exhaustive]
-pub struct Event {
-    /// What it announces.
-    #[serde(rename = "event")]
-    pub kind: EventKind,
-    /// The phase it is about: the session's, the prompt's, or the phase at
-    /// that time.
-    pub phase: Phase,
-    /// When it was due.
-    pub due: DateTime<Utc>,
-    /// When it came out (the time given to the driver); later than `due`
-    /// when the driver was woken late.
-    pub at: DateTime<Utc>,
-    /// How urgently it must reach the person.
-    pub urgency: Urgency,
-    /// Whether it is a safety event (a stop or its repeat).
-    pub safety: bool,
-    /// The session it is about, for a stop or a repeat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session: Option<u32>,
-    /// For a repeat, which one (1 to 3); 0 otherwise.
-    #[serde(default)]
-    pub repeat: u8,
-    /// For a review, a course end or a see-clinician event, the trend of
-    /// the pain scores given by the time it was due (`None` with no
-    /// scores, and for other events), so it is the same however late the
-    /// driver was woken: the notice says "no better" or "severe" from it
-    /// ([`PainTrend::advises_clinician`]). For
-    /// [`EventKind::SeeClinician`] it ends with the score that caused it.
-    ///
-    /// ```
-    /// use chrono::{TimeZone, Utc};
-    /// use therapy_timer::{Event, EventKind, Phase};
-    ///
-    /// let at = Utc.with_ymd_and_hms(2026, 3, 4, 8, 0, 0).unwrap();
-    /// assert_eq!(Event::new(EventKind::Review, Phase::Heat, at, at).trend, None);
-    /// ```
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trend: Option<PainTrend>,
+pub enum Event {
+    /// Take the pack off (or switch the heating pad off): the session's
+    /// end came. A safety event.
+    #[non_exhaustive]
+    Stop {
+        /// The session's id.
+        session: u32,
+        /// Its phase.
+        phase: Phase,
+        /// The session's end.
+        due: DateTime<Utc>,
+        /// How late it came out, when more than [`LATE_AFTER`].
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::duration::serde_human_opt"
+        )]
+        late: Option<Duration>,
+        /// Until when the rest runs if the pack comes off at `due`: the
+        /// next session may start then.
+        rest_until: DateTime<Utc>,
+    },
+    /// The stop again: nobody has said the pack is off. A safety event.
+    #[non_exhaustive]
+    Repeat {
+        /// The session's id.
+        session: u32,
+        /// Its phase.
+        phase: Phase,
+        /// When this repeat was due.
+        due: DateTime<Utc>,
+        /// How late it came out, when more than [`LATE_AFTER`].
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::duration::serde_human_opt"
+        )]
+        late: Option<Duration>,
+        /// When the session was due to end.
+        ended: DateTime<Utc>,
+        /// Which repeat this is, 1 to `of`. Repeats whose time went by
+        /// while nobody was there are not replayed: one comes, numbered
+        /// as the latest.
+        repeat: u8,
+        /// How many repeats there are at most
+        /// ([`REPEATS`](crate::limits::REPEATS)).
+        of: u8,
+        /// Until when the rest runs if the pack comes off at `due`.
+        rest_until: DateTime<Utc>,
+    },
+    /// The session was stopped before its end ([`Input::Stop`](crate::Input::Stop)):
+    /// cut short. Not a safety event: the person (or the device) took the
+    /// pack off; the announcement says so and when the rest ends.
+    #[non_exhaustive]
+    StoppedEarly {
+        /// The session's id.
+        session: u32,
+        /// Its phase.
+        phase: Phase,
+        /// When it was stopped.
+        due: DateTime<Utc>,
+        /// How long it ran.
+        #[serde(with = "crate::duration::serde_human")]
+        ran: Duration,
+        /// Until when the rest runs.
+        rest_until: DateTime<Utc>,
+    },
+    /// The acute window is over: heat from now on. Comes just before the
+    /// first heat prompt.
+    #[non_exhaustive]
+    PhaseChange {
+        /// The phase from now on: heat.
+        phase: Phase,
+        /// When the first heat prompt was due.
+        due: DateTime<Utc>,
+        /// How late it came out, when more than [`LATE_AFTER`].
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::duration::serde_human_opt"
+        )]
+        late: Option<Duration>,
+        /// How long the acute window (ice) was.
+        #[serde(with = "crate::duration::serde_human")]
+        acute_window: Duration,
+        /// A heat session's length.
+        #[serde(with = "crate::duration::serde_human")]
+        on: Duration,
+        /// The least rest after it.
+        #[serde(with = "crate::duration::serde_human")]
+        rest: Duration,
+    },
+    /// Time for a session: a suggestion, not a session.
+    #[non_exhaustive]
+    Prompt {
+        /// Ice or heat.
+        phase: Phase,
+        /// When it was due.
+        due: DateTime<Utc>,
+        /// How late it came out, when more than [`LATE_AFTER`].
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::duration::serde_human_opt"
+        )]
+        late: Option<Duration>,
+        /// How long the session would be (the protocol's dose).
+        #[serde(with = "crate::duration::serde_human")]
+        length: Duration,
+    },
+    /// Spasms that last this long should be seen by a clinician; once.
+    #[non_exhaustive]
+    Review {
+        /// The phase at that time.
+        phase: Phase,
+        /// When it was due.
+        due: DateTime<Utc>,
+        /// How late it came out, when more than [`LATE_AFTER`].
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::duration::serde_human_opt"
+        )]
+        late: Option<Duration>,
+        /// How long after the injury it comes (72 h by default).
+        #[serde(with = "crate::duration::serde_human")]
+        after: Duration,
+        /// The pain scores by `due` (`None` with no scores): the notice
+        /// says "no better" or "severe" from it
+        /// ([`PainTrend::advises_clinician`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trend: Option<PainTrend>,
+    },
+    /// The course is over: no more prompts; see a clinician if spasms
+    /// persist. Once.
+    #[non_exhaustive]
+    CourseEnd {
+        /// The phase at that time.
+        phase: Phase,
+        /// When it was due.
+        due: DateTime<Utc>,
+        /// How late it came out, when more than [`LATE_AFTER`].
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::duration::serde_human_opt"
+        )]
+        late: Option<Duration>,
+        /// Whether the person ended it ([`Input::EndCourse`](crate::Input::EndCourse))
+        /// rather than its length running out.
+        #[serde(default)]
+        by_person: bool,
+        /// The pain scores by `due`, as for [`Event::Review`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trend: Option<PainTrend>,
+    },
+    /// See a clinician, whatever the day: announced at once, when what
+    /// caused it is recorded. Normal urgency (not a safety stop).
+    #[non_exhaustive]
+    SeeClinician {
+        /// The phase at that time.
+        phase: Phase,
+        /// When it was given: when the cause was recorded (never before an
+        /// event already given).
+        due: DateTime<Utc>,
+        /// Why.
+        reason: ClinicianReason,
+        /// The pain scores, ending with the one that caused it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trend: Option<PainTrend>,
+    },
+}
+
+/// `Some(now - due)` when that is more than [`LATE_AFTER`].
+pub(crate) fn late_by(due: DateTime<Utc>, now: DateTime<Utc>) -> Option<Duration> {
+    Some(since(due, now)).filter(|l| *l > LATE_AFTER)
 }
 
 impl Event {
-    /// An event with the urgency the protocol gives it: a safety event is
-    /// critical, everything else normal.
+    /// Its kind.
     ///
     /// # Examples
     ///
     /// ```
-    /// use chrono::{TimeZone, Utc};
-    /// use therapy_timer::{Event, EventKind, Phase, Urgency};
+    /// use therapy_timer::{Event, EventKind};
     ///
-    /// let at = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
-    /// assert_eq!(Event::new(EventKind::Prompt, Phase::Ice, at, at).urgency, Urgency::Normal);
+    /// let e: Event = serde_json::from_str(
+    ///     r#"{"event":"prompt","phase":"ice","due":"2026-03-01T08:00:00Z","length":"10m"}"#,
+    /// )?;
+    /// assert_eq!(e.kind(), EventKind::Prompt);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn new(kind: EventKind, phase: Phase, due: DateTime<Utc>, at: DateTime<Utc>) -> Event {
-        let safety = kind.is_safety();
-        Event {
-            kind,
-            phase,
-            due,
-            at,
-            urgency: if safety {
-                Urgency::Critical
-            } else {
-                Urgency::Normal
-            },
-            safety,
-            session: None,
-            repeat: 0,
-            trend: None,
+    pub const fn kind(&self) -> EventKind {
+        match self {
+            Event::Stop { .. } => EventKind::Stop,
+            Event::Repeat { .. } => EventKind::Repeat,
+            Event::StoppedEarly { .. } => EventKind::StoppedEarly,
+            Event::PhaseChange { .. } => EventKind::PhaseChange,
+            Event::Prompt { .. } => EventKind::Prompt,
+            Event::Review { .. } => EventKind::Review,
+            Event::CourseEnd { .. } => EventKind::CourseEnd,
+            Event::SeeClinician { .. } => EventKind::SeeClinician,
         }
     }
 
-    /// How late it came out: `at - due`, zero if on time.
+    /// Whether it is a safety event (a stop or its repeat): see
+    /// [`EventKind::is_safety`].
     ///
     /// # Examples
     ///
     /// ```
-    /// use therapy_timer::{Event, EventKind, Phase};
+    /// use therapy_timer::Event;
     ///
-    /// let t = chrono::DateTime::UNIX_EPOCH;
-    /// assert!(Event::new(EventKind::Review, Phase::Heat, t, t).late().is_zero());
+    /// let e: Event = serde_json::from_str(
+    ///     r#"{"event":"stop","session":1,"phase":"heat","due":"2026-03-01T08:15:00Z","rest_until":"2026-03-01T08:30:00Z"}"#,
+    /// )?;
+    /// assert!(e.is_safety());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub const fn is_safety(&self) -> bool {
+        self.kind().is_safety()
+    }
+
+    /// How urgently it must reach the person: see [`EventKind::urgency`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use therapy_timer::{Event, Urgency};
+    ///
+    /// let e: Event = serde_json::from_str(
+    ///     r#"{"event":"prompt","phase":"ice","due":"2026-03-01T08:00:00Z","length":"10m"}"#,
+    /// )?;
+    /// assert_eq!(e.urgency(), Urgency::Normal);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub const fn urgency(&self) -> Urgency {
+        self.kind().urgency()
+    }
+
+    /// The phase it is about: the session's, the prompt's, or the phase at
+    /// that time.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use therapy_timer::{Event, Phase};
+    ///
+    /// let e: Event = serde_json::from_str(
+    ///     r#"{"event":"prompt","phase":"ice","due":"2026-03-01T08:00:00Z","length":"10m"}"#,
+    /// )?;
+    /// assert_eq!(e.phase(), Phase::Ice);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub const fn phase(&self) -> Phase {
+        match *self {
+            Event::Stop { phase, .. }
+            | Event::Repeat { phase, .. }
+            | Event::StoppedEarly { phase, .. }
+            | Event::PhaseChange { phase, .. }
+            | Event::Prompt { phase, .. }
+            | Event::Review { phase, .. }
+            | Event::CourseEnd { phase, .. }
+            | Event::SeeClinician { phase, .. } => phase,
+        }
+    }
+
+    /// When it was due.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use therapy_timer::Event;
+    ///
+    /// let e: Event = serde_json::from_str(
+    ///     r#"{"event":"prompt","phase":"ice","due":"2026-03-01T08:00:00Z","length":"10m"}"#,
+    /// )?;
+    /// assert_eq!(e.due().to_rfc3339(), "2026-03-01T08:00:00+00:00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub const fn due(&self) -> DateTime<Utc> {
+        match *self {
+            Event::Stop { due, .. }
+            | Event::Repeat { due, .. }
+            | Event::StoppedEarly { due, .. }
+            | Event::PhaseChange { due, .. }
+            | Event::Prompt { due, .. }
+            | Event::Review { due, .. }
+            | Event::CourseEnd { due, .. }
+            | Event::SeeClinician { due, .. } => due,
+        }
+    }
+
+    /// How late it came out: zero when on time (within [`LATE_AFTER`]) and
+    /// for the events an input makes at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use therapy_timer::Event;
+    ///
+    /// let e: Event = serde_json::from_str(
+    ///     r#"{"event":"prompt","phase":"ice","due":"2026-03-01T08:00:00Z","late":"12m","length":"10m"}"#,
+    /// )?;
+    /// assert_eq!(e.late().as_secs(), 720);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn late(&self) -> Duration {
-        since(self.due, self.at)
+        match *self {
+            Event::Stop { late, .. }
+            | Event::Repeat { late, .. }
+            | Event::PhaseChange { late, .. }
+            | Event::Prompt { late, .. }
+            | Event::Review { late, .. }
+            | Event::CourseEnd { late, .. } => late.unwrap_or_default(),
+            Event::StoppedEarly { .. } | Event::SeeClinician { .. } => Duration::ZERO,
+        }
     }
 
     /// Whether it came out late enough to say so ("it was due 12m ago"):
-    /// more than [`LATE_AFTER`](crate::limits::LATE_AFTER) after it was due.
+    /// more than [`LATE_AFTER`] after it was due.
     ///
     /// # Examples
     ///
     /// ```
-    /// use chrono::TimeDelta;
-    /// use therapy_timer::{Event, EventKind, Phase};
+    /// use therapy_timer::Event;
     ///
-    /// let t = chrono::DateTime::UNIX_EPOCH;
-    /// assert!(!Event::new(EventKind::Stop, Phase::Ice, t, t + TimeDelta::seconds(30)).is_late());
+    /// let e: Event = serde_json::from_str(
+    ///     r#"{"event":"prompt","phase":"ice","due":"2026-03-01T08:00:00Z","length":"10m"}"#,
+    /// )?;
+    /// assert!(!e.is_late());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn is_late(&self) -> bool {
-        self.late() > LATE_AFTER
+        !self.late().is_zero()
+    }
+
+    /// The session it is about: for a stop, a repeat or an early stop.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use therapy_timer::Event;
+    ///
+    /// let e: Event = serde_json::from_str(
+    ///     r#"{"event":"stop","session":4,"phase":"ice","due":"2026-03-01T08:10:00Z","rest_until":"2026-03-01T09:10:00Z"}"#,
+    /// )?;
+    /// assert_eq!(e.session(), Some(4));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub const fn session(&self) -> Option<u32> {
+        match *self {
+            Event::Stop { session, .. }
+            | Event::Repeat { session, .. }
+            | Event::StoppedEarly { session, .. } => Some(session),
+            _ => None,
+        }
+    }
+
+    /// The pain trend it carries: for a review, a course end or a
+    /// see-clinician event with scores.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use therapy_timer::Event;
+    ///
+    /// let e: Event = serde_json::from_str(
+    ///     r#"{"event":"review","phase":"heat","due":"2026-03-04T08:00:00Z","after":"72h"}"#,
+    /// )?;
+    /// assert_eq!(e.trend(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub const fn trend(&self) -> Option<PainTrend> {
+        match *self {
+            Event::Review { trend, .. }
+            | Event::CourseEnd { trend, .. }
+            | Event::SeeClinician { trend, .. } => trend,
+            _ => None,
+        }
+    }
+
+    /// Until when the rest runs, for a stop, a repeat or an early stop:
+    /// when the next session may start.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use therapy_timer::Event;
+    ///
+    /// let e: Event = serde_json::from_str(
+    ///     r#"{"event":"stop","session":4,"phase":"ice","due":"2026-03-01T08:10:00Z","rest_until":"2026-03-01T09:10:00Z"}"#,
+    /// )?;
+    /// assert_eq!(e.rest_until().map(|t| t.to_rfc3339()).as_deref(), Some("2026-03-01T09:10:00+00:00"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub const fn rest_until(&self) -> Option<DateTime<Utc>> {
+        match *self {
+            Event::Stop { rest_until, .. }
+            | Event::Repeat { rest_until, .. }
+            | Event::StoppedEarly { rest_until, .. } => Some(rest_until),
+            _ => None,
+        }
     }
 }

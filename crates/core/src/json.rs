@@ -7,15 +7,57 @@ use crate::error::Error;
 
 /// Reads `json` into the raw form `R`, then checks it into `T`: a broken
 /// rule is the typed error of the check, anything else [`Error::Data`].
-pub(crate) fn read<R, T>(json: &str) -> Result<T, Error>
+/// `expected` names what is read ("driver", "course"): when the JSON is
+/// plainly something else (a course given to the driver's reader), the
+/// error says so instead of serde's "unknown field".
+pub(crate) fn read<R, T>(json: &str, expected: &str) -> Result<T, Error>
 where
     R: DeserializeOwned,
     T: TryFrom<R, Error = Error>,
 {
-    let raw: R = serde_json::from_str(json).map_err(|e| Error::Data {
-        message: short(&e.to_string()),
+    let raw: R = serde_json::from_str(json).map_err(|e| {
+        let message = match what_it_is(json) {
+            Some(found) if found != expected => format!(
+                "this is {} {found}, not {} {expected}; read it with {}::from_json",
+                article(found),
+                article(expected),
+                capitalized(found)
+            ),
+            _ => short(&e.to_string()),
+        };
+        Error::Data { message }
     })?;
     T::try_from(raw)
+}
+
+/// What a JSON object written by this crate is, by its keys: a driver has
+/// a course, a course an injury time. `None` for anything else.
+fn what_it_is(json: &str) -> Option<&'static str> {
+    let value: serde_json::Value = serde_json::from_str(json).ok()?;
+    let object = value.as_object()?;
+    if object.contains_key("course") && object.contains_key("format") {
+        Some("driver")
+    } else if object.contains_key("injured_at") && object.contains_key("protocol") {
+        Some("course")
+    } else {
+        None
+    }
+}
+
+fn article(noun: &str) -> &'static str {
+    if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+fn capitalized(noun: &str) -> String {
+    let mut chars = noun.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }
 
 /// Writes `value` as JSON. Serializing these types cannot fail (no maps

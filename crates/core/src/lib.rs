@@ -93,15 +93,15 @@
 //!     // A real app sleeps until `wake` (or until the person acts).
 //!     driver.handle_timeout(wake, &Utc);
 //!     while let Some(event) = driver.poll_event() {
-//!         announced.push(event.kind);
-//!         if event.kind == EventKind::Prompt {
+//!         announced.push(event.kind());
+//!         if event.kind() == EventKind::Prompt {
 //!             // The person puts the ice on (over a towel) and presses Start.
 //!             driver.handle_input(
 //!                 Input::Start { at: wake, phase: None, length: None, force: false },
 //!                 &Utc,
 //!             )?;
 //!         }
-//!         if event.kind == EventKind::Stop {
+//!         if event.kind() == EventKind::Stop {
 //!             // ... and says the pack is off.
 //!             driver.handle_input(Input::ConfirmOff { at: wake }, &Utc)?;
 //!         }
@@ -159,9 +159,9 @@
 //! }
 //! driver.handle_timeout(injured + TimeDelta::hours(72), &Utc);
 //! let review = std::iter::from_fn(|| driver.poll_event())
-//!     .find(|e| e.kind == EventKind::Review)
+//!     .find(|e| e.kind() == EventKind::Review)
 //!     .unwrap();
-//! assert!(review.trend.is_some_and(|t| t.is_no_better()));
+//! assert!(review.trend().is_some_and(|t| t.is_no_better()));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -193,14 +193,15 @@ mod prompt;
 mod protocol;
 mod quiet_hours;
 mod readiness;
+pub mod safety;
 mod session;
 mod trend;
 
 pub use course::{Course, COURSE_FORMAT};
-pub use driver::{Driver, Input, DRIVER_FORMAT};
+pub use driver::{Applied, Driver, Input, DRIVER_FORMAT};
 pub use entry::{Entry, Removed};
-pub use error::{Error, Setting};
-pub use event::{Event, EventKind, Urgency};
+pub use error::{Error, ErrorKind, Setting};
+pub use event::{ClinicianReason, Event, EventKind, Urgency};
 pub use pain::PainScore;
 pub use phase::Phase;
 pub use plan::{Plan, PlannedSession};

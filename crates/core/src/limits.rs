@@ -212,6 +212,38 @@ pub const REPEAT_EVERY: Duration = Duration::from_secs(5 * MINUTE);
 /// ```
 pub const REPEATS: u8 = 3;
 
+/// How long the stop keeps repeating after the session's end when nobody
+/// says the pack is off: [`REPEATS`] × [`REPEAT_EVERY`] (15 min). After
+/// that the session is recorded as never confirmed.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(therapy_timer::limits::STOP_REPEATS_FOR.as_secs(), 15 * 60);
+/// ```
+pub const STOP_REPEATS_FOR: Duration = Duration::from_secs(REPEAT_EVERY.as_secs() * REPEATS as u64);
+
+/// How long a process that gives a session's stop must stay after it to
+/// give every repeat too: [`STOP_REPEATS_FOR`] and a minute to spare
+/// (16 min).
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(therapy_timer::limits::STOP_LINGER.as_secs(), 16 * 60);
+/// ```
+pub const STOP_LINGER: Duration = Duration::from_secs(STOP_REPEATS_FOR.as_secs() + MINUTE);
+
+/// How long a prompt is put off when the person asks for a snooze
+/// without saying how long: 10 minutes.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(therapy_timer::limits::SNOOZE_DEFAULT.as_secs(), 600);
+/// ```
+pub const SNOOZE_DEFAULT: Duration = Duration::from_secs(10 * MINUTE);
+
 /// A stop announced more than this after its time is announced as overdue
 /// ("it was due 12m ago; check your skin").
 ///

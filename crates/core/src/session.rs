@@ -487,8 +487,8 @@ mod tests {
             Session::completed(Phase::Ice, t, t - TimeDelta::seconds(1))
                 .unwrap_err()
                 .to_string(),
-            "a session cannot end at 2026-03-01T08:59:59+00:00 when it starts at \
-             2026-03-01T09:00:00+00:00; the end must be after the start"
+            "a session cannot end at 2026-03-01 08:59:59 UTC when it starts at \
+             2026-03-01 09:00 UTC; the end must be after the start"
         );
     }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, TimeDelta, TimeZone, Utc};
 
-use super::{Driver, Input};
+use super::{Applied, Driver, Input};
 use crate::course::Course;
 use crate::error::Error;
 use crate::event::{Event, EventKind, Urgency};
@@ -40,8 +40,15 @@ fn drain(d: &mut Driver) -> Vec<Event> {
     std::iter::from_fn(|| d.poll_event()).collect()
 }
 
+fn repeat_of(e: &Event) -> u8 {
+    match e {
+        Event::Repeat { repeat, .. } => *repeat,
+        _ => 0,
+    }
+}
+
 fn kinds(events: &[Event]) -> Vec<(EventKind, DateTime<Utc>)> {
-    events.iter().map(|e| (e.kind, e.due)).collect()
+    events.iter().map(|e| (e.kind(), e.due())).collect()
 }
 
 /// Runs the driver minute by minute from `from` to `to`, starting nothing.
@@ -64,12 +71,12 @@ fn regression_reminders_are_not_logged_as_sessions() {
     let events = walk(&mut d, t(1, 8, 0), t(3, 8, 0));
     let prompts = events
         .iter()
-        .filter(|e| e.kind == EventKind::Prompt)
+        .filter(|e| e.kind() == EventKind::Prompt)
         .count();
     assert!(prompts > 20, "{prompts}");
     assert!(d.course().sessions().is_empty());
     assert!(
-        events.iter().all(|e| !e.safety),
+        events.iter().all(|e| !e.is_safety()),
         "no stop without a session"
     );
     let missed = d
@@ -107,25 +114,25 @@ fn regression_the_overdue_stop_of_a_real_session_is_given_once_after_a_gap() {
     drain(&mut d);
     d.handle_timeout(t(1, 14, 26), &Utc);
     let events = drain(&mut d);
-    let stops: Vec<_> = events.iter().filter(|e| e.safety).collect();
+    let stops: Vec<_> = events.iter().filter(|e| e.is_safety()).collect();
     assert_eq!(stops.len(), 1, "{events:?}");
-    assert_eq!(stops[0].kind, EventKind::Stop);
-    assert_eq!(stops[0].due, t(1, 9, 10));
+    assert_eq!(stops[0].kind(), EventKind::Stop);
+    assert_eq!(stops[0].due(), t(1, 9, 10));
     assert!(stops[0].is_late());
-    assert_eq!(stops[0].urgency, Urgency::Critical);
+    assert_eq!(stops[0].urgency(), Urgency::Critical);
     // Nobody answered: recorded so, and no repeats follow.
     let s = d.course().sessions()[0];
     assert_eq!(s.off.map(|o| o.by), Some(OffBy::NoAnswer));
     // One prompt now, not the ones missed during the gap.
     let prompts: Vec<_> = events
         .iter()
-        .filter(|e| e.kind == EventKind::Prompt)
+        .filter(|e| e.kind() == EventKind::Prompt)
         .collect();
     assert_eq!(prompts.len(), 1);
     // Without a session there is never a stop: no phantom ice-off.
     let mut idle = driver(t(1, 8, 0));
     idle.handle_timeout(t(1, 14, 26), &Utc);
-    assert!(drain(&mut idle).iter().all(|e| !e.safety));
+    assert!(drain(&mut idle).iter().all(|e| !e.is_safety()));
 }
 
 #[test]
@@ -171,8 +178,8 @@ fn stop_repeats_every_five_minutes_at_most_three_times_and_stop_ends_them() {
     let events = walk(&mut d, t(1, 9, 0), t(1, 10, 0));
     let safety: Vec<_> = events
         .iter()
-        .filter(|e| e.safety)
-        .map(|e| (e.kind, e.due, e.repeat, e.phase))
+        .filter(|e| e.is_safety())
+        .map(|e| (e.kind(), e.due(), repeat_of(e), e.phase()))
         .collect();
     assert_eq!(
         safety,
@@ -185,8 +192,8 @@ fn stop_repeats_every_five_minutes_at_most_three_times_and_stop_ends_them() {
     );
     assert!(events
         .iter()
-        .filter(|e| e.safety)
-        .all(|e| e.urgency == Urgency::Critical));
+        .filter(|e| e.is_safety())
+        .all(|e| e.urgency() == Urgency::Critical));
     let s = d.course().sessions()[0];
     assert_eq!(
         (s.outcome, s.off.map(|o| o.by)),
@@ -200,7 +207,7 @@ fn stop_repeats_every_five_minutes_at_most_three_times_and_stop_ends_them() {
     d.handle_input(Input::ConfirmOff { at: t(1, 9, 17) }, &Utc)
         .unwrap();
     let later = walk(&mut d, t(1, 9, 17), t(1, 10, 0));
-    assert!(later.iter().all(|e| !e.safety), "{later:?}");
+    assert!(later.iter().all(|e| !e.is_safety()), "{later:?}");
     assert_eq!(
         d.course().sessions()[0].off.map(|o| (o.by, o.at)),
         Some((OffBy::Confirmed, t(1, 9, 17)))
@@ -325,36 +332,36 @@ fn prompts_keep_out_of_quiet_hours_and_stops_do_not() {
     drain(&mut d);
     let events = walk(&mut d, t(1, 21, 55), t(2, 7, 30));
     // The stop at 22:05 comes in quiet hours; the next prompt at 07:00.
-    assert_eq!(events[0].kind, EventKind::Stop);
-    assert_eq!(events[0].due, t(1, 22, 5));
+    assert_eq!(events[0].kind(), EventKind::Stop);
+    assert_eq!(events[0].due(), t(1, 22, 5));
     let prompts: Vec<_> = events
         .iter()
-        .filter(|e| e.kind == EventKind::Prompt)
+        .filter(|e| e.kind() == EventKind::Prompt)
         .collect();
     assert_eq!(prompts.len(), 1);
-    assert_eq!(prompts[0].due, t(2, 7, 0));
+    assert_eq!(prompts[0].due(), t(2, 7, 0));
 }
 
 #[test]
 fn one_phase_change_with_the_first_heat_prompt_one_review_one_end_then_nothing() {
     let mut d = driver(t(1, 8, 0));
     let events = walk(&mut d, t(1, 8, 0), t(10, 8, 0));
-    let count = |k| events.iter().filter(|e| e.kind == k).count();
+    let count = |k| events.iter().filter(|e| e.kind() == k).count();
     assert_eq!(count(EventKind::PhaseChange), 1);
     assert_eq!(count(EventKind::Review), 1);
     assert_eq!(count(EventKind::CourseEnd), 1);
     let change = events
         .iter()
-        .position(|e| e.kind == EventKind::PhaseChange)
+        .position(|e| e.kind() == EventKind::PhaseChange)
         .unwrap();
-    assert_eq!(events[change + 1].kind, EventKind::Prompt);
-    assert_eq!(events[change + 1].phase, Phase::Heat);
+    assert_eq!(events[change + 1].kind(), EventKind::Prompt);
+    assert_eq!(events[change + 1].phase(), Phase::Heat);
     let end = events
         .iter()
-        .position(|e| e.kind == EventKind::CourseEnd)
+        .position(|e| e.kind() == EventKind::CourseEnd)
         .unwrap();
     assert_eq!(end, events.len() - 1, "nothing after the end");
-    assert_eq!(events[end].due, t(8, 8, 0));
+    assert_eq!(events[end].due(), t(8, 8, 0));
     assert_eq!(d.poll_timeout(&Utc), None);
 }
 
@@ -480,13 +487,55 @@ fn regression_no_panic_at_the_edges_of_time() {
 }
 
 #[test]
-fn a_clock_stepping_back_changes_nothing() {
+fn a_clock_stepping_back_a_moment_changes_nothing() {
+    // Two processes that read the clock a moment apart.
     let mut d = driver(t(1, 8, 0));
     d.handle_timeout(t(1, 9, 0), &Utc);
     drain(&mut d);
-    d.handle_timeout(t(1, 8, 0), &Utc);
+    d.handle_timeout(t(1, 9, 0) - TimeDelta::seconds(90), &Utc);
     assert!(drain(&mut d).is_empty());
     assert_eq!(d.now(), Some(t(1, 9, 0)));
+}
+
+#[test]
+fn regression_a_clock_that_was_a_day_ahead_then_corrected() {
+    // Injured 08:00 on day 1 (heat from day 3 08:00). One tick ran while
+    // the clock said day 3 09:00; the real time is day 1 09:00.
+    let mut d = driver(t(1, 8, 0));
+    d.handle_timeout(t(1, 8, 0), &Utc);
+    drain(&mut d);
+    d.handle_timeout(t(3, 9, 0), &Utc);
+    let wrong = drain(&mut d);
+    assert!(wrong.iter().any(|e| e.kind() == EventKind::PhaseChange));
+    // The clock is corrected: time goes back with it.
+    d.handle_timeout(t(1, 9, 0), &Utc);
+    assert_eq!(d.now(), Some(t(1, 9, 0)));
+    // Nothing given is given again now...
+    assert!(drain(&mut d).is_empty(), "nothing is replayed");
+    // ...the prompts made on the wrong day are forgotten: the next is ice,
+    // on the cadence from the real 08:00 prompt.
+    assert!(d.course().prompts().iter().all(|p| p.due <= t(1, 9, 0)));
+    assert_eq!(d.poll_timeout(&Utc), Some(t(1, 9, 10)));
+    // A session started now is timed from now: its stop is not "due just
+    // now", and it is ice.
+    let applied = d
+        .handle_input(
+            Input::Start {
+                at: t(1, 9, 10),
+                phase: None,
+                length: None,
+                force: false,
+            },
+            &Utc,
+        )
+        .unwrap();
+    let id = applied.session().unwrap();
+    assert_eq!(d.course().session(id).unwrap().phase, Phase::Ice);
+    assert!(drain(&mut d).iter().all(|e| !e.is_safety()));
+    assert_eq!(d.poll_timeout(&Utc), Some(t(1, 9, 20)));
+    // The phase change was given (on the wrong day): not given twice.
+    let later = walk(&mut d, t(1, 9, 20), t(3, 12, 0));
+    assert!(later.iter().all(|e| e.kind() != EventKind::PhaseChange));
 }
 
 #[test]
@@ -505,7 +554,7 @@ fn a_course_without_an_injury_time_times_sessions_but_prompts_nothing() {
     assert!(!events.is_empty());
     assert!(events
         .iter()
-        .all(|e| matches!(e.kind, EventKind::Stop | EventKind::Repeat)));
+        .all(|e| matches!(e.kind(), EventKind::Stop | EventKind::Repeat)));
     assert_eq!(d.poll_timeout(&Utc), None);
     // An earlier session moves the course's start back with it.
     let earlier = Session::logged(Phase::Ice, t(1, 7, 0), t(1, 7, 10)).unwrap();
@@ -563,7 +612,8 @@ fn giving_the_injury_time_later_starts_the_prompts_without_a_backlog() {
     let events = drain(&mut d);
     // (Its slot on the cadence from the session at 09:00 was 11:20.)
     assert_eq!(kinds(&events), vec![(EventKind::Prompt, t(1, 11, 20))]);
-    assert_eq!(events[0].at, t(1, 12, 0));
+    // Given at 12:00 for 11:20: 40 minutes late.
+    assert_eq!(events[0].late(), Duration::from_secs(40 * 60));
     assert_eq!(d.course().sessions().len(), 1);
 }
 
@@ -580,7 +630,7 @@ fn correcting_the_injury_time_drops_prompts_before_it() {
     d.handle_input(corrected, &Utc).unwrap();
     assert!(d.course().prompts().iter().all(|p| p.due >= t(1, 8, 20)));
     // The next prompt counts from the corrected time.
-    assert_eq!(drain(&mut d).first().map(|e| e.due), Some(t(1, 8, 20)));
+    assert_eq!(drain(&mut d).first().map(|e| e.due()), Some(t(1, 8, 20)));
 }
 
 fn pain(at: DateTime<Utc>, score: u8) -> Input {
@@ -602,7 +652,7 @@ fn course_with_scores(scores: &[u8]) -> (Driver, Event, Event) {
         events.extend(drain(&mut d));
     }
     events.extend(walk(&mut d, t(8, 8, 0), t(8, 8, 1)));
-    let find = |k| *events.iter().find(|e| e.kind == k).unwrap();
+    let find = |k| *events.iter().find(|e| e.kind() == k).unwrap();
     let (review, end) = (find(EventKind::Review), find(EventKind::CourseEnd));
     (d, review, end)
 }
@@ -611,10 +661,10 @@ fn course_with_scores(scores: &[u8]) -> (Driver, Event, Event) {
 fn no_better_after_three_days_is_on_the_review_and_the_end() {
     // 5, 6, 6, 5 by the review (day 4, 08:00: three scores), 5 at the end.
     let (_, review, end) = course_with_scores(&[5, 6, 6, 5, 5, 5, 5]);
-    let trend = review.trend.unwrap();
+    let trend = review.trend().unwrap();
     assert_eq!((trend.first, trend.latest, trend.count), (5, 6, 3));
     assert!(trend.is_no_better() && trend.advises_clinician());
-    let trend = end.trend.unwrap();
+    let trend = end.trend().unwrap();
     assert_eq!((trend.latest, trend.count), (5, 7));
     assert!(trend.is_no_better());
 }
@@ -622,17 +672,20 @@ fn no_better_after_three_days_is_on_the_review_and_the_end() {
 #[test]
 fn better_pain_gives_no_advice() {
     let (_, review, end) = course_with_scores(&[7, 6, 5, 4, 4, 3, 3]);
-    assert!(!review.trend.unwrap().advises_clinician());
-    assert!(!end.trend.unwrap().advises_clinician());
-    assert_eq!(end.trend.unwrap().change(), -4);
+    assert!(!review.trend().unwrap().advises_clinician());
+    assert!(!end.trend().unwrap().advises_clinician());
+    assert_eq!(end.trend().unwrap().change(), -4);
 }
 
 #[test]
 fn no_scores_no_trend() {
     let mut d = driver(t(1, 8, 0));
     let events = walk(&mut d, t(4, 7, 59), t(4, 8, 0));
-    let review = events.iter().find(|e| e.kind == EventKind::Review).unwrap();
-    assert_eq!(review.trend, None);
+    let review = events
+        .iter()
+        .find(|e| e.kind() == EventKind::Review)
+        .unwrap();
+    assert_eq!(review.trend(), None);
 }
 
 #[test]
@@ -643,19 +696,22 @@ fn a_score_of_eight_or_more_is_announced_at_once_and_once() {
     d.handle_input(pain(t(2, 10, 0), 7), &Utc).unwrap();
     assert!(drain(&mut d)
         .iter()
-        .all(|e| e.kind != EventKind::SeeClinician));
-    // Entered at 10:05 for 09:30: due then, out now, the trend ends with it.
+        .all(|e| e.kind() != EventKind::SeeClinician));
+    // Entered at 10:05 for 09:30: given now, dated now (never before what
+    // was already given), with the score's own time; the trend ends with it.
     d.handle_timeout(t(2, 10, 5), &Utc);
     drain(&mut d);
     d.handle_input(pain(t(2, 9, 30), 8), &Utc).unwrap();
     let events = drain(&mut d);
-    assert_eq!(kinds(&events), [(EventKind::SeeClinician, t(2, 9, 30))]);
+    assert_eq!(kinds(&events), [(EventKind::SeeClinician, t(2, 10, 5))]);
     let e = events[0];
-    assert_eq!(
-        (e.at, e.urgency, e.safety),
-        (t(2, 10, 5), Urgency::Normal, false)
-    );
-    let trend = e.trend.unwrap();
+    assert_eq!((e.urgency(), e.is_safety()), (Urgency::Normal, false));
+    assert!(matches!(
+        e,
+        Event::SeeClinician { reason: crate::ClinicianReason::SeverePain { score: 8, scored_at }, .. }
+            if scored_at == t(2, 9, 30)
+    ));
+    let trend = e.trend().unwrap();
     assert_eq!(
         (trend.latest, trend.latest_at, trend.count),
         (8, t(2, 9, 30), 1)
@@ -663,12 +719,12 @@ fn a_score_of_eight_or_more_is_announced_at_once_and_once() {
     assert!(trend.is_severe());
     assert!(walk(&mut d, t(2, 10, 5), t(2, 10, 30))
         .iter()
-        .all(|e| e.kind != EventKind::SeeClinician));
+        .all(|e| e.kind() != EventKind::SeeClinician));
     // After the end of the course too.
     d.handle_timeout(t(9, 0, 0), &Utc);
     drain(&mut d);
     d.handle_input(pain(t(9, 0, 0), 10), &Utc).unwrap();
-    assert_eq!(drain(&mut d)[0].kind, EventKind::SeeClinician);
+    assert_eq!(drain(&mut d)[0].kind(), EventKind::SeeClinician);
 }
 
 #[test]
@@ -715,4 +771,184 @@ fn a_course_with_only_scores_is_kept_on_a_new_injury_and_events_survive_json() {
     .unwrap();
     assert_eq!(d.past_courses().len(), 1);
     assert_eq!(d.past_courses()[0].pain_scores().len(), 1);
+}
+
+// Regression tests for "callers can bend the model", one per case.
+
+#[test]
+fn regression_input_log_with_a_running_session_is_refused() {
+    // A start refused with NotRested must not go through as a log and then
+    // be timed as a normal session.
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(start(t(1, 8, 0)), &Utc).unwrap();
+    d.handle_input(Input::Stop { at: t(1, 8, 10) }, &Utc)
+        .unwrap();
+    let refused = d.handle_input(start(t(1, 8, 30)), &Utc).unwrap_err();
+    assert!(matches!(refused, Error::NotRested { .. }));
+    let running = Session::running(Phase::Ice, t(1, 8, 30), Duration::from_secs(600)).unwrap();
+    let err = d
+        .handle_input(Input::Log { session: running }, &Utc)
+        .unwrap_err();
+    assert!(matches!(err, Error::LoggedNotFinished { .. }), "{err}");
+    assert_eq!(d.course().sessions().len(), 1);
+    // A finished session inside the rest is history, recorded as forced
+    // and said so; it is never timed (no stop for it).
+    let done = Session::logged(Phase::Ice, t(1, 8, 30), t(1, 8, 40)).unwrap();
+    let applied = d.handle_input(Input::Log { session: done }, &Utc).unwrap();
+    assert!(matches!(applied, Applied::Logged { forced: true, .. }));
+    let id = applied.session().unwrap();
+    assert!(d.course().session(id).unwrap().forced);
+    let later = walk(&mut d, t(1, 8, 40), t(1, 9, 30));
+    assert!(later.iter().all(|e| !e.is_safety()), "{later:?}");
+    // One outside any rest is not forced.
+    let free = Session::logged(Phase::Ice, t(1, 12, 0), t(1, 12, 10)).unwrap();
+    let applied = d.handle_input(Input::Log { session: free }, &Utc).unwrap();
+    assert!(matches!(applied, Applied::Logged { forced: false, .. }));
+}
+
+#[test]
+fn regression_stop_within_1s_of_start_reopens_its_prompt() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_timeout(t(1, 8, 0), &Utc);
+    assert_eq!(kinds(&drain(&mut d)), [(EventKind::Prompt, t(1, 8, 0))]);
+    let started = d.handle_input(start(t(1, 8, 1)), &Utc).unwrap();
+    let at = t(1, 8, 1) + TimeDelta::milliseconds(500);
+    let undone = d.handle_input(Input::Stop { at }, &Utc).unwrap();
+    assert_eq!(
+        undone,
+        Applied::Undone {
+            session: started.session().unwrap()
+        }
+    );
+    assert!(d.course().sessions().is_empty());
+    // The prompt is open again, not "started" by a session that is gone.
+    assert_eq!(d.course().open_prompt().map(|p| p.due), Some(t(1, 8, 0)));
+    // No early-stop event for what did not happen; no rest owed.
+    assert!(drain(&mut d).is_empty());
+    assert!(d.course().readiness(at).is_ready());
+}
+
+#[test]
+fn regression_stop_after_no_answer_is_not_ignored() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(start(t(1, 8, 0)), &Utc).unwrap();
+    // Nobody answers the stop or its repeats.
+    walk(&mut d, t(1, 8, 0), t(1, 8, 40));
+    let s = d.course().sessions()[0];
+    assert_eq!(s.off.map(|o| o.by), Some(OffBy::NoAnswer));
+    // Then the person says it came off at 08:06: before the end, so the
+    // session was cut short then (it used to return Ok and change nothing).
+    let applied = d
+        .handle_input(Input::Stop { at: t(1, 8, 6) }, &Utc)
+        .unwrap();
+    assert_eq!(
+        applied,
+        Applied::Stopped {
+            session: s.id,
+            early: true
+        }
+    );
+    let s = d.course().sessions()[0];
+    assert_eq!((s.outcome, s.end), (Outcome::CutShort, t(1, 8, 6)));
+    assert_eq!(
+        s.off.map(|o| (o.by, o.at)),
+        Some((OffBy::Stopped, t(1, 8, 6)))
+    );
+}
+
+#[test]
+fn regression_a_device_reported_stop_gets_no_stop_safety_event() {
+    // A heating pad switches itself off at the end and says so.
+    let mut d = driver(t(1, 8, 0));
+    let on = Input::Start {
+        at: t(3, 9, 0),
+        phase: Some(Phase::Heat),
+        length: None,
+        force: false,
+    };
+    d.handle_timeout(t(3, 9, 0), &Utc);
+    drain(&mut d);
+    d.handle_input(on, &Utc).unwrap();
+    drain(&mut d);
+    let end = t(3, 9, 15);
+    let applied = d.handle_input(Input::Stop { at: end }, &Utc).unwrap();
+    assert!(matches!(applied, Applied::Stopped { early: false, .. }));
+    let events = drain(&mut d);
+    assert!(events.iter().all(|e| !e.is_safety()), "{events:?}");
+    // And none later either.
+    assert!(walk(&mut d, end, t(3, 10, 0))
+        .iter()
+        .all(|e| !e.is_safety()));
+}
+
+#[test]
+fn regression_inputs_dated_before_now_do_not_move_time_back() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_timeout(t(1, 8, 0), &Utc);
+    drain(&mut d);
+    d.handle_timeout(t(1, 9, 15), &Utc);
+    assert_eq!(kinds(&drain(&mut d)), [(EventKind::Prompt, t(1, 9, 10))]);
+    // "I started at 09:11" said at 09:15: taken at its own time; the
+    // driver's time stays 09:15; the prompt it answered is not replayed.
+    let applied = d.handle_input(start(t(1, 9, 11)), &Utc).unwrap();
+    assert!(matches!(applied, Applied::Started { .. }));
+    assert_eq!(d.now(), Some(t(1, 9, 15)));
+    assert!(drain(&mut d).is_empty());
+    assert_eq!(d.course().prompts().len(), 2);
+    // Its stop is at 09:21, from when it started.
+    assert_eq!(d.poll_timeout(&Utc), Some(t(1, 9, 21)));
+    // A stop dated before the session's start cannot have happened.
+    let err = d
+        .handle_input(Input::Stop { at: t(1, 9, 10) }, &Utc)
+        .unwrap_err();
+    assert!(matches!(err, Error::SessionEndsBeforeStart { .. }));
+}
+
+#[test]
+fn regression_a_late_severe_pain_score_comes_after_what_was_given() {
+    let mut d = driver(t(1, 8, 0));
+    let mut given = Vec::new();
+    d.handle_timeout(t(1, 8, 0), &Utc);
+    given.extend(drain(&mut d));
+    d.handle_timeout(t(1, 9, 12), &Utc);
+    given.extend(drain(&mut d));
+    // A score of 9 written down at 08:30, entered at 09:12, after the
+    // 09:10 prompt was given.
+    d.handle_input(pain(t(1, 8, 30), 9), &Utc).unwrap();
+    given.extend(drain(&mut d));
+    assert!(
+        given.windows(2).all(|w| w[0].due() <= w[1].due()),
+        "out of order: {given:?}"
+    );
+    let last = given.last().unwrap();
+    assert_eq!(last.due(), t(1, 9, 12));
+    assert!(matches!(
+        last,
+        Event::SeeClinician {
+            reason: crate::ClinicianReason::SeverePain { score: 9, scored_at },
+            ..
+        } if *scored_at == t(1, 8, 30)
+    ));
+}
+
+#[test]
+fn upcoming_is_the_event_given_on_time_and_only_that() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(start(t(1, 8, 0)), &Utc).unwrap();
+    drain(&mut d);
+    let ahead = d.upcoming(&Utc).unwrap();
+    assert!(matches!(ahead, Event::Stop { .. }));
+    // Looking changes nothing.
+    assert_eq!(d.poll_timeout(&Utc), Some(ahead.due()));
+    d.handle_timeout(ahead.due() + TimeDelta::seconds(30), &Utc);
+    assert_eq!(drain(&mut d), [ahead]);
+    // Given late, it says so instead.
+    let mut late = driver(t(1, 8, 0));
+    late.handle_input(start(t(1, 8, 0)), &Utc).unwrap();
+    drain(&mut late);
+    let ahead = late.upcoming(&Utc).unwrap();
+    late.handle_timeout(ahead.due() + TimeDelta::minutes(3), &Utc);
+    let given = drain(&mut late);
+    assert_ne!(given[0], ahead);
+    assert_eq!(given[0].late(), Duration::from_secs(180));
 }

@@ -1,0 +1,286 @@
+//! Applying an input to the record: the driver's input side.
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use super::{check_injury, Applied, Driver, Given};
+use crate::course::Course;
+use crate::duration::since;
+use crate::error::Error;
+use crate::event::{ClinicianReason, Event};
+use crate::limits::SESSION_MIN;
+use crate::pain::PainScore;
+use crate::phase::Phase;
+use crate::prompt::{Answer, Prompt};
+use crate::readiness::Readiness;
+use crate::session::{Off, OffBy, Outcome, Session};
+
+impl Driver {
+    /// Takes back the events not yet polled that the input settled: a
+    /// prompt it answered (a start, a skip, a snooze), the stop and repeats
+    /// of a session it said is off (a device that reports its own stop gets
+    /// no stop event for it).
+    pub(super) fn withdraw_settled(&mut self) {
+        let course = &self.course;
+        self.outbox.retain(|e| match e {
+            Event::Prompt { due, .. } => course.open_prompt().is_some_and(|p| p.due == *due),
+            // Said to be off (or gone: undone, removed). A dismissal was
+            // only seen: its stop stays.
+            Event::Stop { session, .. } | Event::Repeat { session, .. } => {
+                course.session(*session).is_some_and(|s| {
+                    !s.off
+                        .is_some_and(|o| matches!(o.by, OffBy::Stopped | OffBy::Confirmed))
+                })
+            }
+            _ => true,
+        });
+    }
+
+    pub(super) fn start(
+        &mut self,
+        at: DateTime<Utc>,
+        phase: Option<Phase>,
+        length: Option<Duration>,
+        force: bool,
+    ) -> Result<Applied, Error> {
+        let forced = match self.course.readiness(at) {
+            Readiness::Ready => false,
+            Readiness::BeforeInjury { until } => {
+                return Err(Error::BeforeInjury {
+                    at,
+                    injured_at: until,
+                })
+            }
+            Readiness::Running { phase, ends, .. } => {
+                return Err(Error::AlreadyRunning { phase, ends })
+            }
+            // The last session was never said to be off; starting another
+            // says it is, and the rest counts from now.
+            Readiness::Overdue { phase, until, .. } if !force => {
+                return Err(Error::NotRested {
+                    after: phase,
+                    until,
+                })
+            }
+            Readiness::Resting { after, until } if !force => {
+                return Err(Error::NotRested { after, until })
+            }
+            _ => true,
+        };
+        let phase = phase.unwrap_or_else(|| self.course.phase_at(at));
+        let length = self.course.protocol().session_length(phase, length)?;
+        let mut session = Session::running(phase, at, length)?;
+        if forced {
+            session = session.forced_start();
+        }
+        let id = self.course.record(session)?;
+        self.course.answer_open_prompt(Answer::Started { at });
+        self.alerts = None;
+        Ok(Applied::Started {
+            session: id,
+            forced,
+        })
+    }
+
+    /// Records a session done without the timer: history, never timed.
+    pub(super) fn log(&mut self, session: Session) -> Result<Applied, Error> {
+        // A session still on is not history: it would be timed as if
+        // started with Start, past the rest lockout.
+        let unfinished = session.off.is_none() || session.outcome == Outcome::Running;
+        if unfinished {
+            return Err(Error::LoggedNotFinished {
+                start: session.start,
+                end: session.end,
+            });
+        }
+        // Owed a rest at its start: recorded as forced, and it says so.
+        let forced = session.forced
+            || !matches!(
+                self.course.readiness(session.start),
+                Readiness::Ready | Readiness::BeforeInjury { .. }
+            );
+        let session = if forced {
+            session.forced_start()
+        } else {
+            session
+        };
+        let id = self.course.record(session)?;
+        Ok(Applied::Logged {
+            session: id,
+            forced,
+        })
+    }
+
+    /// Records a pain score; a severe one is announced at once, dated now
+    /// (never before an event already given), with the score's own time.
+    pub(super) fn pain(
+        &mut self,
+        at: DateTime<Utc>,
+        score: u8,
+        note: Option<String>,
+    ) -> Result<Applied, Error> {
+        let pain = PainScore::new(at, score, note)?;
+        let severe = pain.is_severe();
+        let id = self.course.record_pain(pain)?;
+        if severe {
+            let due = self.now.map_or(at, |n| n.max(at));
+            self.outbox.push_back(Event::SeeClinician {
+                phase: self.course.phase_at(at),
+                due,
+                reason: ClinicianReason::SeverePain {
+                    score,
+                    scored_at: at,
+                },
+                trend: self.course.pain_trend(at),
+            });
+        }
+        Ok(Applied::Scored { entry: id })
+    }
+
+    pub(super) fn take_off(&mut self, at: DateTime<Utc>, by: OffBy) -> Result<Applied, Error> {
+        let Some(s) = self.course.open_session().copied() else {
+            // After the repeats ran out, "it is off" still tells the truth:
+            // when it came off, or that it was cut short.
+            if let Some(last) = self.course.last_session_mut() {
+                if last.off.is_some_and(|o| o.by == OffBy::NoAnswer) && by != OffBy::Dismissed {
+                    let last = *last;
+                    return self.off_at(last, at, by);
+                }
+            }
+            return match by {
+                OffBy::Dismissed => Ok(Applied::Done),
+                _ => Err(Error::NothingToStop),
+            };
+        };
+        if at < s.end && by == OffBy::Dismissed {
+            return Ok(Applied::Done);
+        }
+        self.off_at(s, at, by)
+    }
+
+    /// Session `s` came off at `at`: cut short before its end (or undone
+    /// within a second of its start), completed after it.
+    pub(super) fn off_at(
+        &mut self,
+        s: Session,
+        at: DateTime<Utc>,
+        by: OffBy,
+    ) -> Result<Applied, Error> {
+        if at < s.start {
+            return Err(Error::SessionEndsBeforeStart {
+                start: s.start,
+                end: at,
+            });
+        }
+        let Some(last) = self.course.last_session_mut().filter(|l| l.id == s.id) else {
+            return Err(Error::NothingToStop);
+        };
+        self.alerts = None;
+        if at >= s.end {
+            if last.outcome == Outcome::Running {
+                last.outcome = Outcome::Completed;
+            }
+            last.off = Some(Off::new(at, by));
+            return Ok(Applied::Stopped {
+                session: s.id,
+                early: false,
+            });
+        }
+        if since(s.start, at) < SESSION_MIN {
+            // Stopped within a second: it did not happen, and the prompt
+            // it answered is open again.
+            self.course.drop_last_session();
+            self.course.unanswer_start(s.start);
+            return Ok(Applied::Undone { session: s.id });
+        }
+        last.end = at;
+        last.outcome = Outcome::CutShort;
+        last.off = Some(Off::new(at, by));
+        let rest_until = self.course.readiness(at).earliest(at);
+        self.outbox.push_back(Event::StoppedEarly {
+            session: s.id,
+            phase: s.phase,
+            due: at,
+            ran: since(s.start, at),
+            rest_until,
+        });
+        Ok(Applied::Stopped {
+            session: s.id,
+            early: true,
+        })
+    }
+
+    pub(super) fn skip<Tz: TimeZone>(&mut self, at: DateTime<Utc>, tz: &Tz) -> Result<(), Error> {
+        if self.course.answer_open_prompt(Answer::Skipped { at }) {
+            return Ok(());
+        }
+        let next = self.course.next_prompt(tz).ok_or(Error::NoPrompt)?;
+        let phase = self.course.phase_at(next);
+        let mut prompt = Prompt::new(phase, next);
+        prompt.answer = Answer::Skipped { at };
+        self.course.push_prompt(prompt);
+        Ok(())
+    }
+
+    pub(super) fn snooze<Tz: TimeZone>(
+        &mut self,
+        at: DateTime<Utc>,
+        until: DateTime<Utc>,
+        tz: &Tz,
+    ) -> Result<(), Error> {
+        if until <= at {
+            return Err(Error::SnoozeInThePast { until });
+        }
+        crate::course::in_range(until)?;
+        let ends = self
+            .course
+            .ended_at()
+            .unwrap_or_else(|| self.course.ends_at());
+        if self.course.injury_known() && until > ends {
+            return Err(Error::SnoozePastEnd { until, ends });
+        }
+        if self
+            .course
+            .answer_open_prompt(Answer::Snoozed { at, until })
+        {
+            return Ok(());
+        }
+        let next = self.course.next_prompt(tz).ok_or(Error::NoPrompt)?;
+        if until <= next {
+            // The next prompt comes after that anyway.
+            return Ok(());
+        }
+        let mut prompt = Prompt::new(self.course.phase_at(next), next);
+        prompt.answer = Answer::Snoozed { at, until };
+        self.course.push_prompt(prompt);
+        Ok(())
+    }
+
+    pub(super) fn new_injury(
+        &mut self,
+        at: DateTime<Utc>,
+        injured_at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        check_injury(at, injured_at)?;
+        if let Some(s) = self.course.open_session() {
+            return Err(Error::AlreadyRunning {
+                phase: s.phase,
+                ends: s.end,
+            });
+        }
+        let fresh = Course::new(injured_at, *self.course.protocol())?
+            .with_quiet_hours(self.course.quiet_hours());
+        let mut old = std::mem::replace(&mut self.course, fresh);
+        if !old.sessions().is_empty() || !old.pain_scores().is_empty() {
+            if !old.is_over(at) {
+                old.end(at);
+            }
+            old.answer_open_prompt(Answer::Missed);
+            self.past.push(old);
+        }
+        self.alerts = None;
+        self.given = Given::default();
+        Ok(())
+    }
+}
