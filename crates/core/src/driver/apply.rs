@@ -6,7 +6,7 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use super::{check_injury, Applied, Driver, Given};
 use crate::course::Course;
-use crate::duration::since;
+use crate::duration::{after, since};
 use crate::error::Error;
 use crate::event::{ClinicianReason, Event};
 use crate::limits::SESSION_MIN;
@@ -94,12 +94,23 @@ impl Driver {
                 end: session.end,
             });
         }
-        // Owed a rest at its start: recorded as forced, and it says so.
+        // Owed a rest at its start (by a session recorded before it, in
+        // time, whenever that was recorded): forced, and it says so. Not
+        // `readiness(start)`, which is about now: it counts the rest of
+        // sessions after `start` too, so a session logged afterwards for the
+        // evening before a morning's session was taken for forced.
+        let protocol = self.course.protocol();
         let forced = session.forced
-            || !matches!(
-                self.course.readiness(session.start),
-                Readiness::Ready | Readiness::BeforeInjury { .. }
-            );
+            || self
+                .course
+                .sessions()
+                .iter()
+                .filter(|s| s.start < session.start)
+                .any(|s| {
+                    let end = s.off.map_or(s.end, |o| o.at.min(s.end)).max(s.start);
+                    let rest = protocol.rest_after(s.phase, since(s.start, end));
+                    after(end, rest).is_none_or(|until| until > session.start)
+                });
         let session = if forced {
             session.forced_start()
         } else {
