@@ -22,6 +22,7 @@ mod hooks;
 mod ics;
 mod notifier;
 mod report;
+mod schema;
 mod settings;
 mod state;
 mod statusbar;

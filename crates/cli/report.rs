@@ -31,7 +31,7 @@ mod chart;
 mod csv;
 mod fhir;
 mod html;
-mod json;
+pub(crate) mod json;
 mod summary;
 #[cfg(test)]
 mod tests;
@@ -86,7 +86,8 @@ where
     Tz: TimeZone,
     Tz::Offset: Display,
 {
-    json::value(courses, now, tz)
+    // A tree of plain structs, strings and numbers: nothing to fail on.
+    serde_json::to_value(json::value(courses, now, tz)).unwrap_or(serde_json::Value::Null)
 }
 
 /// The FHIR R4 bundle: an `Observation` per pain score and a `Procedure`

@@ -69,7 +69,7 @@ pub struct Step {
 /// One event as `tick --json` and `watch --json` print it: the library's
 /// event, with its urgency, whether it is a safety event, when it came
 /// out and how late.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Fired<'a> {
     /// The event.
     #[serde(flatten)]

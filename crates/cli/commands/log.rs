@@ -19,8 +19,8 @@ pub fn run(args: &LogArgs) -> Result<(), CliError> {
 }
 
 /// One log entry as `log --json` prints it.
-#[derive(Debug, Serialize)]
-struct LogEntry<'a> {
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub(crate) struct LogEntry<'a> {
     /// The course, numbered from 1 (oldest first).
     course: usize,
     /// When the course's injury happened; `null` if it was never given.

@@ -2,6 +2,22 @@
 //! values and dispatches.
 
 mod answer;
+/// The JSON Schema of each JSON output, by the name of its file in
+/// `docs/schema/` (checked by `crate::schema`'s test).
+#[cfg(test)]
+pub(crate) fn schemas() -> Vec<(&'static str, schemars::Schema)> {
+    use crate::schema::of;
+    vec![
+        ("plan", of::<Vec<therapy_timer::PlannedSession>>()),
+        ("next", of::<next::Next>()),
+        ("tick", of::<drive::Fired<'static>>()),
+        ("status", of::<status::Status>()),
+        ("waybar", of::<status::Waybar>()),
+        ("log", of::<Vec<log::LogEntry<'static>>>()),
+        ("report", of::<crate::report::json::Report>()),
+    ]
+}
+
 mod completions;
 mod config;
 mod doctor;

@@ -12,8 +12,8 @@ use crate::error::CliError;
 use crate::text::{between, clock};
 
 /// `next --json`: the event, and whether it is an overdue stop.
-#[derive(Debug, Serialize)]
-struct Next<'a> {
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub(crate) struct Next<'a> {
     #[serde(flatten)]
     event: Fired<'a>,
     /// A stop whose time has passed with the pack not said to be off.

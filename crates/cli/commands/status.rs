@@ -13,8 +13,8 @@ use crate::statusbar::{self, pango_escape};
 use crate::text::{ago, between, capital, clock, full, review, since, span, wrap};
 
 /// `status --json`: one object, stable field names.
-#[derive(Debug, Serialize)]
-struct Status {
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub(crate) struct Status {
     now: DateTime<Utc>,
     /// `null` when no injury time was given.
     injured_at: Option<DateTime<Utc>>,
@@ -169,8 +169,8 @@ pub fn bar_failure(format: StatusFormat, error: CliError) -> Result<(), CliError
 }
 
 /// waybar's custom module with `"return-type": "json"`: exactly these keys.
-#[derive(Debug, Serialize)]
-struct Waybar {
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub(crate) struct Waybar {
     text: String,
     tooltip: String,
     class: &'static str,

@@ -22,6 +22,7 @@ use crate::trend::PainTrend;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum EventKind {
@@ -95,6 +96,7 @@ impl EventKind {
 /// assert!(Urgency::Critical > Urgency::Normal);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Urgency {
@@ -122,6 +124,7 @@ pub enum Urgency {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ClinicianReason {
@@ -178,6 +181,7 @@ pub enum ClinicianReason {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(tag = "event", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Event {
@@ -197,6 +201,7 @@ pub enum Event {
             skip_serializing_if = "Option::is_none",
             with = "crate::duration::serde_human_opt"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "Option<String>"))]
         late: Option<Duration>,
         /// Until when the rest runs if the pack comes off at `due`: the
         /// next session may start then.
@@ -217,6 +222,7 @@ pub enum Event {
             skip_serializing_if = "Option::is_none",
             with = "crate::duration::serde_human_opt"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "Option<String>"))]
         late: Option<Duration>,
         /// When the session was due to end.
         ended: DateTime<Utc>,
@@ -243,6 +249,7 @@ pub enum Event {
         due: DateTime<Utc>,
         /// How long it ran.
         #[serde(with = "crate::duration::serde_human")]
+        #[cfg_attr(feature = "schemars", schemars(with = "String"))]
         ran: Duration,
         /// Until when the rest runs.
         rest_until: DateTime<Utc>,
@@ -261,15 +268,19 @@ pub enum Event {
             skip_serializing_if = "Option::is_none",
             with = "crate::duration::serde_human_opt"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "Option<String>"))]
         late: Option<Duration>,
         /// How long the acute window (ice) was.
         #[serde(with = "crate::duration::serde_human")]
+        #[cfg_attr(feature = "schemars", schemars(with = "String"))]
         acute_window: Duration,
         /// A heat session's length.
         #[serde(with = "crate::duration::serde_human")]
+        #[cfg_attr(feature = "schemars", schemars(with = "String"))]
         on: Duration,
         /// The least rest after it.
         #[serde(with = "crate::duration::serde_human")]
+        #[cfg_attr(feature = "schemars", schemars(with = "String"))]
         rest: Duration,
     },
     /// Time for a session: a suggestion, not a session.
@@ -285,9 +296,11 @@ pub enum Event {
             skip_serializing_if = "Option::is_none",
             with = "crate::duration::serde_human_opt"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "Option<String>"))]
         late: Option<Duration>,
         /// How long the session would be (the protocol's dose).
         #[serde(with = "crate::duration::serde_human")]
+        #[cfg_attr(feature = "schemars", schemars(with = "String"))]
         length: Duration,
     },
     /// Spasms that last this long should be seen by a clinician; once.
@@ -303,9 +316,11 @@ pub enum Event {
             skip_serializing_if = "Option::is_none",
             with = "crate::duration::serde_human_opt"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "Option<String>"))]
         late: Option<Duration>,
         /// How long after the injury it comes (72 h by default).
         #[serde(with = "crate::duration::serde_human")]
+        #[cfg_attr(feature = "schemars", schemars(with = "String"))]
         after: Duration,
         /// The pain scores by `due` (`None` with no scores): the notice
         /// says "no better" or "severe" from it
@@ -327,6 +342,7 @@ pub enum Event {
             skip_serializing_if = "Option::is_none",
             with = "crate::duration::serde_human_opt"
         )]
+        #[cfg_attr(feature = "schemars", schemars(with = "Option<String>"))]
         late: Option<Duration>,
         /// Whether the person ended it ([`Input::EndCourse`](crate::Input::EndCourse))
         /// rather than its length running out.

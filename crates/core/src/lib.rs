@@ -171,8 +171,15 @@
 //!
 //! # Crate features
 //!
-//! None. The crate depends on `chrono` (time), `serde` and `serde_json`
-//! (data) and `humantime` (durations as people write them).
+//! - `schemars` (off by default): the types that serialize to what an app
+//!   shows or sends ([`Event`], [`Session`], [`Readiness`], [`PlannedSession`],
+//!   [`PainTrend`], [`Phase`] and their parts) implement
+//!   `schemars::JsonSchema`, so an app can publish the schema of its JSON
+//!   (the CLI's are in `docs/schema/`). Durations are humantime strings in
+//!   the schema as in the JSON.
+//!
+//! The crate depends on `chrono` (time), `serde` and `serde_json` (data) and
+//! `humantime` (durations as people write them).
 
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]

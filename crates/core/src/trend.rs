@@ -47,6 +47,7 @@ use crate::pain::PainScore;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawPainTrend")]
 #[non_exhaustive]
 pub struct PainTrend {
@@ -181,6 +182,7 @@ impl PainTrend {
 
 /// A trend as read (from a driver's outbox), before it is checked.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct RawPainTrend {
     first: u8,
