@@ -69,7 +69,11 @@ impl Course {
     /// ```
     #[must_use]
     pub fn next_prompt<Tz: TimeZone>(&self, tz: &Tz) -> Option<DateTime<Utc>> {
-        if !self.injury_known {
+        // A course the person ended prompts no more, even when a stop
+        // reported afterwards with an earlier time moves the rest back to
+        // before the end (a prompt would then come after the end's notice,
+        // out of order: found by the property test).
+        if !self.injury_known || self.ended_at.is_some() {
             return None;
         }
         let mut t = self.injured_at;
