@@ -391,6 +391,14 @@ impl Env {
     /// process with SIGKILL once the session is in the log: only `tick`
     /// can give its stop.
     pub fn start_and_kill(&self, when: &str) {
+        // Sessions already in the log: wait for one more, not for any.
+        let logged = || {
+            self.run(["log", "--json"])
+                .json()
+                .as_array()
+                .map_or(0, Vec::len)
+        };
+        let before = logged();
         let mut child = self
             .cmd(["start", "--phase", "ice", "--linger", "0s", "--at", when])
             .stdout(std::process::Stdio::null())
@@ -399,8 +407,7 @@ impl Env {
             .expect("spawn start");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         loop {
-            let log = self.run(["log", "--json"]);
-            if log.json().as_array().is_some_and(|a| !a.is_empty()) {
+            if logged() > before {
                 break;
             }
             assert!(
