@@ -95,11 +95,13 @@ pub fn bar_usage_error(format: crate::args::StatusFormat, message: String) -> Re
 }
 
 /// What every command needs: the clock (shifted by `--at`) and the store.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Ctx {
     clock: Clock,
     store: Store,
     settings: Settings,
+    /// The `--at` time, as given (with its fraction of a second).
+    at: Option<DateTime<Utc>>,
 }
 
 /// Said whenever a command needs an injury time and none is known.
@@ -110,6 +112,7 @@ pub(super) const NO_INJURY: &str =
 impl Ctx {
     fn new(when: &When) -> Result<Ctx, CliError> {
         let mut store = Store::locate()?;
+        let mut given = None;
         let clock = match &when.at {
             Some(at) => {
                 let real = Utc::now();
@@ -129,6 +132,7 @@ impl Ctx {
                         text::full(at)
                     ));
                 }
+                given = Some(at);
                 Clock::shifted_to(at)
             }
             None => Clock::system(),
@@ -137,7 +141,24 @@ impl Ctx {
             clock,
             store,
             settings: Settings::load()?,
+            at: given,
         })
+    }
+
+    /// This context on another clock: for what follows an input given at
+    /// `--at` (a session started then runs on real time).
+    fn on_clock(&self, clock: Clock) -> Ctx {
+        Ctx {
+            clock,
+            ..self.clone()
+        }
+    }
+
+    /// The time the command acts at, to the nanosecond: the `--at` time as
+    /// given, else the clock now. (A session keeps its sub-second start, so
+    /// a 2 s session lasts 2 s.)
+    fn precise_now(&self) -> DateTime<Utc> {
+        self.at.unwrap_or_else(|| self.clock.now())
     }
 
     /// The time now (the `--at` time, if given), in whole seconds: what a
