@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{desktop_or_skip, run, Env, Run, BIN};
+use crate::util::{desktop_or_skip, libfaketime, run, Env, Run, BIN};
 
 const DESKTOP: &[&str] = &[
     "dbus-run-session",
@@ -214,23 +214,6 @@ fn the_stop_notice_keeps_the_process_until_dismissed() {
         .stdout_has("alive after the stop notice")
         .stdout_has("status 0");
     assert!(r.stdout().contains("ms after close"), "{}", r.report());
-}
-
-fn libfaketime() -> Option<PathBuf> {
-    let roots = ["/usr/lib", "/usr/lib64"];
-    for root in roots {
-        let direct = Path::new(root).join("faketime/libfaketime.so.1");
-        if direct.is_file() {
-            return Some(direct);
-        }
-        for entry in std::fs::read_dir(root).ok()?.flatten() {
-            let p = entry.path().join("faketime/libfaketime.so.1");
-            if p.is_file() {
-                return Some(p);
-            }
-        }
-    }
-    None
 }
 
 #[test]

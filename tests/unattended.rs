@@ -38,30 +38,10 @@ fn kinds(fired: &[Value]) -> Vec<(String, String, i64)> {
         .collect()
 }
 
-/// Starts a 10-minute ice session at `when` and kills the `start` process
-/// with SIGKILL once the session is in the log: a session whose timer is
-/// gone (the machine went down), so only `tick` can give its stop.
+/// Starts a 10-minute ice session at `when` whose `start` process is
+/// killed: see [`Env::start_and_kill`].
 pub fn start_and_kill(env: &Env, when: &str) {
-    let mut child = env
-        .cmd(["start", "--phase", "ice", "--linger", "0s", "--at", when])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn start");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let log = env.run(["log", "--json"]);
-        if log.json().as_array().is_some_and(|a| !a.is_empty()) {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "start never logged its session"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    child.kill().expect("SIGKILL");
-    let _ = child.wait();
+    env.start_and_kill(when);
 }
 
 #[test]

@@ -58,7 +58,14 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         // Checking a file must not depend on the config file in use.
         Command::Config(a) => match &a.check {
             Some(file) => config::check(file),
-            None => config::run(&Ctx::new(&a.planning.when)?, &a),
+            None => {
+                // The config is this command's job: a broken file fails it.
+                let (_, problem) = Settings::load_or_builtin();
+                if let Some(e) = problem {
+                    return Err(e);
+                }
+                config::run(&Ctx::new(&a.planning.when)?, &a)
+            }
         },
         Command::Completions(a) => completions::completions(a.shell),
         Command::Man(a) => man::run(&a),
@@ -102,7 +109,15 @@ pub struct Ctx {
     settings: Settings,
     /// The `--at` time, as given (with its fraction of a second).
     at: Option<DateTime<Utc>>,
+    /// Why the config file is not in use (the built-in settings are), if
+    /// it cannot be read or parsed.
+    config_problem: Option<String>,
 }
+
+/// Said wherever a broken config file is reported.
+pub(super) const CONFIG_FALLBACK: &str =
+    "the built-in protocol and settings are in use until it is fixed \
+    (check a fix with `therapy-timer config --check FILE`)";
 
 /// Said whenever a command needs an injury time and none is known.
 pub(super) const NO_INJURY: &str =
@@ -137,11 +152,18 @@ impl Ctx {
             }
             None => Clock::system(),
         };
+        let (settings, problem) = Settings::load_or_builtin();
+        let config_problem = problem.map(|e| {
+            let problem = format!("{e}; {CONFIG_FALLBACK}");
+            errln!("therapy-timer: warning: {problem}");
+            problem
+        });
         Ok(Ctx {
             clock,
             store,
-            settings: Settings::load()?,
+            settings,
             at: given,
+            config_problem,
         })
     }
 
@@ -158,13 +180,21 @@ impl Ctx {
     /// given, else the clock now. (A session keeps its sub-second start, so
     /// a 2 s session lasts 2 s.)
     fn precise_now(&self) -> DateTime<Utc> {
-        self.at.unwrap_or_else(|| self.clock.now())
+        self.at.unwrap_or_else(|| whole_millis(self.clock.now()))
     }
 
-    /// The time now (the `--at` time, if given), in whole seconds: what a
-    /// person or a script reads back needs no nanoseconds.
+    /// The time now, to the millisecond (what a person or a script reads
+    /// back needs no nanoseconds; a session keeps its sub-second start, and
+    /// a tick just after its end must not read a time before it); with
+    /// `--at`, the time given as given, run on in whole seconds.
     fn now(&self) -> DateTime<Utc> {
-        whole_seconds(self.clock.now())
+        match self.at {
+            Some(at) => {
+                let ran = (self.clock.now() - at).num_seconds();
+                at.checked_add_signed(TimeDelta::seconds(ran)).unwrap_or(at)
+            }
+            None => whole_millis(self.clock.now()),
+        }
     }
 
     /// Parses a TIME argument; `flag` names it in the error.
@@ -244,9 +274,9 @@ impl Ctx {
     }
 }
 
-/// `t` without its fraction of a second.
-fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
-    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
+/// `t` to the millisecond.
+fn whole_millis(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap_or(t)
 }
 
 /// Prints `value` as pretty JSON on stdout.

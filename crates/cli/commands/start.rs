@@ -260,7 +260,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
     let at = if on_time {
         session.end
     } else {
-        super::whole_seconds(
+        super::whole_millis(
             TimeDelta::from_std(late)
                 .ok()
                 .and_then(|d| session.end.checked_add_signed(d))
@@ -398,7 +398,7 @@ fn linger(
 ) -> Result<(), CliError> {
     // The later of the two clocks' times is the one whose deadline came
     // first.
-    let now = || ctx.now().max(super::whole_seconds(line.now_by_elapsed()));
+    let now = || ctx.now().max(super::whole_millis(line.now_by_elapsed()));
     let until = now() + TimeDelta::from_std(at_most).unwrap_or(TimeDelta::hours(1));
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
         outln!("(Press Enter when the pack is off; Ctrl-C to leave.)");
