@@ -384,8 +384,8 @@ fn changed_elsewhere(
 
 /// After the stop: keeps the process (and so the notice, on desktops that
 /// drop a notice when its sender exits) until the person says the pack is
-/// off (It's off, Enter on the terminal, `therapy-timer stop` elsewhere),
-/// dismisses the notice, or `at_most` passes; meanwhile the stop's
+/// off (It's off, Enter on the terminal, `therapy-timer stop` elsewhere) or
+/// `at_most` passes (a dismissed notice was only seen); meanwhile the stop's
 /// repeats come out when due.
 /// The repeats are timed as the stop was: by the wall clock and by the
 /// elapsed-time clock from the stop (`line`), whichever comes first.
@@ -486,6 +486,16 @@ fn linger(
                     Ok(_) => {}
                     // Already said elsewhere: nothing to add.
                     Err(_) => {}
+                }
+                if key == DISMISSED {
+                    // Seen, not off: the repeats go on until it is said to
+                    // be off.
+                    outln!(
+                        "Notice dismissed: the {} is not confirmed off; the reminders go on \
+                         until you press It's off or run `therapy-timer stop`.",
+                        session.phase
+                    );
+                    continue;
                 }
                 return Ok(());
             }

@@ -97,7 +97,10 @@ pub enum Input {
         at: DateTime<Utc>,
     },
     /// The person dismissed the stop notice, where the desktop reports it:
-    /// the stop was seen. Before the session's end it means nothing.
+    /// the stop was *seen*, not confirmed. It is recorded as
+    /// [`Session::seen`](crate::Session::seen) and the repeats go on; only
+    /// [`Input::Stop`], [`Input::ConfirmOff`] or a device's own stop say the
+    /// pack is off. Before the session's end it means nothing.
     Dismissed {
         /// When.
         at: DateTime<Utc>,
