@@ -198,3 +198,45 @@ fn tick_without_a_course_does_nothing_quietly() {
     );
     assert!(!env.state_file().exists());
 }
+
+/// Regression: injury 20:00, a session at 20:10, no tick until 23:45:
+/// `tick` gave "Time for ice" at 23:45, in quiet hours (22:00-07:00). A
+/// prompt whose time passed before quiet hours is not given during them;
+/// the next comes at 07:00.
+#[test]
+fn after_a_gap_a_prompt_due_before_quiet_hours_waits_for_their_end_at_23_45() {
+    let env = Env::new();
+    env.config("quiet_hours = \"22:00-07:00\"\n");
+    env.run([
+        "injury",
+        "2026-03-01T20:00:00Z",
+        "--at",
+        "2026-03-01T20:00:00Z",
+    ])
+    .ok();
+    env.run([
+        "start",
+        "--phase",
+        "ice",
+        "--duration",
+        "1s",
+        "--linger",
+        "0s",
+        "--at",
+        "2026-03-01T20:10:00Z",
+    ])
+    .ok();
+    env.run(["stop", "--at", "2026-03-01T20:11:00Z"]).ok();
+    let fired = tick(&env, at("2026-03-01T23:45:00Z"));
+    assert!(
+        fired.iter().all(|f| f["event"] != "prompt"),
+        "a prompt in quiet hours: {fired:?}"
+    );
+    let fired = tick(&env, at("2026-03-02T07:00:30Z"));
+    let prompts: Vec<_> = kinds(&fired)
+        .into_iter()
+        .filter(|k| k.0 == "prompt")
+        .map(|k| k.1)
+        .collect();
+    assert_eq!(prompts, ["2026-03-02T07:00:00Z"], "{fired:?}");
+}
