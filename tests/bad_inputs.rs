@@ -118,3 +118,66 @@ fn every_bad_input_is_a_clear_error_and_changes_nothing() {
     );
     eprintln!("bad inputs: {} cases", cases.len());
 }
+
+/// Regression: `pain 11`, a 501-character note, `snooze 0s` and `stop`
+/// with nothing running exited 2, yet the state was rewritten (a prompt
+/// marked missed, a new one added) and "Time for ice" was announced.
+/// Refused input acts on nothing: the state file is byte-identical and no
+/// event is announced (none on the terminal, none to the hook).
+#[test]
+fn refused_input_writes_nothing_and_announces_nothing() {
+    let env = Env::new();
+    let hook = env.root().join("hook.log");
+    env.config(&format!(
+        "[hooks]\nevent = \"cat >> '{}'\"\n",
+        hook.display()
+    ));
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T08:00:00Z",
+    ])
+    .ok();
+    let _ = fs::remove_file(&hook);
+    let before = fs::read(env.state_file()).expect("state");
+    let note = "n".repeat(501);
+    let cases: [(&[&str], &str); 4] = [
+        (&["pain", "11"], "11"),
+        (&["pain", "3", "--note", &note], "note"),
+        (&["snooze", "0s"], "snooze"),
+        (&["stop"], "no session"),
+    ];
+    for (args, message) in cases {
+        // At 09:05 a prompt (due 08:00) is open: a step would announce it.
+        let mut all = args.to_vec();
+        all.extend(["--at", "2026-03-01T09:05:00Z"]);
+        let r = env.run(&all);
+        r.no_panic().stderr_has(message);
+        assert!(
+            r.code().is_some_and(|c| c != 0),
+            "{args:?} was not refused\n{}",
+            r.report()
+        );
+        assert!(
+            !r.stderr().contains("Time for"),
+            "{args:?} announced a prompt\n{}",
+            r.report()
+        );
+        assert_eq!(
+            fs::read(env.state_file()).expect("state"),
+            before,
+            "{args:?} changed the state\n{}",
+            r.report()
+        );
+        assert!(
+            !hook.exists(),
+            "{args:?} gave an event: {:?}",
+            fs::read_to_string(&hook)
+        );
+    }
+    // The same time, a command that is not refused does give the prompt.
+    env.run(["tick", "--at", "2026-03-01T09:05:00Z"])
+        .ok()
+        .stderr_has("Time for");
+}

@@ -52,7 +52,7 @@ fn a_broken_limit_in_the_config_file_names_its_line() {
         &env,
         "quiet_hours = \"off\"\n\n[protocol]\nacute_window = \"48h\"\nheat = { on = \"25m\" }\n",
     );
-    env.run(["plan", "--injured-at", "3h ago"])
+    env.run(["config"])
         .code_is(2)
         .stderr_has("is not valid: line 5: [protocol] heat.on: a heat session of 25m is longer than the 20m safety limit");
 }
@@ -119,11 +119,100 @@ fn cadence_and_course_length_are_read_and_checked() {
         .json();
     assert_eq!(plan[1]["start"], "2026-03-01T10:00:00Z");
     write_config(&env, "[protocol]\n\nice = { every = \"30m\" }\n");
-    env.run(["plan", "--injured-at", "3h ago"])
+    env.run(["config"])
         .code_is(2)
         .stderr_has("line 3: [protocol] ice.every:");
     write_config(&env, "[protocol]\ncourse_length = \"90days\"\n");
-    env.run(["plan", "--injured-at", "3h ago"])
+    env.run(["config"])
         .code_is(2)
         .stderr_has("line 2: [protocol] course_length:");
+}
+
+/// Regression: with `[notifications] volume = 3` (no such key) in the
+/// config file, `tick`, `watch`, `start` and `stop` all exited 2: an
+/// overdue ice-off was never given and the pack could not be said to be
+/// off. The safety commands run on the built-in protocol and say why; only
+/// `config` and `config --check` fail on the file.
+#[test]
+fn a_broken_config_does_not_silence_a_stop() {
+    let env = Env::new();
+    let path = write_config(&env, "[notifications]\nvolume = 3\n");
+    let warning = "unknown field `volume`";
+    let fallback = "the built-in protocol and settings are in use until it is fixed";
+
+    // start: the session is logged and timed; its process is gone (the
+    // machine went down): tick gives its stop.
+    env.start_and_kill("2026-03-01T09:00:00Z");
+    let r = env.run(["tick", "--json", "--at", "2026-03-01T09:11:00Z"]);
+    r.ok().stderr_has(warning).stderr_has(fallback);
+    // One JSON line per event.
+    let fired = r.json();
+    assert_eq!(fired["event"], "stop", "{}", r.report());
+    assert_eq!(fired["urgency"], "critical", "{}", r.report());
+
+    // status says it, in every form.
+    env.run(["status", "--at", "2026-03-01T09:12:00Z"])
+        .ok()
+        .stdout_has("Config file not in use: the config file")
+        .stdout_has(warning);
+    let json = env
+        .run(["status", "--json", "--at", "2026-03-01T09:12:00Z"])
+        .ok()
+        .json();
+    assert!(
+        json["config_problem"]
+            .as_str()
+            .is_some_and(|p| p.contains(warning)),
+        "{json}"
+    );
+    let bar = env
+        .run([
+            "status",
+            "--format",
+            "waybar",
+            "--at",
+            "2026-03-01T09:12:00Z",
+        ])
+        .ok()
+        .json();
+    assert!(
+        bar["tooltip"]
+            .as_str()
+            .is_some_and(|t| t.contains("Config file not in use")),
+        "{bar}"
+    );
+
+    // stop: the pack can be said to be off.
+    env.run(["stop", "--at", "2026-03-01T09:13:00Z"])
+        .ok()
+        .stderr_has(warning);
+    let log = env.run(["log", "--json"]).ok().json();
+    assert_eq!(log[0]["off"]["by"], "stopped", "{log}");
+
+    // start runs a whole session and gives its stop.
+    env.run([
+        "start",
+        "--phase",
+        "ice",
+        "--duration",
+        "1s",
+        "--linger",
+        "0s",
+        "--at",
+        "2026-03-01T10:30:00Z",
+    ])
+    .ok()
+    .stdout_has("Take the ice off now.")
+    .stderr_has(warning);
+
+    // doctor checks the file.
+    env.run(["doctor"])
+        .stdout_has("FAIL config file:")
+        .stdout_has(warning);
+
+    // Only the commands whose job is the config fail on it.
+    env.run(["config"]).code_is(2).stderr_has(warning);
+    env.run(["config", "--check", path.to_str().unwrap_or_default()])
+        .code_is(2)
+        .stderr_has(warning);
 }

@@ -586,3 +586,60 @@ fn pain_scores_the_trend_and_the_report() {
         .code_is(2)
         .stderr_has("--course 3");
 }
+
+/// Regression: `log add` twice, `pain 6`, `log remove 2`, `undo` said
+/// "Undone: removed 3: pain 6/10", and a second `undo` removed entry 1.
+/// Undo takes back the last change: the removal, restoring the entry.
+#[test]
+fn undo_after_log_remove_puts_the_entry_back() {
+    let env = Env::new();
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T08:00:00Z",
+    ])
+    .ok();
+    for start in ["2026-03-01T08:00:00Z", "2026-03-01T09:10:00Z"] {
+        env.run([
+            "log",
+            "add",
+            "ice",
+            start,
+            "--duration",
+            "10m",
+            "--at",
+            "2026-03-01T10:00:00Z",
+        ])
+        .ok();
+    }
+    env.run(["pain", "6", "--at", "2026-03-01T10:01:00Z"]).ok();
+    let before = env.run(["log", "--json"]).ok().json();
+    let scores = |env: &Env| {
+        env.run(["report", "--json", "--at", "2026-03-01T10:03:00Z"])
+            .ok()
+            .json()["courses"][0]["entries"]
+            .clone()
+    };
+    let scores_before = scores(&env);
+    assert_eq!(
+        scores_before.as_array().map(Vec::len),
+        Some(3),
+        "{scores_before}"
+    );
+    env.run(["log", "remove", "2", "--at", "2026-03-01T10:02:00Z"])
+        .ok();
+    assert_eq!(
+        env.run(["log", "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    env.run(["undo", "--at", "2026-03-01T10:02:30Z"])
+        .ok()
+        .stdout_has("Undone: put back 2:");
+    assert_eq!(env.run(["log", "--json"]).ok().json(), before);
+    assert_eq!(scores(&env), scores_before);
+}

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{desktop_or_skip, run, Env, Run, BIN};
+use crate::util::{desktop_or_skip, libfaketime, run, Env, Run, BIN};
 
 const DESKTOP: &[&str] = &[
     "dbus-run-session",
@@ -179,28 +179,36 @@ fn heat_stop_is_critical_too() {
     assert!(shown[1].0.starts_with("CRITICAL|"), "{:?}", shown[1]);
 }
 
+/// Regression: after `dunstctl close-all` the log said `"off": {"by":
+/// "dismissed"}` and the repeats ended, with the ice possibly still on. A
+/// dismissal is *seen*: the process stays for the repeats, the session
+/// stays overdue, and only `stop` (or It's off) ends it.
 #[test]
-fn the_stop_notice_keeps_the_process_until_dismissed() {
-    if !desktop_or_skip("the_stop_notice_keeps_the_process_until_dismissed", DESKTOP) {
+fn a_dismissed_stop_is_seen_not_off_and_the_repeats_go_on() {
+    if !desktop_or_skip(
+        "a_dismissed_stop_is_seen_not_off_and_the_repeats_go_on",
+        DESKTOP,
+    ) {
         return;
     }
-    // With the default --linger the process stays (so desktops that drop a
-    // notice when its sender exits keep it) until the notice is closed.
     let env = Env::new();
     let script = format!(
         r#"{BIN} start --phase ice --duration 1s >"$OUT/start.out" 2>&1 &
         pid=$!
         for _ in $(seq 100); do [ "$(grep -c Notify "$OUT/notify.log")" -ge 2 ] && break; sleep 0.1; done
-        sleep 2
-        kill -0 $pid && echo "alive after the stop notice"
+        sleep 1
         dunstctl close-all
-        start=$(date +%s%N)
+        sleep 2
+        kill -0 $pid && echo "alive after the dismissal"
+        {BIN} log --json >"$OUT/log.json"
+        {BIN} status --json >"$OUT/status.json"
+        {BIN} stop
         for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
-        kill -0 $pid 2>/dev/null && echo "still running after close" || echo "exited $(( ($(date +%s%N) - start) / 1000000 ))ms after close"
+        kill -0 $pid 2>/dev/null && echo "still running after stop"
         wait $pid; echo "status $?""#
     );
     let out_dir = env.root().join("desktop");
-    let (r, _) = in_desktop(
+    let (r, out) = in_desktop(
         &env,
         &[
             "env",
@@ -210,27 +218,29 @@ fn the_stop_notice_keeps_the_process_until_dismissed() {
             &script,
         ],
     );
+    let start_out = std::fs::read_to_string(out.join("start.out")).unwrap_or_default();
     r.ok()
-        .stdout_has("alive after the stop notice")
+        .stdout_has("alive after the dismissal")
         .stdout_has("status 0");
-    assert!(r.stdout().contains("ms after close"), "{}", r.report());
-}
-
-fn libfaketime() -> Option<PathBuf> {
-    let roots = ["/usr/lib", "/usr/lib64"];
-    for root in roots {
-        let direct = Path::new(root).join("faketime/libfaketime.so.1");
-        if direct.is_file() {
-            return Some(direct);
-        }
-        for entry in std::fs::read_dir(root).ok()?.flatten() {
-            let p = entry.path().join("faketime/libfaketime.so.1");
-            if p.is_file() {
-                return Some(p);
-            }
-        }
-    }
-    None
+    assert!(
+        !r.stdout().contains("still running after stop"),
+        "{}",
+        r.report()
+    );
+    assert!(
+        start_out.contains("Notice dismissed: the ice is not confirmed off"),
+        "{start_out}"
+    );
+    let read = |name: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(out.join(name)).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{name}: {e}\n{}", r.report()))
+    };
+    let log = read("log.json");
+    assert!(log[0]["seen"].is_string(), "{log}");
+    assert_eq!(log[0].get("off"), None, "{log}");
+    assert_eq!(read("status.json")["overdue"], true);
+    let log = env.run(["log", "--json"]).ok().json();
+    assert_eq!(log[0]["off"]["by"], "stopped", "{log}");
 }
 
 #[test]
@@ -518,4 +528,83 @@ fn doctor_passes_when_everything_a_course_needs_works() {
         .stdout_has("ok   state:")
         .stdout_has("ok   time zone: TZ=UTC")
         .stdout_has("ok   scheduler: systemd: therapy-timer-tick.timer is enabled");
+}
+
+/// Regression: under libfaketime, a clock stepped back 1 h two seconds into
+/// an 8 s ice session held the stop back by the hour ("1h 6s left"). The
+/// stop comes at the earlier of the wall-clock end and the elapsed-time end.
+#[test]
+fn a_clock_stepped_back_does_not_hold_the_stop_back() {
+    let test = "a_clock_stepped_back_does_not_hold_the_stop_back";
+    if !desktop_or_skip(test, &[DESKTOP, &["faketime"]].concat()) {
+        return;
+    }
+    let Some(lib) = libfaketime() else {
+        assert!(
+            !crate::util::desktop_required(),
+            "libfaketime.so.1 not found"
+        );
+        eprintln!("\n*** {test}: SKIPPED: libfaketime.so.1 not found ***\n");
+        return;
+    };
+    let env = Env::new();
+    let out_dir = env.root().join("desktop");
+    let rc = env.root().join("faketime.rc");
+    // As in a_wall_clock_jump_fires_the_stop_at_once: the step starts from
+    // the suite's own shift, if any.
+    let shift: i64 = std::env::var("FAKETIME")
+        .ok()
+        .and_then(|s| s.trim_end_matches('s').parse().ok())
+        .unwrap_or(0);
+    std::fs::write(&rc, format!("{shift:+}\n")).expect("faketime file");
+    let stepped = shift - 3600;
+    let script = format!(
+        r#"env -u FAKETIME FAKETIME_TIMESTAMP_FILE={rc} FAKETIME_NO_CACHE=1 DONT_FAKE_MONOTONIC=1 LD_PRELOAD={lib} \
+            {BIN} start --phase ice --duration 8s --linger 0s >"$OUT/start.out" 2>&1 &
+        pid=$!
+        for _ in $(seq 100); do [ "$(grep -c Notify "$OUT/notify.log")" -ge 1 ] && break; sleep 0.1; done
+        date +%s.%N >"$OUT/started"
+        sleep 2
+        echo "{stepped:+}" >{rc}
+        for _ in $(seq 600); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+        kill -TERM $pid 2>/dev/null && echo "did not stop within 60s"
+        wait $pid; echo "status $?""#,
+        rc = rc.display(),
+        lib = lib.display(),
+    );
+    let (r, out) = in_desktop(
+        &env,
+        &[
+            "env",
+            &format!("OUT={}", out_dir.display()),
+            "bash",
+            "-c",
+            &script,
+        ],
+    );
+    let start_out = std::fs::read_to_string(out.join("start.out")).unwrap_or_default();
+    r.ok().stdout_has("status 0");
+    let shown = shown(&out);
+    assert_eq!(shown.len(), 2, "{shown:#?}\n{start_out}");
+    assert_eq!(shown[1].1, "Take the ice off now", "{start_out}");
+    let started: f64 = std::fs::read_to_string(out.join("started"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let times = notify_times(&out);
+    let after = times[1] - times[0];
+    eprintln!(
+        "clock stepped back 1h at 2s: stop notice {after:.3}s after the start notice \
+         ({:.3}s after the start was seen)",
+        times[1] - started
+    );
+    // 8 s by the elapsed-time clock; a stop held by the wall clock comes an
+    // hour later and fails this by far.
+    assert!(
+        (7.0..20.0).contains(&after),
+        "the stop came {after:.1}s after the start\n{start_out}"
+    );
+    let log = env.run(["log", "--json"]).ok().json();
+    assert_eq!(log[0]["outcome"], "completed");
 }

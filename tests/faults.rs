@@ -1069,10 +1069,16 @@ fn fifo_state_and_config_files_do_not_hang() {
     let config = env.root().join("config/therapy-timer/config.toml");
     fs::create_dir_all(config.parent().expect("dir")).expect("dir");
     mkfifo(&config);
+    // Reported, and the status shown on the built-in settings; `config`
+    // fails on it.
     within_5s(&env, &["status", "--at", "2026-03-01T09:05:00Z"])
         .no_panic()
-        .code_is(1)
+        .ok()
         .stderr_has("config file")
+        .stderr_has("config.toml is a FIFO (named pipe), not a regular file");
+    within_5s(&env, &["config"])
+        .no_panic()
+        .code_is(1)
         .stderr_has("config.toml is a FIFO (named pipe), not a regular file");
 }
 
@@ -1109,6 +1115,10 @@ fn dev_zero_and_huge_files_are_refused_unread() {
     fs::create_dir_all(config.parent().expect("dir")).expect("dir");
     std::os::unix::fs::symlink("/dev/zero", &config).expect("symlink");
     within_5s(&env, &["status", "--at", "2026-03-01T09:05:00Z"])
+        .no_panic()
+        .ok()
+        .stderr_has("config.toml is a device, not a regular file");
+    within_5s(&env, &["config"])
         .no_panic()
         .code_is(1)
         .stderr_has("config.toml is a device, not a regular file");

@@ -63,7 +63,10 @@ fn the_watch_service_passes_systemd_analyze_verify() {
         unit.contains(&format!("ExecStart=\"{BIN}\" watch")),
         "{unit}"
     );
-    assert!(unit.contains("RestartPreventExitStatus=2"), "{unit}");
+    // Regression: RestartPreventExitStatus=2 left the service down for good
+    // after a broken config file (exit 2), even once it was fixed.
+    assert!(unit.contains("Restart=on-failure"), "{unit}");
+    assert!(!unit.contains("RestartPreventExitStatus"), "{unit}");
     let verify = run({
         let mut c = Command::new("systemd-analyze");
         c.current_dir(&dir)
@@ -191,10 +194,11 @@ fn doctor_fails_and_says_how_to_fix() {
         .stdout_has("FAIL scheduler")
         .stdout_has("fix: therapy-timer schedule systemd --write")
         .stdout_has("FAIL alarm: no sound server")
-        .stderr_has("5 of 8 checks failed");
+        .stdout_has("ok   config file:")
+        .stderr_has("5 of 9 checks failed");
     let json = env.run(["doctor", "--json"]).code_is(1).json();
-    assert_eq!(json.as_array().map(Vec::len), Some(8));
-    assert_eq!(json[3]["check"], "time zone");
+    assert_eq!(json.as_array().map(Vec::len), Some(9));
+    assert_eq!(json[4]["check"], "time zone");
 }
 
 /// The doctor's scheduler line, from `doctor --json`.

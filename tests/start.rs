@@ -419,3 +419,51 @@ fn a_bogus_bus_address_falls_back_too() {
         .ok()
         .stderr_has("\x07therapy-timer: Take the ice off now");
 }
+
+/// Regression: `start --at "5m ago" --duration 5m2s` printed "off at" five
+/// minutes ago plus the length, then counted the whole length from now:
+/// the stop came five minutes late. The session is timed from its start.
+#[test]
+fn start_at_5m_ago_stops_5m_early_not_5m_late() {
+    let env = Env::new();
+    let began = Instant::now();
+    let r = env.run([
+        "start",
+        "--phase",
+        "ice",
+        "--duration",
+        "5m2s",
+        "--linger",
+        "0s",
+        "--at",
+        "5m ago",
+    ]);
+    let took = began.elapsed();
+    r.ok().stdout_has("Take the ice off now.");
+    eprintln!("start --at \"5m ago\" --duration 5m2s: the stop came after {took:?}");
+    // About 2 s (up to 3 s: the start is counted in whole seconds); the
+    // bound is loose for a loaded machine, and a stop timed from now (5 min)
+    // fails it by far.
+    assert!(took < Duration::from_secs(60), "{took:?}\n{}", r.report());
+    let sessions = log(&env);
+    assert_eq!(sessions[0]["outcome"], "completed");
+    let t = |k: &str| {
+        chrono::DateTime::parse_from_rfc3339(sessions[0][k].as_str().unwrap_or_default())
+            .expect("a time")
+    };
+    assert_eq!((t("end") - t("start")).num_seconds(), 302);
+}
+
+/// A session whose end has passed when it is started stops at once.
+#[test]
+fn start_at_a_time_whose_end_has_passed_stops_at_once() {
+    let env = Env::new();
+    let began = Instant::now();
+    let r = env.run([
+        "start", "--phase", "ice", "--linger", "0s", "--at", "20m ago",
+    ]);
+    let took = began.elapsed();
+    r.ok().stdout_has("Take the ice off now.");
+    eprintln!("start --at \"20m ago\" (10m session): the stop came after {took:?}");
+    assert!(took < Duration::from_secs(60), "{took:?}\n{}", r.report());
+}

@@ -38,30 +38,10 @@ fn kinds(fired: &[Value]) -> Vec<(String, String, i64)> {
         .collect()
 }
 
-/// Starts a 10-minute ice session at `when` and kills the `start` process
-/// with SIGKILL once the session is in the log: a session whose timer is
-/// gone (the machine went down), so only `tick` can give its stop.
+/// Starts a 10-minute ice session at `when` whose `start` process is
+/// killed: see [`Env::start_and_kill`].
 pub fn start_and_kill(env: &Env, when: &str) {
-    let mut child = env
-        .cmd(["start", "--phase", "ice", "--linger", "0s", "--at", when])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn start");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let log = env.run(["log", "--json"]);
-        if log.json().as_array().is_some_and(|a| !a.is_empty()) {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "start never logged its session"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    child.kill().expect("SIGKILL");
-    let _ = child.wait();
+    env.start_and_kill(when);
 }
 
 #[test]
@@ -217,4 +197,46 @@ fn tick_without_a_course_does_nothing_quietly() {
         (String::new(), String::new())
     );
     assert!(!env.state_file().exists());
+}
+
+/// Regression: injury 20:00, a session at 20:10, no tick until 23:45:
+/// `tick` gave "Time for ice" at 23:45, in quiet hours (22:00-07:00). A
+/// prompt whose time passed before quiet hours is not given during them;
+/// the next comes at 07:00.
+#[test]
+fn after_a_gap_a_prompt_due_before_quiet_hours_waits_for_their_end_at_23_45() {
+    let env = Env::new();
+    env.config("quiet_hours = \"22:00-07:00\"\n");
+    env.run([
+        "injury",
+        "2026-03-01T20:00:00Z",
+        "--at",
+        "2026-03-01T20:00:00Z",
+    ])
+    .ok();
+    env.run([
+        "start",
+        "--phase",
+        "ice",
+        "--duration",
+        "1s",
+        "--linger",
+        "0s",
+        "--at",
+        "2026-03-01T20:10:00Z",
+    ])
+    .ok();
+    env.run(["stop", "--at", "2026-03-01T20:11:00Z"]).ok();
+    let fired = tick(&env, at("2026-03-01T23:45:00Z"));
+    assert!(
+        fired.iter().all(|f| f["event"] != "prompt"),
+        "a prompt in quiet hours: {fired:?}"
+    );
+    let fired = tick(&env, at("2026-03-02T07:00:30Z"));
+    let prompts: Vec<_> = kinds(&fired)
+        .into_iter()
+        .filter(|k| k.0 == "prompt")
+        .map(|k| k.1)
+        .collect();
+    assert_eq!(prompts, ["2026-03-02T07:00:00Z"], "{fired:?}");
 }

@@ -389,7 +389,10 @@ impl Env {
 
     /// Starts a 10-minute ice session at `when` and kills the `start`
     /// process with SIGKILL once the session is in the log: only `tick`
-    /// can give its stop.
+    /// can give its stop. The process runs under libfaketime with its wall
+    /// clock stopped at `when` (not `--at when`: a session started at a
+    /// past time is timed from it, so its stop would come at once; and a
+    /// stopped clock gives a start in whole seconds).
     pub fn start_and_kill(&self, when: &str) {
         // Sessions already in the log: wait for one more, not for any.
         let logged = || {
@@ -399,8 +402,21 @@ impl Env {
                 .map_or(0, Vec::len)
         };
         let before = logged();
+        let lib = libfaketime().unwrap_or_else(|| {
+            panic!(
+                "libfaketime.so.1 not found: this test needs it to start a session at {when} \
+                 (apt-get install faketime)"
+            )
+        });
+        let at = chrono::DateTime::parse_from_rfc3339(when)
+            .unwrap_or_else(|e| panic!("start_and_kill: {when:?} is not RFC 3339: {e}"))
+            .with_timezone(&chrono::Utc);
         let mut child = self
-            .cmd(["start", "--phase", "ice", "--linger", "0s", "--at", when])
+            .cmd(["start", "--phase", "ice", "--linger", "0s"])
+            .env("LD_PRELOAD", lib)
+            .env("FAKETIME", at.format("%Y-%m-%d %H:%M:%S").to_string())
+            .env("TZ", "UTC")
+            .env("DONT_FAKE_MONOTONIC", "1")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -419,4 +435,22 @@ impl Env {
         child.kill().expect("SIGKILL");
         let _ = child.wait();
     }
+}
+
+/// libfaketime's library, if it is installed.
+pub fn libfaketime() -> Option<PathBuf> {
+    let roots = ["/usr/lib", "/usr/lib64"];
+    for root in roots {
+        let direct = Path::new(root).join("faketime/libfaketime.so.1");
+        if direct.is_file() {
+            return Some(direct);
+        }
+        for entry in std::fs::read_dir(root).ok()?.flatten() {
+            let p = entry.path().join("faketime/libfaketime.so.1");
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
 }

@@ -1,6 +1,11 @@
-//! The wall clock, and waiting for a wall-clock deadline.
+//! The wall clock, the elapsed-time clock, and waiting for a deadline on
+//! both.
 //!
-//! Every deadline is an absolute instant. Waiting re-reads the wall clock at
+//! Every deadline is an absolute instant on the wall clock; a session's stop
+//! also has one on the elapsed-time clock ([`Elapsed`]: `CLOCK_BOOTTIME` on
+//! Linux, which counts suspend and is not moved by clock changes), and comes
+//! at the earlier of the two, so that a clock stepped back cannot hold it
+//! back. Waiting re-reads the wall clock at
 //! least twice a second instead of sleeping for the whole remainder, because
 //! on Linux a sleep runs on the monotonic clock, which stops while the
 //! machine is suspended and ignores changes to the wall clock: one long sleep
@@ -17,6 +22,109 @@ use chrono::{DateTime, TimeDelta, Utc};
 /// 946 ms after a jump, too near the 1 s the issue allows; two wake-ups a
 /// second cost nothing measurable).
 const RECHECK: Duration = Duration::from_millis(500);
+
+/// A reading of the elapsed-time clock: `CLOCK_BOOTTIME` on Linux (it runs
+/// on through a suspend and no change to the wall clock moves it), the
+/// monotonic clock elsewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Elapsed(Duration);
+
+impl Elapsed {
+    /// The elapsed-time clock now.
+    pub fn now() -> Elapsed {
+        Elapsed(elapsed_now())
+    }
+
+    /// How long since `self` (zero if the clock read `self` later, which it
+    /// does not).
+    pub fn since(self) -> Duration {
+        Elapsed::now().0.saturating_sub(self.0)
+    }
+
+    /// The reading `d` after this one.
+    pub fn after(self, d: Duration) -> Elapsed {
+        Elapsed(self.0.saturating_add(d))
+    }
+
+    /// How long from now until this reading (zero once it has passed).
+    pub fn left(self) -> Duration {
+        self.0.saturating_sub(elapsed_now())
+    }
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn elapsed_now() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime only writes the timespec it is given, which
+    // lives on this stack frame for the whole call.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_BOOTTIME, &mut ts) };
+    if rc != 0 {
+        // Not expected on any kernel since 2.6.39; the monotonic clock is
+        // the next best (it misses only a suspend).
+        return monotonic_now();
+    }
+    Duration::new(
+        u64::try_from(ts.tv_sec).unwrap_or(0),
+        u32::try_from(ts.tv_nsec).unwrap_or(0),
+    )
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn elapsed_now() -> Duration {
+    monotonic_now()
+}
+
+/// The monotonic clock, as a duration since the first time it was read.
+fn monotonic_now() -> Duration {
+    static ORIGIN: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    ORIGIN.get_or_init(std::time::Instant::now).elapsed()
+}
+
+/// A wall-clock time and the elapsed-time clock, read together: from it,
+/// a later wall-clock time has its elapsed-time reading, and the
+/// elapsed-time clock says what the wall clock would read now had nobody
+/// changed it.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeline {
+    wall: DateTime<Utc>,
+    at: Elapsed,
+}
+
+impl Timeline {
+    /// `clock` and the elapsed-time clock, now.
+    pub fn now(clock: &Clock) -> Timeline {
+        Timeline {
+            wall: clock.now(),
+            at: Elapsed::now(),
+        }
+    }
+
+    /// The given wall-clock time, taken to be now on the elapsed-time clock.
+    pub fn anchored(wall: DateTime<Utc>) -> Timeline {
+        Timeline {
+            wall,
+            at: Elapsed::now(),
+        }
+    }
+
+    /// The elapsed-time reading at which `t` comes, counted from the
+    /// anchor (the anchor's own reading for a `t` before it).
+    pub fn when(&self, t: DateTime<Utc>) -> Elapsed {
+        self.at.after((t - self.wall).to_std().unwrap_or_default())
+    }
+
+    /// The wall-clock time now, as the elapsed-time clock counts it from
+    /// the anchor.
+    pub fn now_by_elapsed(&self) -> DateTime<Utc> {
+        TimeDelta::from_std(self.at.since())
+            .ok()
+            .and_then(|d| self.wall.checked_add_signed(d))
+            .unwrap_or(self.wall)
+    }
+}
 
 /// What can wake a waiting command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,12 +194,29 @@ impl Clock {
         &self,
         deadline: DateTime<Utc>,
         wake: &Receiver<Wake>,
+        tick: impl FnMut(DateTime<Utc>) -> bool,
+    ) -> Waited {
+        self.wait_until_either(deadline, None, wake, tick)
+    }
+
+    /// As [`Clock::wait_until`], but reached at the earlier of `deadline`
+    /// on this clock and `elapsed` on the elapsed-time clock: a wall clock
+    /// stepped back cannot hold the wait back.
+    pub fn wait_until_either(
+        &self,
+        deadline: DateTime<Utc>,
+        elapsed: Option<Elapsed>,
+        wake: &Receiver<Wake>,
         mut tick: impl FnMut(DateTime<Utc>) -> bool,
     ) -> Waited {
         loop {
             let now = self.now();
-            let Ok(left) = (deadline - now).to_std() else {
+            let Ok(wall_left) = (deadline - now).to_std() else {
                 return Waited::Reached;
+            };
+            let left = match elapsed {
+                Some(e) => wall_left.min(e.left()),
+                None => wall_left,
             };
             if left.is_zero() {
                 return Waited::Reached;
@@ -157,6 +282,17 @@ mod tests {
         tx.send(Wake::Signal(15)).unwrap();
         let r = clock.wait_until(clock.now() + TimeDelta::hours(1), &rx, |_| false);
         assert_eq!(r, Waited::Signal(15));
+    }
+
+    #[test]
+    fn the_elapsed_deadline_ends_a_wait_the_wall_clock_would_hold() {
+        let clock = Clock::system();
+        let (_tx, rx) = channel();
+        let by = super::Elapsed::now().after(std::time::Duration::from_millis(20));
+        let r =
+            clock.wait_until_either(clock.now() + TimeDelta::hours(1), Some(by), &rx, |_| false);
+        assert_eq!(r, Waited::Reached);
+        assert_eq!(by.left(), std::time::Duration::ZERO);
     }
 
     #[test]

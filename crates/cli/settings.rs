@@ -225,6 +225,20 @@ impl Settings {
         Ok(settings)
     }
 
+    /// Loads the config file as [`Settings::load`] does; a file that cannot
+    /// be read or parsed gives the built-in settings instead, with the
+    /// error beside them: no fault in an unrelated file may silence a stop.
+    pub fn load_or_builtin() -> (Settings, Option<CliError>) {
+        match Settings::load() {
+            Ok(s) => (s, None),
+            Err(e) => {
+                let mut s = Settings::defaults();
+                s.path = Settings::path().map(|p| (p, true));
+                (s, Some(e))
+            }
+        }
+    }
+
     fn defaults() -> Settings {
         Settings {
             path: None,

@@ -64,6 +64,7 @@ pub fn run(args: &DoctorArgs) -> Result<(), CliError> {
             "start a notification server (your desktop's, or dunst or mako)".into(),
         ),
     });
+    checks.push(config_check());
     checks.push(state_check());
     checks.push(time_zone_check());
     checks.push(scheduler_check());
@@ -97,17 +98,39 @@ pub fn run(args: &DoctorArgs) -> Result<(), CliError> {
     }
 }
 
+/// Whether the config file is in use: a file that cannot be read or
+/// parsed leaves the built-in settings in force.
+fn config_check() -> Check {
+    let path = crate::settings::Settings::path();
+    match crate::settings::Settings::load_or_builtin() {
+        (_, Some(e)) => fail(
+            "config file",
+            format!("{e}; {}", super::CONFIG_FALLBACK),
+            match &path {
+                Some(p) => format!(
+                    "correct {} and check it with `therapy-timer config --check {}`",
+                    p.display(),
+                    p.display()
+                ),
+                None => "correct the config file".into(),
+            },
+        ),
+        (s, None) => pass(
+            "config file",
+            match &s.path {
+                Some((p, true)) => format!("{} is valid and in use", p.display()),
+                Some((p, false)) => format!("{} (none there; defaults in use)", p.display()),
+                None => "none (neither XDG_CONFIG_HOME nor HOME is set); defaults in use".into(),
+            },
+        ),
+    }
+}
+
 /// Whether a stop would be heard: a sound server to play it on, and the
-/// sound it would play.
+/// sound it would play (the built-in alarm when the config file is broken,
+/// as the commands then use it).
 fn sound_check() -> Check {
-    let settings = crate::settings::Settings::load().map(|s| s.alarm);
-    let Ok(alarm) = settings else {
-        return fail(
-            "alarm",
-            "the config file is not valid".into(),
-            "see `therapy-timer config`".into(),
-        );
-    };
+    let alarm = crate::settings::Settings::load_or_builtin().0.alarm;
     let Some(name) = alarm.stop else {
         return pass(
             "alarm",
@@ -468,7 +491,9 @@ fn alert(args: &DoctorArgs) -> Result<(), CliError> {
     use crate::hooks::{Hooks, Ran};
     use crate::notifier::{Notice, Notifier, DISMISSED};
 
-    let settings = crate::settings::Settings::load()?;
+    // As the commands would alert: the built-in settings if the file is
+    // broken (`doctor` says so).
+    let settings = crate::settings::Settings::load_or_builtin().0;
     let mut notifier = Notifier::new(true, settings.notices.clone())
         .with_alarm(Alarm::new(&settings.alarm))
         .with_hooks(Hooks::new(settings.hook.clone()));

@@ -113,6 +113,15 @@ pub fn step(
     how: &How<'_>,
     notifier: &mut Notifier,
 ) -> Result<Option<Step>, CliError> {
+    // Parse, then act: an input the library refuses, with no stop come due
+    // meanwhile, is refused before anything is written or announced (tried
+    // on a copy of the state as read). With a stop due, the step is taken
+    // for real: the stop is given and recorded, then the refusal returned.
+    if let Some(input) = &input {
+        if let Some(refusal) = dry_run(ctx, now, input, how)? {
+            return Err(refusal);
+        }
+    }
     let answering = if how.listen.is_some() {
         Answering::Buttons
     } else {
@@ -174,6 +183,25 @@ pub fn step(
         applied,
         safety_sent,
     }))
+}
+
+/// The refusal of `input` at `now` when the library refuses it and no
+/// safety event comes due with it; `None` to take the step for real.
+fn dry_run(
+    ctx: &Ctx,
+    now: DateTime<Utc>,
+    input: &Input,
+    how: &How<'_>,
+) -> Result<Option<CliError>, CliError> {
+    let state = ctx.store.read()?;
+    let Some(mut driver) = ctx.driver(&state, how.planning) else {
+        return Ok(None);
+    };
+    let Err(e) = driver.handle_input(input.clone(), &Local) else {
+        return Ok(None);
+    };
+    let safety = std::iter::from_fn(|| driver.poll_event()).any(|e| e.is_safety());
+    Ok((!safety).then(|| refused(&e, now)))
 }
 
 /// Sends the notice for `event` (the prepared one if it is that event). A

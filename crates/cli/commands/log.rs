@@ -215,27 +215,43 @@ fn remove(ctx: &Ctx, id: u32) -> Result<(), CliError> {
 pub fn undo(ctx: &Ctx) -> Result<(), CliError> {
     let now = ctx.now();
     let state = ctx.store.read()?;
-    let (id, what) = state
-        .driver
-        .as_ref()
-        .and_then(|d| {
-            d.course().last_recorded().map(|e| match e {
-                therapy_timer::Entry::Session(s) => (s.id, line(s, now).trim_start().to_owned()),
-                therapy_timer::Entry::Pain(p) => {
-                    (p.id, format!("pain {}/10 at {}", p.score, clock(p.at, now)))
-                }
-                _ => (e.id(), String::new()),
-            })
-        })
-        .ok_or_else(|| CliError::Usage("nothing to undo: this course's log is empty".into()))?;
+    let describe = |e: therapy_timer::Entry<'_>| match e {
+        therapy_timer::Entry::Session(s) => line(s, now).trim_start().to_owned(),
+        therapy_timer::Entry::Pain(p) => format!("pain {}/10 at {}", p.score, clock(p.at, now)),
+        _ => String::new(),
+    };
+    // The last change: a removal (put back), else the entry recorded last.
+    let course = state.driver.as_ref().map(therapy_timer::Driver::course);
+    let (restore, what) = match course.and_then(therapy_timer::Course::removed) {
+        Some(therapy_timer::Removed::Session(s)) => {
+            (true, describe(therapy_timer::Entry::Session(s)))
+        }
+        Some(therapy_timer::Removed::Pain(p)) => (true, describe(therapy_timer::Entry::Pain(p))),
+        _ => match course.and_then(therapy_timer::Course::last_recorded) {
+            Some(e) => (false, describe(e)),
+            None => {
+                return Err(CliError::Usage(
+                    "nothing to undo: this course's log is empty".into(),
+                ))
+            }
+        },
+    };
     let mut notifier = ctx.notifier();
-    drive::step(
+    let step = drive::step(
         ctx,
         now,
-        Some(Input::Remove { id }),
+        Some(Input::Undo),
         &How::plain(None),
         &mut notifier,
     )?;
-    outln!("Undone: removed {id}: {what}");
+    match step.and_then(|s| s.applied) {
+        Some(therapy_timer::Applied::Restored { entry }) if restore => {
+            outln!("Undone: put back {entry}: {what}");
+        }
+        Some(therapy_timer::Applied::Removed(r)) => {
+            outln!("Undone: removed {}: {what}", r.id());
+        }
+        _ => outln!("Undone."),
+    }
     Ok(())
 }

@@ -74,7 +74,14 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         // Checking a file must not depend on the config file in use.
         Command::Config(a) => match &a.check {
             Some(file) => config::check(file),
-            None => config::run(&Ctx::new(&a.planning.when)?, &a),
+            None => {
+                // The config is this command's job: a broken file fails it.
+                let (_, problem) = Settings::load_or_builtin();
+                if let Some(e) = problem {
+                    return Err(e);
+                }
+                config::run(&Ctx::new(&a.planning.when)?, &a)
+            }
         },
         Command::Completions(a) => completions::completions(a.shell),
         Command::Man(a) => man::run(&a),
@@ -111,12 +118,22 @@ pub fn bar_usage_error(format: crate::args::StatusFormat, message: String) -> Re
 }
 
 /// What every command needs: the clock (shifted by `--at`) and the store.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Ctx {
     clock: Clock,
     store: Store,
     settings: Settings,
+    /// The `--at` time, as given (with its fraction of a second).
+    at: Option<DateTime<Utc>>,
+    /// Why the config file is not in use (the built-in settings are), if
+    /// it cannot be read or parsed.
+    config_problem: Option<String>,
 }
+
+/// Said wherever a broken config file is reported.
+pub(super) const CONFIG_FALLBACK: &str =
+    "the built-in protocol and settings are in use until it is fixed \
+    (check a fix with `therapy-timer config --check FILE`)";
 
 /// Said whenever a command needs an injury time and none is known.
 pub(super) const NO_INJURY: &str =
@@ -126,6 +143,7 @@ pub(super) const NO_INJURY: &str =
 impl Ctx {
     fn new(when: &When) -> Result<Ctx, CliError> {
         let mut store = Store::locate()?;
+        let mut given = None;
         let clock = match &when.at {
             Some(at) => {
                 let real = Utc::now();
@@ -145,21 +163,54 @@ impl Ctx {
                         text::full(at)
                     ));
                 }
+                given = Some(at);
                 Clock::shifted_to(at)
             }
             None => Clock::system(),
         };
+        let (settings, problem) = Settings::load_or_builtin();
+        let config_problem = problem.map(|e| {
+            let problem = format!("{e}; {CONFIG_FALLBACK}");
+            errln!("therapy-timer: warning: {problem}");
+            problem
+        });
         Ok(Ctx {
             clock,
             store,
-            settings: Settings::load()?,
+            settings,
+            at: given,
+            config_problem,
         })
     }
 
-    /// The time now (the `--at` time, if given), in whole seconds: what a
-    /// person or a script reads back needs no nanoseconds.
+    /// This context on another clock: for what follows an input given at
+    /// `--at` (a session started then runs on real time).
+    fn on_clock(&self, clock: Clock) -> Ctx {
+        Ctx {
+            clock,
+            ..self.clone()
+        }
+    }
+
+    /// The time the command acts at, to the nanosecond: the `--at` time as
+    /// given, else the clock now. (A session keeps its sub-second start, so
+    /// a 2 s session lasts 2 s.)
+    fn precise_now(&self) -> DateTime<Utc> {
+        self.at.unwrap_or_else(|| whole_millis(self.clock.now()))
+    }
+
+    /// The time now, to the millisecond (what a person or a script reads
+    /// back needs no nanoseconds; a session keeps its sub-second start, and
+    /// a tick just after its end must not read a time before it); with
+    /// `--at`, the time given as given, run on in whole seconds.
     fn now(&self) -> DateTime<Utc> {
-        whole_seconds(self.clock.now())
+        match self.at {
+            Some(at) => {
+                let ran = (self.clock.now() - at).num_seconds();
+                at.checked_add_signed(TimeDelta::seconds(ran)).unwrap_or(at)
+            }
+            None => whole_millis(self.clock.now()),
+        }
     }
 
     /// Parses a TIME argument; `flag` names it in the error.
@@ -239,9 +290,9 @@ impl Ctx {
     }
 }
 
-/// `t` without its fraction of a second.
-fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
-    DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
+/// `t` to the millisecond.
+fn whole_millis(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap_or(t)
 }
 
 /// Prints `value` as pretty JSON on stdout.

@@ -12,6 +12,10 @@ use crate::text::{clock, RED_FLAGS};
 
 pub fn run(ctx: &Ctx, args: &PainArgs) -> Result<(), CliError> {
     let now = ctx.now();
+    // Parse, then act: a score or note the library refuses is refused
+    // before the state is read.
+    therapy_timer::PainScore::new(now, args.score, args.note.clone())
+        .map_err(|e| crate::error::refused(&e, now))?;
     // A score before any course: a course for it, without an injury time.
     let new = || -> Result<Driver, CliError> {
         Ok(Driver::new(

@@ -143,9 +143,10 @@ pub fn watch_unit(exe: &Path, env: &[(&str, String)]) -> String {
          [Service]\n\
          ExecStart=\"{}\" watch\n\
          Restart=on-failure\n\
+         # Every failure is retried, exit 2 too: a broken config file or an\n\
+         # injury not yet recorded is fixed while the service waits, and a\n\
+         # service that gave up would give no stop.\n\
          RestartSec=10\n\
-         # Exit 2 is bad input (no injury recorded yet): restarting cannot help.\n\
-         RestartPreventExitStatus=2\n\
          {}\n\
          [Install]\n\
          WantedBy=graphical-session.target\n",

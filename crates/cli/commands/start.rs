@@ -14,7 +14,7 @@ use therapy_timer::{Advisory, Course, Driver, Input, Phase, Session};
 use super::drive::{self, How};
 use super::Ctx;
 use crate::args::{PhaseArg, StartArgs};
-use crate::clock::{forward_signals, Waited, Wake};
+use crate::clock::{forward_signals, Timeline, Waited, Wake};
 use crate::error::CliError;
 use crate::notifier::{Notifier, DISMISSED};
 use crate::text::{capital, clock, full, span, start_notice, stop_notice, Stop};
@@ -26,7 +26,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
     let (tx, rx) = mpsc::channel();
     forward_signals(tx.clone()).map_err(CliError::Failure)?;
     let mut notifier = ctx.notifier();
-    let now = ctx.now();
+    let now = ctx.precise_now();
 
     // Parse, then act: the injury time, the phase and the length are
     // settled before anything is written or shown.
@@ -170,17 +170,23 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
             let notice = drive::notice_for(&e, e.due(), true, crate::text::Answering::Buttons);
             (e, notice)
         });
-    // The process's own measure of the session, which no clock change
-    // moves.
-    let timed_from = std::time::Instant::now();
+    // From here on the session runs on real time, whatever `--at` said:
+    // started at T, it stops at T + length by the system clock (at once if
+    // that has passed), and by the elapsed-time clock, whichever comes
+    // first, so a clock stepped back does not hold the stop back.
+    let ctx = &ctx.on_clock(crate::clock::Clock::system());
+    let line = Timeline::now(&ctx.clock);
+    let by_elapsed = line.when(session.end);
     let terminal = std::io::stdout().is_terminal();
     let mut last_line = None;
     let mut stamp = ctx.store.stamp();
     let waited = loop {
-        let waited = ctx.clock.wait_until(session.end, &rx, |t| {
-            progress(terminal, &mut last_line, session.start, session.end, t);
-            ctx.store.stamp() != stamp
-        });
+        let waited = ctx
+            .clock
+            .wait_until_either(session.end, Some(by_elapsed), &rx, |t| {
+                progress(terminal, &mut last_line, session.start, session.end, t);
+                ctx.store.stamp() != stamp
+            });
         match waited {
             Waited::Interrupted => {
                 stamp = ctx.store.stamp();
@@ -198,12 +204,21 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         }
     };
     if terminal {
+        // The bar at its end, then the stop's lines below it.
+        progress(
+            terminal,
+            &mut last_line,
+            session.start,
+            session.end,
+            session.end,
+        );
         outln!();
     }
 
     if let Waited::Signal(n) = waited {
-        // Cut short: the driver's early stop goes out and is logged.
-        let at = ctx.now();
+        // Cut short: the driver's early stop goes out and is logged (never
+        // before the start, whatever the clock did meanwhile).
+        let at = ctx.now().max(session.start);
         let stopped = drive::step(
             ctx,
             at,
@@ -234,12 +249,24 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         new: None,
         prepared: prepared.as_ref(),
     };
-    // Woken by its own timer no later than the session's length (the wall
-    // clock may have jumped ahead meanwhile): the stop is on time, and is
-    // given at the session's end. Later than that (the machine slept), it
-    // is given now, saying how late.
-    let on_time = timed_from.elapsed() <= length + therapy_timer::limits::LATE_AFTER;
-    let at = if on_time { session.end } else { ctx.now() };
+    // Woken no later than the session's end by the elapsed-time clock (the
+    // wall clock may have jumped either way meanwhile), or at once for an
+    // end that had passed when the session was started: the stop is on
+    // time, and is given at the session's end. Later than that (the
+    // process was held up), it is given that much after the end, saying
+    // how late.
+    let late = by_elapsed.since();
+    let on_time = late <= therapy_timer::limits::LATE_AFTER;
+    let at = if on_time {
+        session.end
+    } else {
+        super::whole_millis(
+            TimeDelta::from_std(late)
+                .ok()
+                .and_then(|d| session.end.checked_add_signed(d))
+                .unwrap_or_else(|| ctx.now()),
+        )
+    };
     let stop_sent = match drive::step(ctx, at, None, &how, &mut notifier) {
         Ok(step) => {
             if let Some(step) = &step {
@@ -279,7 +306,16 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
     if args.linger > Duration::ZERO
         && (std::io::stderr().is_terminal() || notifier.on_desktop(stop_sent))
     {
-        linger(ctx, args.linger, &session, &mut notifier, (&tx, &rx))?;
+        // The repeats on the stop's own timeline: a clock that reads `at`
+        // now, and the elapsed-time clock from now.
+        let ctx = &ctx.on_clock(crate::clock::Clock::shifted_to(at));
+        linger(
+            ctx,
+            args.linger,
+            (&session, Timeline::anchored(at)),
+            &mut notifier,
+            (&tx, &rx),
+        )?;
     }
     Ok(())
 }
@@ -348,17 +384,22 @@ fn changed_elsewhere(
 
 /// After the stop: keeps the process (and so the notice, on desktops that
 /// drop a notice when its sender exits) until the person says the pack is
-/// off (It's off, Enter on the terminal, `therapy-timer stop` elsewhere),
-/// dismisses the notice, or `at_most` passes; meanwhile the stop's
+/// off (It's off, Enter on the terminal, `therapy-timer stop` elsewhere) or
+/// `at_most` passes (a dismissed notice was only seen); meanwhile the stop's
 /// repeats come out when due.
+/// The repeats are timed as the stop was: by the wall clock and by the
+/// elapsed-time clock from the stop (`line`), whichever comes first.
 fn linger(
     ctx: &Ctx,
     at_most: Duration,
-    session: &Session,
+    (session, line): (&Session, Timeline),
     notifier: &mut Notifier,
     (tx, rx): (&Sender<Wake>, &Receiver<Wake>),
 ) -> Result<(), CliError> {
-    let until = ctx.now() + TimeDelta::from_std(at_most).unwrap_or(TimeDelta::hours(1));
+    // The later of the two clocks' times is the one whose deadline came
+    // first.
+    let now = || ctx.now().max(super::whole_millis(line.now_by_elapsed()));
+    let until = now() + TimeDelta::from_std(at_most).unwrap_or(TimeDelta::hours(1));
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
         outln!("(Press Enter when the pack is off; Ctrl-C to leave.)");
         let to = tx.clone();
@@ -386,12 +427,14 @@ fn linger(
             .read()?
             .driver
             .and_then(|d| d.poll_timeout(&Local))
-            .filter(|t| *t > ctx.now());
+            .filter(|t| *t > now());
         let wake = next_repeat.map_or(until, |t| t.min(until));
         let waited = ctx
             .clock
-            .wait_until(wake, rx, |_| ctx.store.stamp() != stamp);
-        let now = ctx.now();
+            .wait_until_either(wake, Some(line.when(wake)), rx, |_| {
+                ctx.store.stamp() != stamp
+            });
+        let now = now();
         let how = How {
             planning: None,
             listen: Some(tx),
@@ -443,6 +486,16 @@ fn linger(
                     Ok(_) => {}
                     // Already said elsewhere: nothing to add.
                     Err(_) => {}
+                }
+                if key == DISMISSED {
+                    // Seen, not off: the repeats go on until it is said to
+                    // be off.
+                    outln!(
+                        "Notice dismissed: the {} is not confirmed off; the reminders go on \
+                         until you press It's off or run `therapy-timer stop`.",
+                        session.phase
+                    );
+                    continue;
                 }
                 return Ok(());
             }

@@ -16,6 +16,10 @@ use crate::text::{ago, between, capital, clock, full, review, since, span, wrap}
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct Status {
     now: DateTime<Utc>,
+    /// Why the config file is not in use (the built-in settings are), if
+    /// it cannot be read or parsed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    config_problem: Option<String>,
     /// `null` when no injury time was given.
     injured_at: Option<DateTime<Utc>>,
     phase: Option<Phase>,
@@ -70,6 +74,7 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
     let review_due = known && course.review_due(now) && !course.is_over(now);
     let status = Status {
         now,
+        config_problem: ctx.config_problem.clone(),
         injured_at: known.then(|| course.injured_at()),
         phase: known.then(|| course.phase_at(now)),
         hours_since_injury: known
@@ -102,9 +107,14 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
             .map(|p| format!("{} ({})", crate::desktop_state::PAUSED, p.by)),
         _ => None,
     };
+    let config = ctx
+        .config_problem
+        .as_ref()
+        .map(|p| format!("Config file not in use: {p}."));
     let sentences = |course: &Course, status: &Status| {
         let mut lines = sentences(course, status);
         lines.extend(paused.clone());
+        lines.extend(config.clone());
         lines
     };
     match format {

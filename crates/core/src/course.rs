@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::duration::after;
+use crate::entry::Removed;
 use crate::error::Error;
 use crate::limits::{COURSE_MAX, EVERY_MAX, LOGGED_MAX, REST_MAX};
 use crate::pain::PainScore;
@@ -84,6 +85,9 @@ pub struct Course {
     /// False for a course started without an injury time (see
     /// [`Course::without_injury`]).
     injury_known: bool,
+    /// The entry removed last, while nothing was recorded since: what an
+    /// undo puts back (see [`Course::undo`]).
+    removed: Option<Removed>,
 }
 
 /// The oldest injury a course accepts, before the time it is given.
@@ -125,6 +129,7 @@ impl Course {
             ended_at: None,
             next_id: 1,
             injury_known: true,
+            removed: None,
         })
     }
 

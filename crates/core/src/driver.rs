@@ -560,6 +560,14 @@ impl Driver {
             }
             Input::Log { session } => self.log(session)?,
             Input::Remove { id } => Applied::Removed(self.course.remove(id)?),
+            Input::Undo => match self.course.restore_removed() {
+                Some(entry) => Applied::Restored { entry },
+                None => {
+                    // An empty log: the error names no entry (id 0).
+                    let id = self.course.last_recorded().map_or(0, |e| e.id());
+                    Applied::Removed(self.course.remove(id)?)
+                }
+            },
             Input::Pain { at, score, note } => self.pain(at, score, note)?,
         };
         self.withdraw_settled();

@@ -146,6 +146,10 @@ pub struct Session {
     /// is overdue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub off: Option<Off>,
+    /// When its stop notice was first dismissed: the stop was *seen*, which
+    /// is not "the pack is off" (its repeats go on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<DateTime<Utc>>,
 }
 
 impl Session {
@@ -228,6 +232,7 @@ impl Session {
             outcome: Outcome::Running,
             forced: false,
             off: None,
+            seen: None,
         };
         session.check()?;
         Ok(session)
@@ -248,6 +253,7 @@ impl Session {
             outcome: Outcome::Completed,
             forced: false,
             off: Some(Off::new(end, by)),
+            seen: None,
         };
         session.check()?;
         Ok(session)
@@ -435,6 +441,8 @@ pub(crate) struct RawSession {
     forced: bool,
     #[serde(default)]
     off: Option<Off>,
+    #[serde(default)]
+    seen: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<RawSession> for Session {
@@ -450,6 +458,7 @@ impl TryFrom<RawSession> for Session {
             outcome: raw.outcome,
             forced: raw.forced,
             off,
+            seen: raw.seen,
         };
         session.check()?;
         Ok(session)

@@ -100,6 +100,13 @@ impl Course {
         (t < self.ends_at()).then_some(t)
     }
 
+    /// Whether quiet hours hold a prompt back at `now`: a prompt whose time
+    /// passed in or before quiet hours (nobody ticked since) is not given
+    /// during them; the next comes when they end.
+    pub(crate) fn quiet_at<Tz: TimeZone>(&self, now: DateTime<Utc>, tz: &Tz) -> bool {
+        self.quiet_hours.is_some_and(|q| q.contains(now, tz))
+    }
+
     /// `t` plus the cadence of the phase at `t`.
     pub(crate) fn after_cadence(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
         after(t, self.protocol.every(self.phase_at(t)))

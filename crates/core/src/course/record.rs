@@ -289,6 +289,8 @@ impl Course {
 
     /// The next id, for an entry being recorded.
     pub(super) fn take_id(&mut self) -> u32 {
+        // Something new is recorded: a removal is no longer the last change.
+        self.removed = None;
         let id = self.next_id;
         self.next_id = self.next_id.saturating_add(1);
         id
@@ -324,14 +326,59 @@ impl Course {
             if self.sessions[i].is_open() {
                 return Err(Error::SessionRunning { id });
             }
-            return Ok(Removed::Session(self.sessions.remove(i)));
+            let removed = Removed::Session(self.sessions.remove(i));
+            self.removed = Some(removed.clone());
+            return Ok(removed);
         }
         let i = self
             .pain
             .iter()
             .position(|p| p.id == id)
             .ok_or(Error::NoSuchSession { id })?;
-        Ok(Removed::Pain(self.pain.remove(i)))
+        let removed = Removed::Pain(self.pain.remove(i));
+        self.removed = Some(removed.clone());
+        Ok(removed)
+    }
+
+    /// The entry [`Course::remove`] removed last, if nothing was recorded
+    /// since: what an undo puts back.
+    #[must_use]
+    pub fn removed(&self) -> Option<&Removed> {
+        self.removed.as_ref()
+    }
+
+    /// Puts back the entry [`Course::removed`] names, with its id, where
+    /// it was; returns the id, or `None` when there is none to put back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Phase, Protocol, Session};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let mut course = Course::new(t, Protocol::default())?;
+    /// let id = course.record(Session::logged(Phase::Ice, t, t + TimeDelta::minutes(10))?)?;
+    /// course.remove(id)?;
+    /// assert_eq!(course.restore_removed(), Some(id));
+    /// assert_eq!(course.sessions()[0].id, id);
+    /// assert_eq!(course.restore_removed(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn restore_removed(&mut self) -> Option<u32> {
+        match self.removed.take()? {
+            Removed::Session(s) => {
+                let at = self.sessions.partition_point(|x| x.start <= s.start);
+                self.sessions.insert(at, s);
+                Some(s.id)
+            }
+            Removed::Pain(p) => {
+                let id = p.id;
+                let at = self.pain.partition_point(|x| x.at <= p.at);
+                self.pain.insert(at, p);
+                Some(id)
+            }
+        }
     }
 
     /// The session that may still be on: running, or past its end with

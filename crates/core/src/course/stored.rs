@@ -36,6 +36,11 @@ pub(crate) struct RawCourse {
     ended_at: Option<DateTime<Utc>>,
     #[serde(default = "yes")]
     injury_known: bool,
+    /// The entry removed last (what an undo puts back).
+    #[serde(default)]
+    removed_session: Option<RawSession>,
+    #[serde(default)]
+    removed_pain: Option<RawPainScore>,
     /// Format 1 only: a snooze, now kept with the prompt it answered. Read
     /// and dropped: a snooze from before an upgrade has long run out.
     #[serde(default, rename = "not_before")]
@@ -74,6 +79,10 @@ struct CourseOut<'a> {
     ended_at: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "is_true")]
     injury_known: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    removed_session: Option<&'a Session>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    removed_pain: Option<&'a PainScore>,
 }
 
 impl Serialize for Course {
@@ -89,6 +98,14 @@ impl Serialize for Course {
             prompted: self.prompted,
             ended_at: self.ended_at,
             injury_known: self.injury_known,
+            removed_session: match &self.removed {
+                Some(crate::entry::Removed::Session(x)) => Some(x),
+                _ => None,
+            },
+            removed_pain: match &self.removed {
+                Some(crate::entry::Removed::Pain(x)) => Some(x),
+                _ => None,
+            },
         }
         .serialize(s)
     }
@@ -183,6 +200,13 @@ impl TryFrom<RawCourse> for Course {
         } else {
             course.renumber();
         }
+        // Kept only while its id is free (nothing was recorded since).
+        let removed = match (raw.removed_session, raw.removed_pain) {
+            (Some(r), _) => Some(crate::entry::Removed::Session(Session::try_from(r)?)),
+            (None, Some(r)) => Some(crate::entry::Removed::Pain(PainScore::try_from(r)?)),
+            (None, None) => None,
+        };
+        course.removed = removed.filter(|r| !ids.contains(&r.id()));
         let mut prompts = raw.prompts;
         for p in &prompts {
             in_range(p.due)?;

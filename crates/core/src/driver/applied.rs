@@ -58,8 +58,14 @@ pub enum Applied {
         /// The id it had.
         session: u32,
     },
-    /// [`Input::Remove`](crate::Input::Remove): what was removed.
+    /// [`Input::Remove`](crate::Input::Remove), or an
+    /// [`Input::Undo`](crate::Input::Undo) that removed: what was removed.
     Removed(Removed),
+    /// [`Input::Undo`](crate::Input::Undo) put back a removed entry.
+    Restored {
+        /// Its id (the one it had).
+        entry: u32,
+    },
     /// Anything else (a skip, a snooze, a dismissal, the course ended, an
     /// injury time): nothing new to point at.
     Done,

@@ -164,7 +164,18 @@ impl Driver {
                 _ => Err(Error::NothingToStop),
             };
         };
-        if at < s.end && by == OffBy::Dismissed {
+        if by == OffBy::Dismissed {
+            // Seen, not off: recorded (the first time), and the repeats go
+            // on. Before the end it means nothing.
+            if at >= s.end {
+                if let Some(last) = self
+                    .course
+                    .last_session_mut()
+                    .filter(|l| l.id == s.id && l.seen.is_none())
+                {
+                    last.seen = Some(at);
+                }
+            }
             return Ok(Applied::Done);
         }
         self.off_at(s, at, by)

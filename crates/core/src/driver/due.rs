@@ -124,8 +124,12 @@ impl Driver {
             Due::Prompt => {
                 self.course.answer_open_prompt(Answer::Missed);
                 self.course.pass_prompt(due_at);
-                // Superseded while nobody was there: not given.
-                if self.course.next_prompt(tz).is_some_and(|t| t <= now) {
+                // Superseded while nobody was there, or come due before
+                // quiet hours that hold now: not given (the next prompt
+                // comes when they end).
+                if self.course.next_prompt(tz).is_some_and(|t| t <= now)
+                    || self.course.quiet_at(now, tz)
+                {
                     return;
                 }
                 let phase = self.course.phase_at(due_at);

@@ -97,7 +97,10 @@ pub enum Input {
         at: DateTime<Utc>,
     },
     /// The person dismissed the stop notice, where the desktop reports it:
-    /// the stop was seen. Before the session's end it means nothing.
+    /// the stop was *seen*, not confirmed. It is recorded as
+    /// [`Session::seen`](crate::Session::seen) and the repeats go on; only
+    /// [`Input::Stop`], [`Input::ConfirmOff`] or a device's own stop say the
+    /// pack is off. Before the session's end it means nothing.
     Dismissed {
         /// When.
         at: DateTime<Utc>,
@@ -150,6 +153,10 @@ pub enum Input {
         /// The entry's id: a session's or a pain score's.
         id: u32,
     },
+    /// Take back the last change to the log: put back the entry removed
+    /// last if nothing was recorded since ([`Course::restore_removed`]),
+    /// else remove the entry recorded last ([`Course::last_recorded`]).
+    Undo,
     /// A pain score, 0 to 10, with an optional note (see
     /// [`PainScore::new`]). A score of
     /// [`SEVERE_PAIN`](crate::limits::SEVERE_PAIN) or more comes back as
@@ -180,7 +187,7 @@ impl Input {
             | Input::NewInjury { at, .. }
             | Input::CorrectInjury { at, .. }
             | Input::Pain { at, .. } => Some(*at),
-            Input::Log { .. } | Input::Remove { .. } => None,
+            Input::Log { .. } | Input::Remove { .. } | Input::Undo => None,
         }
     }
 }

@@ -952,3 +952,58 @@ fn upcoming_is_the_event_given_on_time_and_only_that() {
     assert_ne!(given[0], ahead);
     assert_eq!(given[0].late(), Duration::from_secs(180));
 }
+
+/// Regression: a dismissed stop notice was taken for "the pack is off":
+/// the log said off by dismissed and the repeats ended. It was only seen.
+#[test]
+fn regression_a_dismissal_is_seen_not_off_and_the_repeats_go_on() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(start(t(1, 9, 0)), &Utc).unwrap();
+    walk(&mut d, t(1, 9, 0), t(1, 9, 11));
+    d.handle_input(Input::Dismissed { at: t(1, 9, 12) }, &Utc)
+        .unwrap();
+    d.handle_input(Input::Dismissed { at: t(1, 9, 13) }, &Utc)
+        .unwrap();
+    let s = d.course().sessions()[0];
+    assert_eq!((s.off, s.seen), (None, Some(t(1, 9, 12))), "the first time");
+    assert!(d.course().overdue(t(1, 9, 13)).is_some());
+    let later = walk(&mut d, t(1, 9, 13), t(1, 10, 0));
+    let repeats: Vec<_> = later
+        .iter()
+        .filter(|e| e.kind() == EventKind::Repeat)
+        .map(repeat_of)
+        .collect();
+    assert_eq!(repeats, [1, 2, 3]);
+    // The JSON keeps it.
+    let back: Driver = serde_json::from_str(&serde_json::to_string(&d).unwrap()).unwrap();
+    assert_eq!(back.course().sessions()[0].seen, Some(t(1, 9, 12)));
+}
+
+/// Regression: injury 20:00, a session at 20:10, no tick until 23:45: the
+/// prompt due at 21:20 was given at 23:45, in quiet hours (22:00-07:00).
+/// It is not; the next prompt comes at 07:00.
+#[test]
+fn regression_a_prompt_due_before_quiet_hours_is_not_given_in_them_after_a_gap() {
+    let mut d = driver(t(1, 20, 0));
+    d.handle_input(start(t(1, 20, 10)), &Utc).unwrap();
+    drain(&mut d);
+    d.handle_timeout(t(1, 20, 20), &Utc);
+    d.handle_input(Input::ConfirmOff { at: t(1, 20, 21) }, &Utc)
+        .unwrap();
+    drain(&mut d);
+    d.handle_timeout(t(1, 23, 45), &Utc);
+    let events = drain(&mut d);
+    assert!(
+        events.iter().all(|e| e.kind() != EventKind::Prompt),
+        "{events:?}"
+    );
+    assert_eq!(d.course().next_prompt(&Utc), Some(t(2, 7, 0)));
+    let later = walk(&mut d, t(1, 23, 45), t(2, 7, 1));
+    assert_eq!(
+        kinds(&later)
+            .into_iter()
+            .filter(|(k, _)| *k == EventKind::Prompt)
+            .collect::<Vec<_>>(),
+        [(EventKind::Prompt, t(2, 7, 0))]
+    );
+}
