@@ -2,7 +2,9 @@
 //! person did: the sessions they started, how they answered the prompts,
 //! and how much it hurt.
 
-use std::time::Duration;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;

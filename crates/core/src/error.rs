@@ -1,7 +1,8 @@
 //! The one error type of the crate.
 
-use std::fmt;
-use std::time::Duration;
+use alloc::string::String;
+use core::fmt;
+use core::time::Duration;
 
 use chrono::{DateTime, NaiveTime, Utc};
 
@@ -574,4 +575,4 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}

@@ -1,7 +1,8 @@
 //! The two phases of the protocol: ice, then heat.
 
-use std::fmt;
-use std::str::FromStr;
+use alloc::borrow::ToOwned;
+use core::fmt;
+use core::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
