@@ -386,6 +386,9 @@ pub(crate) fn in_range(at: DateTime<Utc>) -> Result<(), Error> {
     }
 }
 
+// The course's look-ahead, under the course that it reads (issue 16: no
+// import cycle between a `plan` and a `course` module).
+pub(crate) mod plan;
 mod prompts;
 mod record;
 mod rest;

@@ -14,6 +14,8 @@ use crate::limits::{
 use crate::phase::Phase;
 
 mod kind;
+// `FromStr` for `Phase`, beside its error (phase.rs imports nothing from here).
+mod phase_name;
 
 pub use kind::ErrorKind;
 
