@@ -391,6 +391,9 @@ impl Env {
     /// process with SIGKILL once the session is in the log: only `tick`
     /// can give its stop.
     pub fn start_and_kill(&self, when: &str) {
+        // Wait for this start's session, not for any: the log may have some.
+        let logged = |run: Run| run.json().as_array().map_or(0, Vec::len);
+        let before = logged(self.run(["log", "--json"]));
         let mut child = self
             .cmd(["start", "--phase", "ice", "--linger", "0s", "--at", when])
             .stdout(std::process::Stdio::null())
@@ -399,8 +402,7 @@ impl Env {
             .expect("spawn start");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         loop {
-            let log = self.run(["log", "--json"]);
-            if log.json().as_array().is_some_and(|a| !a.is_empty()) {
+            if logged(self.run(["log", "--json"])) > before {
                 break;
             }
             assert!(
