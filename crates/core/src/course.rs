@@ -2,7 +2,9 @@
 //! person did: the sessions they started, how they answered the prompts,
 //! and how much it hurt.
 
-use std::time::Duration;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -389,6 +391,9 @@ pub(crate) fn in_range(at: DateTime<Utc>) -> Result<(), Error> {
     }
 }
 
+// The course's look-ahead, under the course that it reads (issue 16: no
+// import cycle between a `plan` and a `course` module).
+pub(crate) mod plan;
 mod prompts;
 mod record;
 mod rest;

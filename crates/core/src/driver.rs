@@ -1,6 +1,8 @@
 //! The driver: one sans-IO state machine that runs a course over time.
 
-use std::collections::VecDeque;
+use alloc::collections::VecDeque;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
@@ -213,7 +215,7 @@ impl Driver {
     /// ```
     #[must_use = "the courses taken are gone from the driver"]
     pub fn take_past_courses(&mut self) -> Vec<Course> {
-        std::mem::take(&mut self.past)
+        core::mem::take(&mut self.past)
     }
 
     /// Puts earlier courses (oldest first) back, before the ones the

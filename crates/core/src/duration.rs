@@ -1,7 +1,12 @@
 //! Durations in humantime form ("10m", "1h 30m"), for messages and serde,
 //! and checked time arithmetic.
 
-use std::time::Duration;
+#[cfg(any(test, not(feature = "std")))]
+mod text;
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use core::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Deserializer, Serializer};
@@ -18,7 +23,10 @@ pub(crate) fn human(d: Duration) -> String {
         // Whole days, never humantime's 30.44-day months.
         format!("{}days", s / (24 * HOUR))
     } else {
-        humantime::format_duration(d).to_string()
+        #[cfg(feature = "std")]
+        return humantime::format_duration(d).to_string();
+        #[cfg(not(feature = "std"))]
+        return text::format(d);
     }
 }
 
@@ -58,7 +66,7 @@ pub(crate) fn since(a: DateTime<Utc>, b: DateTime<Utc>) -> Duration {
 
 /// serde `with` module: a `Duration` as a humantime string.
 pub(crate) mod serde_human {
-    use super::{Deserialize, Deserializer, Duration, Serializer};
+    use super::{Deserialize, Deserializer, Duration, Serializer, String};
 
     pub(crate) fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(&super::human(*d))
@@ -72,7 +80,7 @@ pub(crate) mod serde_human {
 
 /// serde `with` module: an optional `Duration` as a humantime string.
 pub(crate) mod serde_human_opt {
-    use super::{Deserialize, Deserializer, Duration, Serializer};
+    use super::{Deserialize, Deserializer, Duration, Serializer, String};
 
     pub(crate) fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
         match d {
@@ -96,7 +104,11 @@ pub(crate) mod serde_human_opt {
 /// Parses a humantime duration, with an error that quotes at most the
 /// first 40 characters of the input and says how to write one.
 fn parse(text: &str) -> Result<Duration, String> {
-    humantime::parse_duration(text).map_err(|e| {
+    #[cfg(feature = "std")]
+    let parsed = humantime::parse_duration(text);
+    #[cfg(not(feature = "std"))]
+    let parsed = text::parse(text);
+    parsed.map_err(|e| {
         let shown: String = text.chars().take(40).collect();
         let more = if text.chars().count() > 40 { "…" } else { "" };
         format!(

@@ -1,7 +1,8 @@
 //! The one error type of the crate.
 
-use std::fmt;
-use std::time::Duration;
+use alloc::string::String;
+use core::fmt;
+use core::time::Duration;
 
 use chrono::{DateTime, NaiveTime, Utc};
 
@@ -13,6 +14,8 @@ use crate::limits::{
 use crate::phase::Phase;
 
 mod kind;
+// `FromStr` for `Phase`, beside its error (phase.rs imports nothing from here).
+mod phase_name;
 
 pub use kind::ErrorKind;
 
@@ -574,4 +577,4 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}

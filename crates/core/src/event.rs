@@ -1,6 +1,6 @@
 //! Events: what a timer announces, and when.
 
-use std::time::Duration;
+use core::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

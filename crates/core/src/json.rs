@@ -1,5 +1,9 @@
 //! Reading and writing JSON with typed errors.
 
+use alloc::borrow::ToOwned;
+use alloc::format;
+use alloc::string::{String, ToString};
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 

@@ -67,8 +67,9 @@
 //! The crate never reads the clock, sleeps, touches files or talks to D-Bus.
 //! Time goes in as a value and answers come out as values, so an app drives
 //! it with its own clock and tests run weeks of course in microseconds.
-//! Durations are [`std::time::Duration`] everywhere (lengths are never
-//! negative, and it is what humantime reads and writes); instants are
+//! Durations are [`core::time::Duration`] everywhere (the same type as
+//! `std::time::Duration`; lengths are never negative, and it is what
+//! humantime reads and writes); instants are
 //! `chrono::DateTime<Utc>`. Durations are real elapsed time (a 60-minute
 //! rest is 60 minutes across a clock change); quiet hours follow the local
 //! clock of the time zone passed in. No arithmetic saturates: a time too
@@ -171,19 +172,35 @@
 //!
 //! # Crate features
 //!
+//! - `std` (on by default): the standard library. Without it the crate is
+//!   `#![no_std]` with `alloc` (firmware with an allocator, a heating pad's
+//!   controller), and everything in it works the same: the error type
+//!   implements `core::error::Error` either way (which *is*
+//!   `std::error::Error`), durations are `core::time::Duration`. What `std`
+//!   adds: durations read and written by `humantime` (without it, by the
+//!   crate's own reader and writer, which give the same answers on every
+//!   form these docs use: whole numbers with units, `10m`, `1h 30m`,
+//!   `48h`, `7days`, `1s 500ms`; only fractions such as `1.5h`, which
+//!   humantime also reads, are refused), and the `std` features of
+//!   `chrono`, `serde` and `serde_json`. Build for a device with
+//!   `default-features = false`.
 //! - `schemars` (off by default): the types that serialize to what an app
 //!   shows or sends ([`Event`], [`Session`], [`Readiness`], [`PlannedSession`],
 //!   [`PainTrend`], [`Phase`] and their parts) implement
 //!   `schemars::JsonSchema`, so an app can publish the schema of its JSON
 //!   (the CLI's are in `docs/schema/`). Durations are humantime strings in
-//!   the schema as in the JSON.
+//!   the schema as in the JSON. Turns on `std`.
 //!
-//! The crate depends on `chrono` (time), `serde` and `serde_json` (data) and
-//! `humantime` (durations as people write them).
+//! The crate depends on `chrono` (time), `serde` and `serde_json` (data) and,
+//! with `std`, `humantime` (durations as people write them).
 
+// Unit tests link std (the test harness needs it) whatever the features.
+#![cfg_attr(not(any(feature = "std", test)), no_std)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 #![forbid(unsafe_code)]
+
+extern crate alloc;
 
 mod course;
 mod driver;
@@ -195,7 +212,6 @@ mod json;
 pub mod limits;
 mod pain;
 mod phase;
-mod plan;
 mod prompt;
 mod protocol;
 mod quiet_hours;
@@ -204,6 +220,7 @@ pub mod safety;
 mod session;
 mod trend;
 
+pub use course::plan::{Plan, PlannedSession};
 pub use course::{Course, COURSE_FORMAT};
 pub use driver::{Applied, Driver, Input, DRIVER_FORMAT};
 pub use entry::{Entry, Removed};
@@ -211,7 +228,6 @@ pub use error::{Error, ErrorKind, Setting};
 pub use event::{ClinicianReason, Event, EventKind, Urgency};
 pub use pain::PainScore;
 pub use phase::Phase;
-pub use plan::{Plan, PlannedSession};
 pub use prompt::{Answer, Prompt};
 pub use protocol::{Dose, Protocol};
 pub use quiet_hours::QuietHours;

@@ -5,7 +5,7 @@
 //! [`Protocol`](crate::Protocol) or a single session length is made; nothing
 //! in this crate clamps a value into range silently.
 
-use std::time::Duration;
+use core::time::Duration;
 
 const MINUTE: u64 = 60;
 const HOUR: u64 = 60 * MINUTE;

@@ -1,5 +1,8 @@
 //! Pain scores: how much it hurt, when, in the person's words.
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

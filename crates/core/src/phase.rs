@@ -1,11 +1,8 @@
 //! The two phases of the protocol: ice, then heat.
 
-use std::fmt;
-use std::str::FromStr;
+use core::fmt;
 
 use serde::{Deserialize, Serialize};
-
-use crate::error::Error;
 
 /// A phase of the therapy: cold first, warmth later.
 ///
@@ -62,27 +59,11 @@ impl Phase {
     }
 }
 
+// `FromStr` for `Phase` is in error/phase_name.rs, beside its error.
+
 impl fmt::Display for Phase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Phase {
-    type Err = Error;
-
-    /// Parses `ice` or `heat`, ignoring ASCII case and surrounding spaces.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let t = s.trim();
-        if t.eq_ignore_ascii_case("ice") {
-            Ok(Phase::Ice)
-        } else if t.eq_ignore_ascii_case("heat") {
-            Ok(Phase::Heat)
-        } else {
-            Err(Error::UnknownPhase {
-                input: s.to_owned(),
-            })
-        }
     }
 }
 

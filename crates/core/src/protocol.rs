@@ -1,7 +1,7 @@
 //! The protocol: how long each session lasts, how long to rest after it,
 //! when ice gives way to heat, and when to see a clinician.
 
-use std::time::Duration;
+use core::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -23,6 +23,10 @@
 //! assert!(safety::care(Phase::Heat).contains("fall asleep"));
 //! ```
 
+use alloc::borrow::ToOwned;
+use alloc::format;
+use alloc::string::String;
+
 use crate::phase::Phase;
 
 /// The six red flags: each needs a clinician at once, whatever the day of

@@ -1,6 +1,6 @@
 //! A session that was done (or is being done): the course's history.
 
-use std::time::Duration;
+use core::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -140,7 +140,7 @@ pub struct Session {
     pub outcome: Outcome,
     /// Whether it was started before the rest owed was over, by the
     /// person's explicit override.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "core::ops::Not::not")]
     pub forced: bool,
     /// When and how the pack came off; `None` while it runs, and while it
     /// is overdue.

@@ -1,5 +1,7 @@
 //! The pain trend of a course: what the review and end notices judge.
 
+use alloc::format;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 
+use super::plan::Plan;
 use super::Course;
 use crate::duration::after;
-use crate::plan::Plan;
 use crate::prompt::{Answer, Prompt};
 
 impl Course {

@@ -1,5 +1,7 @@
 //! The record: sessions and pain scores, the log's entries, and their ids.
 
+use alloc::vec::Vec;
+
 use chrono::{DateTime, Utc};
 
 use super::{in_range, Course};
@@ -146,7 +148,7 @@ impl Course {
     pub fn entries(&self) -> impl Iterator<Item = Entry<'_>> + '_ {
         let mut sessions = self.sessions.iter().peekable();
         let mut pain = self.pain.iter().peekable();
-        std::iter::from_fn(move || match (sessions.peek(), pain.peek()) {
+        core::iter::from_fn(move || match (sessions.peek(), pain.peek()) {
             (Some(s), Some(p)) if p.at < s.start => pain.next().map(Entry::Pain),
             (Some(_), _) => sessions.next().map(Entry::Session),
             (None, Some(_)) => pain.next().map(Entry::Pain),

@@ -1,5 +1,8 @@
 //! The course in JSON: as written, as read, and the first format.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,7 @@
 //! Applying an input to the record: the driver's input side.
 
-use std::time::Duration;
+use alloc::string::String;
+use core::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 
@@ -293,7 +294,7 @@ impl Driver {
         }
         let fresh = Course::new(injured_at, *self.course.protocol())?
             .with_quiet_hours(self.course.quiet_hours());
-        let mut old = std::mem::replace(&mut self.course, fresh);
+        let mut old = core::mem::replace(&mut self.course, fresh);
         if !old.sessions().is_empty() || !old.pain_scores().is_empty() {
             if !old.is_over(at) {
                 old.end(at);

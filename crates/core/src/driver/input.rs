@@ -1,7 +1,8 @@
 //! The driver's input: what the person (or a device) did, and the rules
 //! no input can bend.
 
-use std::time::Duration;
+use alloc::string::String;
+use core::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

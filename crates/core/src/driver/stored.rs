@@ -1,6 +1,8 @@
 //! The driver in JSON: as written, as read, and older outboxes.
 
-use std::collections::VecDeque;
+use alloc::collections::VecDeque;
+use alloc::format;
+use alloc::vec::Vec;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

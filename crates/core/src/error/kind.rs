@@ -1,6 +1,8 @@
 //! What kind of error it is, and the values an app words it from.
 
-use std::time::Duration;
+use alloc::borrow::ToOwned;
+use alloc::string::{String, ToString};
+use core::time::Duration;
 
 use chrono::{DateTime, Utc};
 

@@ -1,6 +1,6 @@
 //! The protocol in JSON and TOML: every key optional, every limit checked.
 
-use std::time::Duration;
+use core::time::Duration;
 
 use serde::{Deserialize, Serialize};
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::course::Course;
+use super::Course;
 use crate::duration::after;
 use crate::phase::Phase;
 
