@@ -496,6 +496,9 @@ impl Driver {
     /// - [`Input::Log`], [`Input::Remove`]: as [`Course::record`] and
     ///   [`Course::remove`].
     /// - [`Input::Pain`]: as [`PainScore::new`](crate::PainScore::new) and [`Course::record_pain`].
+    /// - [`Input::Skin`]: as [`SkinCheck::new`](crate::SkinCheck::new) and [`Course::record_skin`].
+    /// - [`Input::Start`] while the skin is numb or blistered
+    ///   ([`Course::skin_pause`]): [`Error::SkinPaused`], forced or not.
     ///
     /// # Examples
     ///
@@ -561,6 +564,7 @@ impl Driver {
             Input::Log { session } => self.log(session)?,
             Input::Remove { id } => Applied::Removed(self.course.remove(id)?),
             Input::Pain { at, score, note } => self.pain(at, score, note)?,
+            Input::Skin { at, skin, note } => self.skin(at, skin, note)?,
         };
         self.withdraw_settled();
         if let Some(now) = self.now {
@@ -624,3 +628,6 @@ fn check_injury(at: DateTime<Utc>, injured_at: DateTime<Utc>) -> Result<(), Erro
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod skin_tests;

@@ -34,14 +34,10 @@ impl Course {
     /// ```
     #[must_use]
     pub fn last_recorded(&self) -> Option<Entry<'_>> {
-        let session = self.sessions.iter().max_by_key(|s| s.id);
-        let pain = self.pain.iter().max_by_key(|p| p.id);
-        match (session, pain) {
-            (Some(s), Some(p)) if p.id > s.id => Some(Entry::Pain(p)),
-            (Some(s), _) => Some(Entry::Session(s)),
-            (None, Some(p)) => Some(Entry::Pain(p)),
-            (None, None) => None,
-        }
+        let session = self.sessions.iter().map(Entry::Session);
+        let pain = self.pain.iter().map(Entry::Pain);
+        let skin = self.skin.iter().map(Entry::Skin);
+        session.chain(pain).chain(skin).max_by_key(Entry::id)
     }
 
     /// The sessions recorded, ordered by start.
@@ -146,11 +142,18 @@ impl Course {
     pub fn entries(&self) -> impl Iterator<Item = Entry<'_>> + '_ {
         let mut sessions = self.sessions.iter().peekable();
         let mut pain = self.pain.iter().peekable();
-        std::iter::from_fn(move || match (sessions.peek(), pain.peek()) {
-            (Some(s), Some(p)) if p.at < s.start => pain.next().map(Entry::Pain),
-            (Some(_), _) => sessions.next().map(Entry::Session),
-            (None, Some(_)) => pain.next().map(Entry::Pain),
-            (None, None) => None,
+        let mut skin = self.skin.iter().peekable();
+        std::iter::from_fn(move || {
+            // The earliest; at equal times a session, then a score, then a
+            // skin check.
+            let s = sessions.peek().map(|s| (s.start, 0));
+            let p = pain.peek().map(|p| (p.at, 1));
+            let c = skin.peek().map(|c| (c.at, 2));
+            match [s, p, c].into_iter().flatten().min()?.1 {
+                0 => sessions.next().map(Entry::Session),
+                1 => pain.next().map(Entry::Pain),
+                _ => skin.next().map(Entry::Skin),
+            }
         })
     }
 
@@ -326,12 +329,15 @@ impl Course {
             }
             return Ok(Removed::Session(self.sessions.remove(i)));
         }
+        if let Some(i) = self.pain.iter().position(|p| p.id == id) {
+            return Ok(Removed::Pain(self.pain.remove(i)));
+        }
         let i = self
-            .pain
+            .skin
             .iter()
-            .position(|p| p.id == id)
+            .position(|c| c.id == id)
             .ok_or(Error::NoSuchSession { id })?;
-        Ok(Removed::Pain(self.pain.remove(i)))
+        Ok(Removed::Skin(self.skin.remove(i)))
     }
 
     /// The session that may still be on: running, or past its end with
@@ -379,28 +385,27 @@ impl Course {
 
     /// Gives every entry a new id, 1 up, in time order.
     pub(super) fn renumber(&mut self) {
-        let order: Vec<(bool, usize)> = {
-            let (mut s, mut p) = (0, 0);
+        let order: Vec<(u8, usize)> = {
+            let mut seen = [0usize; 3];
             self.entries()
-                .map(|e| match e {
-                    Entry::Pain(_) => {
-                        p += 1;
-                        (true, p - 1)
-                    }
-                    Entry::Session(_) => {
-                        s += 1;
-                        (false, s - 1)
-                    }
+                .map(|e| {
+                    let kind = match e {
+                        Entry::Session(_) => 0,
+                        Entry::Pain(_) => 1,
+                        Entry::Skin(_) => 2,
+                    };
+                    seen[kind] += 1;
+                    (kind as u8, seen[kind] - 1)
                 })
                 .collect()
         };
         self.next_id = 1;
-        for (is_pain, i) in order {
+        for (kind, i) in order {
             let id = self.take_id();
-            if is_pain {
-                self.pain[i].id = id;
-            } else {
-                self.sessions[i].id = id;
+            match kind {
+                0 => self.sessions[i].id = id,
+                1 => self.pain[i].id = id,
+                _ => self.skin[i].id = id,
             }
         }
     }
