@@ -26,6 +26,7 @@ mod plan;
 mod readme;
 mod safety_words;
 mod scheduling;
+mod skin;
 mod start;
 mod state;
 mod statusbar;

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use therapy_timer::QuietHours;
 
@@ -133,6 +134,10 @@ pub enum Command {
     /// Record how bad the pain is now, 0 (none) to 10 (the worst).
     #[command(after_help = crate::help::examples("pain").unwrap_or_default())]
     Pain(PainArgs),
+    /// Record how the skin is after cold or heat: normal, red, numb or
+    /// blistered (numb or blistered: no cold or heat until `skin normal`).
+    #[command(after_help = crate::help::examples("skin").unwrap_or_default())]
+    Skin(SkinArgs),
     /// Write a report of the course for a clinician: a page, a spreadsheet
     /// or JSON.
     #[command(after_help = crate::help::examples("report").unwrap_or_default())]
@@ -300,6 +305,27 @@ pub struct PainArgs {
     #[arg(value_name = "N")]
     pub score: u8,
     /// A few words with it (what makes it worse, where it is).
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    #[command(flatten)]
+    pub when: When,
+}
+
+/// `skin normal|red|numb|blistered`.
+#[derive(Debug, Args)]
+pub struct SkinArgs {
+    /// What the skin is like: normal, red (a normal reaction to cold),
+    /// numb (no cold or heat until it feels normal) or blistered (see a
+    /// clinician).
+    #[arg(
+        value_name = "FOUND",
+        value_parser = clap::builder::PossibleValuesParser::new(
+            therapy_timer::Skin::ALL.map(therapy_timer::Skin::as_str)
+        )
+        .try_map(|s| s.parse::<therapy_timer::Skin>())
+    )]
+    pub skin: therapy_timer::Skin,
+    /// A few words with it (where, how it looks).
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
     #[command(flatten)]
