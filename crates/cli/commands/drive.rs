@@ -253,7 +253,18 @@ pub fn notice_for(event: &Event, now: DateTime<Utc>, button: bool, answering: An
             n.sound = None;
             n
         }
-        Event::Prompt { phase, length, .. } => prompt_notice(phase, length, answering),
+        Event::Prompt {
+            phase,
+            length,
+            skip_if_red,
+            ..
+        } => {
+            let mut n = prompt_notice(phase, length, answering);
+            if skip_if_red {
+                n.body = format!("{} {}", therapy_timer::safety::SKIP_IF_STILL_RED, n.body);
+            }
+            n
+        }
         Event::PhaseChange {
             acute_window,
             on,

@@ -422,6 +422,18 @@ fn linger(
                 }
             }
             Waited::Action { key, session: tag } if tag == session.start => {
+                if let Some(skin) = crate::text::skin_button(&key) {
+                    let input = Input::Skin {
+                        at: now,
+                        skin,
+                        note: None,
+                    };
+                    if drive::step(ctx, now, Some(input), &how, notifier).is_ok() {
+                        outln!("Skin {skin} recorded, from the notice.");
+                        outln!("{}", therapy_timer::safety::after_skin_check(skin));
+                    }
+                    continue;
+                }
                 if let Some(score) = crate::text::pain_button(&key) {
                     let input = Input::Pain {
                         at: now,

@@ -121,6 +121,13 @@ fn answer(
     let course = driver.course();
     let prompt = course.open_prompt().filter(|p| p.due == tag);
     let session = course.open_session().filter(|s| s.start == tag);
+    if let Some(skin) = crate::text::skin_button(key) {
+        return Some(Input::Skin {
+            at: now,
+            skin,
+            note: None,
+        });
+    }
     if let Some(score) = crate::text::pain_button(key) {
         return Some(Input::Pain {
             at: now,
@@ -164,6 +171,7 @@ fn said(input: &Input, now: DateTime<Utc>) -> String {
         Input::ConfirmOff { .. } => "the pack is off: logged".into(),
         Input::Dismissed { .. } => "the stop notice was dismissed".into(),
         Input::Pain { score, .. } => format!("pain {score} of 10 recorded"),
+        Input::Skin { skin, .. } => format!("skin {skin} recorded"),
         _ => String::new(),
     }
 }
