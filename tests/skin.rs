@@ -179,3 +179,58 @@ fn blistered_skin_gives_a_critical_see_a_clinician_notice_with_the_red_flags() {
         .code_is(75)
         .stderr_has("blistered");
 }
+
+#[test]
+fn start_pain_is_the_pain_before_and_the_report_uses_it_over_the_estimate() {
+    let env = Env::new();
+    env.run(["injury", "2026-03-01 08:00", "--at", "2026-03-01 08:00"])
+        .ok();
+    // A score 5 minutes before the start, on its own: the estimate would
+    // take it as the pain before.
+    env.run(["pain", "3", "--at", "2026-03-01 08:55"]).ok();
+    env.run([
+        "start",
+        "--phase",
+        "ice",
+        "--duration",
+        "1s",
+        "--linger",
+        "0s",
+        "--pain",
+        "7",
+        "--at",
+        "2026-03-01 09:00",
+    ])
+    .ok()
+    .stdout_has("Pain 7 of 10 before it recorded.");
+    env.run(["skin", "red", "--at", "2026-03-01 09:01"]).ok();
+    let report = env
+        .run(["report", "--json", "--at", "2026-03-01 10:00"])
+        .ok()
+        .json();
+    let entries = report["courses"][0]["entries"]
+        .as_array()
+        .or_else(|| report[0]["entries"].as_array())
+        .cloned()
+        .unwrap_or_else(|| panic!("no entries in {report}"));
+    let session = entries
+        .iter()
+        .find(|e| e["kind"] == "session")
+        .expect("a session");
+    assert_eq!(session["pain_before"], 7, "{session}");
+    let given = entries
+        .iter()
+        .find(|e| e["kind"] == "pain" && e["score"] == 7)
+        .expect("the score given with start");
+    assert_eq!(
+        (given["session"].clone(), given["when"].clone()),
+        (session["id"].clone(), "before".into())
+    );
+    let skin = entries
+        .iter()
+        .find(|e| e["kind"] == "skin")
+        .expect("the skin check");
+    assert_eq!(skin["skin"], "red");
+    env.run(["start", "--pain", "11", "--at", "2026-03-01 11:00"])
+        .code_is(2);
+}

@@ -426,6 +426,11 @@ pub struct StartArgs {
     /// Start even though the rest after the last session is not over (logged).
     #[arg(long)]
     pub force: bool,
+    /// The pain now, before the session: 0 (no pain) to 10 (the worst).
+    /// The stop's pain answer is the pain after it; the report compares
+    /// the two.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=10))]
+    pub pain: Option<u8>,
     /// After the stop notice, wait up to this long for the pack to be said
     /// off (It's off, Enter, `therapy-timer stop`) or the notice dismissed,
     /// repeating the stop meanwhile; it also keeps the

@@ -123,6 +123,17 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         .and_then(therapy_timer::Applied::session)
         .and_then(|id| course.session(id))
         .ok_or_else(|| CliError::Failure("the session is not in the log after starting".into()))?;
+    if let Some(score) = args.pain {
+        let before = Input::SessionPain {
+            at: now,
+            session: session.id,
+            when: therapy_timer::PainWhen::Before,
+            score,
+            note: None,
+        };
+        drive::step(ctx, now, Some(before), &how, &mut notifier)?;
+        outln!("Pain {score} of 10 before it recorded.");
+    }
     say_the_rest(Some(&step), &session);
     if session.forced {
         errln!(
@@ -435,8 +446,11 @@ fn linger(
                     continue;
                 }
                 if let Some(score) = crate::text::pain_button(&key) {
-                    let input = Input::Pain {
+                    // The stop's answer: the pain after this session.
+                    let input = Input::SessionPain {
                         at: now,
+                        session: session.id,
+                        when: therapy_timer::PainWhen::After,
                         score,
                         note: None,
                     };

@@ -129,11 +129,23 @@ fn answer(
         });
     }
     if let Some(score) = crate::text::pain_button(key) {
-        return Some(Input::Pain {
-            at: now,
-            score,
-            note: None,
-        });
+        // The stop's answer: the pain after the session it was about.
+        return Some(
+            match course.sessions().iter().rev().find(|s| s.start == tag) {
+                Some(s) => Input::SessionPain {
+                    at: now,
+                    session: s.id,
+                    when: therapy_timer::PainWhen::After,
+                    score,
+                    note: None,
+                },
+                None => Input::Pain {
+                    at: now,
+                    score,
+                    note: None,
+                },
+            },
+        );
     }
     match (key, prompt, session) {
         ("start", Some(p), _) => Some(Input::Start {
@@ -170,7 +182,9 @@ fn said(input: &Input, now: DateTime<Utc>) -> String {
         Input::Skip { .. } => "skipped".into(),
         Input::ConfirmOff { .. } => "the pack is off: logged".into(),
         Input::Dismissed { .. } => "the stop notice was dismissed".into(),
-        Input::Pain { score, .. } => format!("pain {score} of 10 recorded"),
+        Input::Pain { score, .. } | Input::SessionPain { score, .. } => {
+            format!("pain {score} of 10 recorded")
+        }
         Input::Skin { skin, .. } => format!("skin {skin} recorded"),
         _ => String::new(),
     }

@@ -65,6 +65,18 @@ where
                         "at": time(p.at),
                         "score": p.score,
                         "note": p.note.as_deref().map(super::note_text),
+                        "session": p.relation.map(|r| r.session),
+                        "when": p.relation.map(|r| match r.when {
+                            therapy_timer::PainWhen::Before => "before",
+                            _ => "after",
+                        }),
+                    }),
+                    Entry::Skin(k) => json!({
+                        "kind": "skin",
+                        "id": k.id,
+                        "at": time(k.at),
+                        "skin": k.skin.as_str(),
+                        "note": k.note.as_deref().map(super::note_text),
                     }),
                     other => json!({ "kind": "other", "id": other.id(), "at": time(other.at()) }),
                 })

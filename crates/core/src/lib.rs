@@ -209,7 +209,7 @@ pub use driver::{Applied, Driver, Input, DRIVER_FORMAT};
 pub use entry::{Entry, Removed};
 pub use error::{Error, ErrorKind, Setting};
 pub use event::{ClinicianReason, Event, EventKind, Urgency};
-pub use pain::PainScore;
+pub use pain::{PainRelation, PainScore, PainWhen};
 pub use phase::Phase;
 pub use plan::{Plan, PlannedSession};
 pub use prompt::{Answer, Prompt};

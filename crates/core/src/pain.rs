@@ -45,6 +45,69 @@ pub struct PainScore {
     /// empty (an empty or blank note is `None`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The session it belongs to, when it was given as that session's
+    /// pain before (`start --pain N`) or after (the stop's answer):
+    /// [`Input::SessionPain`](crate::Input::SessionPain). `None` for a
+    /// score on its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation: Option<PainRelation>,
+}
+
+/// Whether a score is the pain before or after a session.
+///
+/// # Examples
+///
+/// ```
+/// use therapy_timer::PainWhen;
+///
+/// assert_eq!(serde_json::to_string(&PainWhen::After)?, "\"after\"");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PainWhen {
+    /// Given as the session started.
+    Before,
+    /// Given when the session was over (the stop's answer).
+    After,
+}
+
+/// The session a score belongs to, and whether before or after it. In
+/// JSON: `{"session": 3, "when": "before"}`.
+///
+/// # Examples
+///
+/// ```
+/// use therapy_timer::{PainRelation, PainWhen};
+///
+/// let r = PainRelation::new(3, PainWhen::Before);
+/// assert_eq!(serde_json::to_string(&r)?, r#"{"session":3,"when":"before"}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PainRelation {
+    /// The session's id.
+    pub session: u32,
+    /// Before or after it.
+    pub when: PainWhen,
+}
+
+impl PainRelation {
+    /// Score of session `session`, `when`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use therapy_timer::{PainRelation, PainWhen};
+    ///
+    /// assert_eq!(PainRelation::new(2, PainWhen::After).session, 2);
+    /// ```
+    #[must_use]
+    pub const fn new(session: u32, when: PainWhen) -> PainRelation {
+        PainRelation { session, when }
+    }
 }
 
 impl PainScore {
@@ -87,6 +150,7 @@ impl PainScore {
             at,
             score,
             note,
+            relation: None,
         };
         pain.check()?;
         Ok(pain)
@@ -137,6 +201,8 @@ pub(crate) struct RawPainScore {
     score: u8,
     #[serde(default)]
     note: Option<String>,
+    #[serde(default)]
+    relation: Option<PainRelation>,
 }
 
 impl TryFrom<RawPainScore> for PainScore {
@@ -145,6 +211,7 @@ impl TryFrom<RawPainScore> for PainScore {
     fn try_from(raw: RawPainScore) -> Result<PainScore, Error> {
         let mut pain = PainScore::new(raw.at, raw.score, raw.note)?;
         pain.id = raw.id;
+        pain.relation = raw.relation;
         Ok(pain)
     }
 }

@@ -101,6 +101,42 @@ impl Course {
         &self.pain
     }
 
+    /// The pain before and after session `session`, as given for it
+    /// ([`Input::SessionPain`](crate::Input::SessionPain)): the last score
+    /// of each. `(None, None)` when none was given for it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Driver, Input, PainWhen, Protocol};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let mut d = Driver::new(Course::new(t, Protocol::default())?);
+    /// let id = d.handle_input(Input::Start { at: t, phase: None, length: None, force: false }, &Utc)?
+    ///     .session().unwrap();
+    /// d.handle_input(Input::SessionPain { at: t, session: id, when: PainWhen::Before, score: 6, note: None }, &Utc)?;
+    /// let off = t + TimeDelta::minutes(10);
+    /// d.handle_input(Input::ConfirmOff { at: off }, &Utc)?;
+    /// d.handle_input(Input::SessionPain { at: off, session: id, when: PainWhen::After, score: 4, note: None }, &Utc)?;
+    /// let (before, after) = d.course().pain_around(id);
+    /// assert_eq!((before.map(|p| p.score), after.map(|p| p.score)), (Some(6), Some(4)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn pain_around(&self, session: u32) -> (Option<&PainScore>, Option<&PainScore>) {
+        let of = |when| {
+            self.pain.iter().rev().find(|p| {
+                p.relation
+                    .is_some_and(|r| r.session == session && r.when == when)
+            })
+        };
+        (
+            of(crate::pain::PainWhen::Before),
+            of(crate::pain::PainWhen::After),
+        )
+    }
+
     /// The pain score with id `id`.
     ///
     /// # Examples
@@ -326,6 +362,12 @@ impl Course {
         if let Some(i) = self.sessions.iter().position(|s| s.id == id) {
             if self.sessions[i].is_open() {
                 return Err(Error::SessionRunning { id });
+            }
+            // Its scores stay, on their own: an id can be given again.
+            for p in &mut self.pain {
+                if p.relation.is_some_and(|r| r.session == id) {
+                    p.relation = None;
+                }
             }
             return Ok(Removed::Session(self.sessions.remove(i)));
         }

@@ -128,8 +128,10 @@ impl Driver {
         at: DateTime<Utc>,
         score: u8,
         note: Option<String>,
+        relation: Option<crate::pain::PainRelation>,
     ) -> Result<Applied, Error> {
-        let pain = PainScore::new(at, score, note)?;
+        let mut pain = PainScore::new(at, score, note)?;
+        pain.relation = relation;
         let severe = pain.is_severe();
         let id = self.course.record_pain(pain)?;
         if severe {

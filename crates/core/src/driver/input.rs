@@ -165,6 +165,22 @@ pub enum Input {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
+    /// A pain score that belongs to session `session`: the pain before it
+    /// (given as it starts) or after it (the stop's answer). Recorded as
+    /// [`Input::Pain`] is, with its [`PainRelation`](crate::PainRelation).
+    SessionPain {
+        /// When the pain was scored.
+        at: DateTime<Utc>,
+        /// The session's id.
+        session: u32,
+        /// Before or after it.
+        when: crate::pain::PainWhen,
+        /// 0 (no pain) to 10.
+        score: u8,
+        /// The person's note.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
     /// A skin check after cold or heat (see [`Skin`] for the rules): numb
     /// or blistered pauses every session until a normal check; blistered
     /// also comes back at once as a critical [`Event::SeeClinician`]
@@ -195,6 +211,7 @@ impl Input {
             | Input::NewInjury { at, .. }
             | Input::CorrectInjury { at, .. }
             | Input::Pain { at, .. }
+            | Input::SessionPain { at, .. }
             | Input::Skin { at, .. } => Some(*at),
             Input::Log { .. } | Input::Remove { .. } => None,
         }

@@ -222,3 +222,46 @@ fn skin_checks_survive_the_course_and_driver_round_trips() {
     let driver = Driver::from_json(&d.to_json()).unwrap();
     assert_eq!(driver.course(), d.course());
 }
+
+#[test]
+fn pain_before_and_after_belong_to_their_session_until_it_is_removed() {
+    use crate::pain::PainWhen;
+    let mut d = Driver::new(Course::new(t(1, 8, 0), Protocol::default()).unwrap());
+    let id = d
+        .handle_input(start(t(1, 8, 0), false), &Utc)
+        .unwrap()
+        .session()
+        .unwrap();
+    let pain = |at, when, score, session| Input::SessionPain {
+        at,
+        session,
+        when,
+        score,
+        note: None,
+    };
+    d.handle_input(pain(t(1, 8, 0), PainWhen::Before, 6, id), &Utc)
+        .unwrap();
+    d.handle_input(Input::ConfirmOff { at: t(1, 8, 10) }, &Utc)
+        .unwrap();
+    d.handle_input(pain(t(1, 8, 11), PainWhen::After, 4, id), &Utc)
+        .unwrap();
+    let err = d
+        .handle_input(pain(t(1, 8, 12), PainWhen::After, 4, id + 9), &Utc)
+        .unwrap_err();
+    assert_eq!(err, Error::NoSuchSession { id: id + 9 });
+    let (b, a) = d.course().pain_around(id);
+    assert_eq!((b.map(|p| p.score), a.map(|p| p.score)), (Some(6), Some(4)));
+    let json = d.course().to_json();
+    assert!(
+        json.contains(r#""relation":{"session":1,"when":"after"}"#),
+        "{json}"
+    );
+    assert_eq!(&Course::from_json(&json).unwrap(), d.course());
+    d.handle_input(Input::Remove { id }, &Utc).unwrap();
+    assert!(d
+        .course()
+        .pain_scores()
+        .iter()
+        .all(|p| p.relation.is_none()));
+    assert_eq!(d.course().pain_scores().len(), 2);
+}
