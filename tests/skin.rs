@@ -231,6 +231,31 @@ fn start_pain_is_the_pain_before_and_the_report_uses_it_over_the_estimate() {
         .find(|e| e["kind"] == "skin")
         .expect("the skin check");
     assert_eq!(skin["skin"], "red");
+    // The CSV: a row for the check, and the session's skin column.
+    let csv = env
+        .run(["report", "--csv", "--at", "2026-03-01 10:00"])
+        .ok()
+        .stdout();
+    let rows: Vec<&str> = csv.split("\r\n").collect();
+    assert!(rows[0].ends_with(",pain_before,pain_after,skin"), "{csv}");
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("1,skin,") && r.ends_with(",red")),
+        "{csv}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("1,session,") && r.ends_with(",7,,red")),
+        "{csv}"
+    );
+    let html = env
+        .run(["report", "--html", "--at", "2026-03-01 10:00"])
+        .ok()
+        .stdout();
+    assert!(
+        html.contains("7 → – <span class=\"skin\">red</span>"),
+        "no skin in the table"
+    );
     env.run(["start", "--pain", "11", "--at", "2026-03-01 11:00"])
         .code_is(2);
 }

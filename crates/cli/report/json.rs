@@ -36,6 +36,7 @@ where
             };
             let t = totals(c, now);
             let around = summary::around(c);
+            let skin = summary::skin_after(c);
             let index: std::collections::HashMap<u32, usize> = c.sessions().iter().enumerate().map(|(i, s)| (s.id, i)).collect();
             let v = verdict(c, tz);
             let entries: Vec<Value> = c
@@ -58,6 +59,7 @@ where
                         "confirmed": confirmed(s),
                         "pain_before": index.get(&s.id).and_then(|i| around[*i].before),
                         "pain_after": index.get(&s.id).and_then(|i| around[*i].after),
+                        "skin": index.get(&s.id).and_then(|i| skin[*i]).map(|k| k.as_str()),
                     }),
                     Entry::Pain(p) => json!({
                         "kind": "pain",

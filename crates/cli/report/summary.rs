@@ -427,6 +427,25 @@ pub struct Around {
     pub after: Option<u8>,
 }
 
+/// The skin after each of the course's sessions, in their order: the last
+/// skin check from its start until the next session's start.
+pub fn skin_after(course: &Course) -> Vec<Option<therapy_timer::Skin>> {
+    let sessions = course.sessions();
+    let checks = course.skin_checks();
+    sessions
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let next = sessions.get(i + 1).map(|n| n.start);
+            checks
+                .iter()
+                .rev()
+                .find(|k| k.at >= s.start && next.is_none_or(|n| k.at < n))
+                .map(|k| k.skin)
+        })
+        .collect()
+}
+
 /// Whether score `p` may be estimated to be session `id`'s: it was given
 /// for no session, or for this one.
 fn of_this_or_none(p: &therapy_timer::PainScore, id: u32) -> bool {
