@@ -39,7 +39,7 @@ fn a_session_runs_and_is_logged_with_no_session_bus() {
         r.stdout().lines().last(),
         Some(
             "Take the ice off now. Rest until 10:00 (1h); the next session may start then. \
-             How is the pain now (0-10)?"
+             How is the skin: normal, red, numb or blistered? How is the pain now (0-10)?"
         )
     );
     // The fallback: one warning, and each notice on stderr with a bell.

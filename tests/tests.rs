@@ -27,6 +27,7 @@ mod readme;
 mod safety_words;
 mod scheduling;
 mod schema;
+mod skin;
 mod start;
 mod state;
 mod statusbar;

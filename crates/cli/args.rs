@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use therapy_timer::QuietHours;
 
@@ -133,6 +134,10 @@ pub enum Command {
     /// Record how bad the pain is now, 0 (none) to 10 (the worst).
     #[command(after_help = crate::help::examples("pain").unwrap_or_default())]
     Pain(PainArgs),
+    /// Record how the skin is after cold or heat: normal, red, numb or
+    /// blistered (numb or blistered: no cold or heat until `skin normal`).
+    #[command(after_help = crate::help::examples("skin").unwrap_or_default())]
+    Skin(SkinArgs),
     /// Write a report of the course for a clinician: a page, a spreadsheet
     /// or JSON.
     #[command(after_help = crate::help::examples("report").unwrap_or_default())]
@@ -306,6 +311,27 @@ pub struct PainArgs {
     pub when: When,
 }
 
+/// `skin normal|red|numb|blistered`.
+#[derive(Debug, Args)]
+pub struct SkinArgs {
+    /// What the skin is like: normal, red (a normal reaction to cold),
+    /// numb (no cold or heat until it feels normal) or blistered (see a
+    /// clinician).
+    #[arg(
+        value_name = "FOUND",
+        value_parser = clap::builder::PossibleValuesParser::new(
+            therapy_timer::Skin::ALL.map(therapy_timer::Skin::as_str)
+        )
+        .try_map(|s| s.parse::<therapy_timer::Skin>())
+    )]
+    pub skin: therapy_timer::Skin,
+    /// A few words with it (where, how it looks).
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    #[command(flatten)]
+    pub when: When,
+}
+
 /// `report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -400,6 +426,11 @@ pub struct StartArgs {
     /// Start even though the rest after the last session is not over (logged).
     #[arg(long)]
     pub force: bool,
+    /// The pain now, before the session: 0 (no pain) to 10 (the worst).
+    /// The stop's pain answer is the pain after it; the report compares
+    /// the two.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=10))]
+    pub pain: Option<u8>,
     /// After the stop notice, wait up to this long for the pack to be said
     /// off (It's off, Enter, `therapy-timer stop`) or the notice dismissed,
     /// repeating the stop meanwhile; it also keeps the

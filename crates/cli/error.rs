@@ -140,6 +140,11 @@ pub fn refusal(e: &therapy_timer::Error, now: DateTime<Utc>) -> String {
              say so with `therapy-timer stop`, or pass --force",
             clock(ends, now)
         ),
+        E::SkinPaused { skin, since } => format!(
+            "not now: the skin was recorded {skin} at {}. {}",
+            clock(since, now),
+            therapy_timer::safety::after_skin_check(skin)
+        ),
         E::BeforeInjury { at, injured_at } => format!(
             "{} is before the recorded injury ({}); check the time, or correct the injury \
              time with `therapy-timer injury TIME`",

@@ -153,6 +153,14 @@ Examples:
       # with a note, shown in the report
   therapy-timer pain 7 --at \"2h ago\" --note \"bending over\"  # noted later"
         }
+        "skin" => {
+            "\
+Examples:
+  therapy-timer skin normal           # after a session: looks and feels normal
+  therapy-timer skin red              # after heat: skip the next if still red
+  therapy-timer skin numb             # no cold or heat until `skin normal`
+  therapy-timer skin blistered --note \"two small blisters\"   # see a clinician"
+        }
         "report" => {
             "\
 Examples:
@@ -241,7 +249,7 @@ mod tests {
     use super::{contraindication_items, contraindications, examples};
 
     /// Every subcommand of the finished command line, as clap spells it.
-    const SUBCOMMANDS: [&str; 24] = [
+    const SUBCOMMANDS: [&str; 25] = [
         "injury",
         "start",
         "stop",
@@ -253,6 +261,7 @@ mod tests {
         "log remove",
         "undo",
         "pain",
+        "skin",
         "report",
         "plan",
         "next",

@@ -75,6 +75,18 @@ pub fn view(as_read: &Course, injury_known: bool, now: DateTime<Utc>) -> View {
         };
     }
     let course = as_read;
+    if let Some(c) = course
+        .skin_pause(now)
+        .filter(|_| course.open_session().is_none())
+    {
+        // No cold or heat until a normal skin check: the bar says why.
+        return View {
+            class: Class::Rest,
+            text: format!("skin {}: paused", c.skin),
+            plain: format!("SKIN {}: NO COLD OR HEAT", c.skin.as_str().to_uppercase()),
+            percentage: 0,
+        };
+    }
     let (class, text, percentage) = match course.readiness(now) {
         Readiness::Running { phase, ends, .. } => {
             let progress = course

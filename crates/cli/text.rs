@@ -178,6 +178,20 @@ pub const PAIN_BUTTONS: [(&str, &str); 4] = [
     ("pain:8", "Pain 8"),
 ];
 
+/// The skin answers the stop notice offers as buttons, before the pain
+/// scores: the key is `skin:ANSWER`.
+pub const SKIN_BUTTONS: [(&str, &str); 4] = [
+    ("skin:normal", "Skin normal"),
+    ("skin:red", "Skin red"),
+    ("skin:numb", "Skin numb"),
+    ("skin:blistered", "Blistered"),
+];
+
+/// The answer of a skin button's key.
+pub fn skin_button(key: &str) -> Option<therapy_timer::Skin> {
+    key.strip_prefix("skin:")?.parse().ok()
+}
+
 /// The score of a pain button's key.
 pub fn pain_button(key: &str) -> Option<u8> {
     key.strip_prefix("pain:")?.parse().ok()
@@ -226,10 +240,17 @@ pub fn stop_notice(
         }
     }
     if !matches!(stop, Stop::Repeat { .. }) {
+        // The skin first (numb or blistered pauses the next session), then
+        // the pain.
         if button {
+            body.push_str(" How is the skin: normal, red, numb or blistered?");
             body.push_str(" How is the pain now (0-10)?");
+            actions.extend(SKIN_BUTTONS);
             actions.extend(PAIN_BUTTONS);
         } else {
+            body.push_str(
+                " How is the skin? `therapy-timer skin normal|red|numb|blistered` records it.",
+            );
             body.push_str(" How is the pain now (0-10)? `therapy-timer pain N` records it.");
         }
     }
@@ -342,6 +363,38 @@ mod tests {
     use chrono::{TimeDelta, TimeZone, Utc};
 
     use super::{between, span, wrap};
+
+    #[test]
+    fn the_stop_notice_asks_for_the_skin_first_then_the_pain() {
+        let t = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+        let n = super::stop_notice(
+            therapy_timer::Phase::Heat,
+            super::Stop::OnTime,
+            t + TimeDelta::minutes(15),
+            t,
+            true,
+        );
+        let keys: Vec<&str> = n.actions.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            keys,
+            [
+                "off",
+                "skin:normal",
+                "skin:red",
+                "skin:numb",
+                "skin:blistered",
+                "pain:2",
+                "pain:4",
+                "pain:6",
+                "pain:8"
+            ]
+        );
+        for (key, _) in super::SKIN_BUTTONS {
+            assert!(super::skin_button(key).is_some(), "{key}");
+        }
+        let skin = n.body.find("skin").unwrap_or(usize::MAX);
+        assert!(skin < n.body.find("pain").unwrap_or(0), "{}", n.body);
+    }
 
     #[test]
     fn spans_read_like_people_write() {

@@ -281,7 +281,18 @@ pub fn notice_for(event: &Event, now: DateTime<Utc>, button: bool, answering: An
             n.sound = None;
             n
         }
-        Event::Prompt { phase, length, .. } => prompt_notice(phase, length, answering),
+        Event::Prompt {
+            phase,
+            length,
+            skip_if_red,
+            ..
+        } => {
+            let mut n = prompt_notice(phase, length, answering);
+            if skip_if_red {
+                n.body = format!("{} {}", therapy_timer::safety::SKIP_IF_STILL_RED, n.body);
+            }
+            n
+        }
         Event::PhaseChange {
             acute_window,
             on,
@@ -289,12 +300,23 @@ pub fn notice_for(event: &Event, now: DateTime<Utc>, button: bool, answering: An
             ..
         } => phase_change_notice(acute_window, on, rest),
         Event::CourseEnd { by_person, .. } => with_trend(end_notice(by_person), event),
-        Event::SeeClinician { reason, .. } => {
-            let ClinicianReason::SeverePain { score, .. } = reason else {
-                return see_clinician("See a clinician".into(), event);
-            };
-            see_clinician(format!("Pain {score} of 10: see a clinician"), event)
-        }
+        Event::SeeClinician { reason, .. } => match reason {
+            ClinicianReason::SeverePain { score, .. } => {
+                see_clinician(format!("Pain {score} of 10: see a clinician"), event)
+            }
+            ClinicianReason::Blistered { .. } => Notice {
+                summary: "Blistered skin: see a clinician".into(),
+                body: format!(
+                    "{} {RED_FLAGS}",
+                    therapy_timer::safety::after_skin_check(therapy_timer::Skin::Blistered)
+                ),
+                urgency: event.urgency(),
+                expire: None,
+                actions: Vec::new(),
+                sound: None,
+            },
+            _ => see_clinician("See a clinician".into(), event),
+        },
         _ => with_trend(review_notice(), event),
     };
     // The urgency is the library's, never the wording's.
@@ -365,6 +387,10 @@ pub fn describe(event: &Event) -> String {
         Event::PhaseChange { .. } => "phase change: heat from now on".into(),
         Event::Review { .. } => "clinician reminder".into(),
         Event::CourseEnd { .. } => "course over: no more reminders".into(),
+        Event::SeeClinician {
+            reason: ClinicianReason::Blistered { .. },
+            ..
+        } => "blistered skin: see a clinician".into(),
         Event::SeeClinician { .. } => "pain 8 or more: see a clinician".into(),
         _ => "event".into(),
     }

@@ -70,8 +70,12 @@ fn list(ctx: &Ctx, json: bool, all: bool) -> Result<(), CliError> {
         if c.sessions().is_empty() {
             outln!("  No sessions logged yet. Start one with: therapy-timer start");
         }
-        for s in c.sessions() {
-            outln!("{}", line(s, now));
+        for e in c.entries() {
+            match e {
+                therapy_timer::Entry::Session(s) => outln!("{}", line(s, now)),
+                therapy_timer::Entry::Skin(k) => outln!("{}", skin_line(k)),
+                _ => {}
+            }
         }
     }
     if !all && !past.is_empty() {
@@ -97,6 +101,22 @@ fn heading(c: &Course, now: DateTime<Utc>) -> String {
         None => String::new(),
     };
     format!("{injury}{end}")
+}
+
+/// One skin check, a line: id, day, time, what was found, the note.
+fn skin_line(k: &therapy_timer::SkinCheck) -> String {
+    let at = k.at.with_timezone(&Local);
+    let note = k
+        .note
+        .as_deref()
+        .map_or(String::new(), |n| format!(": {n}"));
+    format!(
+        "  {:>3}  {} {}        skin  {:>7}{note}",
+        k.id,
+        at.format("%a %d %b"),
+        at.format("%H:%M"),
+        k.skin.as_str(),
+    )
 }
 
 /// One session, a line: id, day, times, phase, length, how it ended.
@@ -195,10 +215,15 @@ fn remove(ctx: &Ctx, id: u32) -> Result<(), CliError> {
     let driver = state
         .driver
         .ok_or_else(|| CliError::Usage(NO_INJURY.into()))?;
-    let Some(s) = driver.course().session(id).copied() else {
-        return Err(CliError::Usage(format!(
-            "there is no entry {id} in this course's log; `therapy-timer log` shows the ids"
-        )));
+    let course = driver.course();
+    let what = match (course.session(id), course.skin_check(id)) {
+        (Some(s), _) => line(s, now).trim_start().to_owned(),
+        (None, Some(k)) => skin_line(k).trim_start().to_owned(),
+        (None, None) => {
+            return Err(CliError::Usage(format!(
+                "there is no entry {id} in this course's log; `therapy-timer log` shows the ids"
+            )))
+        }
     };
     let mut notifier = ctx.notifier();
     drive::step(
@@ -208,7 +233,7 @@ fn remove(ctx: &Ctx, id: u32) -> Result<(), CliError> {
         &How::plain(None),
         &mut notifier,
     )?;
-    outln!("Removed {id}: {}", line(&s, now).trim_start());
+    outln!("Removed {id}: {what}");
     Ok(())
 }
 
@@ -218,6 +243,7 @@ pub fn undo(ctx: &Ctx) -> Result<(), CliError> {
     let describe = |e: therapy_timer::Entry<'_>| match e {
         therapy_timer::Entry::Session(s) => line(s, now).trim_start().to_owned(),
         therapy_timer::Entry::Pain(p) => format!("pain {}/10 at {}", p.score, clock(p.at, now)),
+        therapy_timer::Entry::Skin(k) => skin_line(k).trim_start().to_owned(),
         _ => String::new(),
     };
     // The last change: a removal (put back), else the entry recorded last.
@@ -227,6 +253,7 @@ pub fn undo(ctx: &Ctx) -> Result<(), CliError> {
             (true, describe(therapy_timer::Entry::Session(s)))
         }
         Some(therapy_timer::Removed::Pain(p)) => (true, describe(therapy_timer::Entry::Pain(p))),
+        Some(therapy_timer::Removed::Skin(k)) => (true, describe(therapy_timer::Entry::Skin(k))),
         _ => match course.and_then(therapy_timer::Course::last_recorded) {
             Some(e) => (false, describe(e)),
             None => {

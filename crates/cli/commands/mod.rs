@@ -29,6 +29,7 @@ mod next;
 mod pain;
 mod plan;
 mod schedule;
+mod skin;
 mod start;
 mod status;
 mod tick;
@@ -59,6 +60,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::End(a) => answer::end(&Ctx::new(&a.when)?),
         Command::Undo(a) => log::undo(&Ctx::new(&a.when)?),
         Command::Pain(a) => pain::run(&Ctx::new(&a.when)?, &a),
+        Command::Skin(a) => skin::run(&Ctx::new(&a.when)?, &a),
         Command::Report(a) => pain::report(&Ctx::new(&a.when)?, &a),
         Command::Plan(a) => plan::run(&Ctx::new(&a.planning.when)?, &a),
         Command::Next(a) => next::run(&Ctx::new(&a.planning.when)?, &a),

@@ -123,6 +123,17 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         .and_then(therapy_timer::Applied::session)
         .and_then(|id| course.session(id))
         .ok_or_else(|| CliError::Failure("the session is not in the log after starting".into()))?;
+    if let Some(score) = args.pain {
+        let before = Input::SessionPain {
+            at: now,
+            session: session.id,
+            when: therapy_timer::PainWhen::Before,
+            score,
+            note: None,
+        };
+        drive::step(ctx, now, Some(before), &how, &mut notifier)?;
+        outln!("Pain {score} of 10 before it recorded.");
+    }
     say_the_rest(Some(&step), &session);
     if session.forced {
         errln!(
@@ -465,9 +476,24 @@ fn linger(
                 }
             }
             Waited::Action { key, session: tag } if tag == session.start => {
-                if let Some(score) = crate::text::pain_button(&key) {
-                    let input = Input::Pain {
+                if let Some(skin) = crate::text::skin_button(&key) {
+                    let input = Input::Skin {
                         at: now,
+                        skin,
+                        note: None,
+                    };
+                    if drive::step(ctx, now, Some(input), &how, notifier).is_ok() {
+                        outln!("Skin {skin} recorded, from the notice.");
+                        outln!("{}", therapy_timer::safety::after_skin_check(skin));
+                    }
+                    continue;
+                }
+                if let Some(score) = crate::text::pain_button(&key) {
+                    // The stop's answer: the pain after this session.
+                    let input = Input::SessionPain {
+                        at: now,
+                        session: session.id,
+                        when: therapy_timer::PainWhen::After,
                         score,
                         note: None,
                     };

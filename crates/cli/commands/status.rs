@@ -47,6 +47,10 @@ pub(crate) struct Status {
     /// The first and latest scores of the course, and whether it is no
     /// better or severe.
     pain_trend: Option<therapy_timer::PainTrend>,
+    /// The skin check that pauses cold and heat (numb or blistered, no
+    /// normal check since), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skin_pause: Option<therapy_timer::SkinCheck>,
 }
 
 pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
@@ -84,7 +88,7 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
         session_on: course.open_session().copied(),
         overdue: overdue.is_some(),
         overdue_since: overdue.map(|s| s.end),
-        may_start_now: readiness.is_ready(),
+        may_start_now: readiness.is_ready() && course.skin_pause(now).is_none(),
         may_start_at: readiness.earliest(now),
         readiness,
         next_planned_start: course.next_prompt(&Local).map(|t| t.max(now)),
@@ -94,6 +98,7 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
         review: review_due.then(review),
         pain_latest: course.pain_scores().last().map(|p| p.score),
         pain_trend: course.pain_trend(now),
+        skin_pause: course.skin_pause(now).cloned(),
     };
     let format = if args.json {
         StatusFormat::Json
@@ -271,7 +276,16 @@ fn sentences(course: &Course, status: &Status) -> Vec<String> {
             super::pain::trend(&t)
         ));
     }
+    if let Some(c) = &status.skin_pause {
+        lines.push(format!(
+            "Paused: the skin was recorded {} at {}. {}",
+            c.skin,
+            clock(c.at, now),
+            therapy_timer::safety::after_skin_check(c.skin)
+        ));
+    }
     match status.readiness {
+        Readiness::Ready if status.skin_pause.is_some() => {}
         Readiness::Ready => lines.push("A session may start now.".to_owned()),
         Readiness::Resting { after, until } => lines.push(format!(
             "Resting after {after}: the next session may start at {} (in {}).",

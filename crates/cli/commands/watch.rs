@@ -121,12 +121,31 @@ fn answer(
     let course = driver.course();
     let prompt = course.open_prompt().filter(|p| p.due == tag);
     let session = course.open_session().filter(|s| s.start == tag);
-    if let Some(score) = crate::text::pain_button(key) {
-        return Some(Input::Pain {
+    if let Some(skin) = crate::text::skin_button(key) {
+        return Some(Input::Skin {
             at: now,
-            score,
+            skin,
             note: None,
         });
+    }
+    if let Some(score) = crate::text::pain_button(key) {
+        // The stop's answer: the pain after the session it was about.
+        return Some(
+            match course.sessions().iter().rev().find(|s| s.start == tag) {
+                Some(s) => Input::SessionPain {
+                    at: now,
+                    session: s.id,
+                    when: therapy_timer::PainWhen::After,
+                    score,
+                    note: None,
+                },
+                None => Input::Pain {
+                    at: now,
+                    score,
+                    note: None,
+                },
+            },
+        );
     }
     match (key, prompt, session) {
         ("start", Some(p), _) => Some(Input::Start {
@@ -163,7 +182,10 @@ fn said(input: &Input, now: DateTime<Utc>) -> String {
         Input::Skip { .. } => "skipped".into(),
         Input::ConfirmOff { .. } => "the pack is off: logged".into(),
         Input::Dismissed { .. } => "the stop notice was dismissed".into(),
-        Input::Pain { score, .. } => format!("pain {score} of 10 recorded"),
+        Input::Pain { score, .. } | Input::SessionPain { score, .. } => {
+            format!("pain {score} of 10 recorded")
+        }
+        Input::Skin { skin, .. } => format!("skin {skin} recorded"),
         _ => String::new(),
     }
 }

@@ -11,8 +11,10 @@ use super::{note_text, Numbered};
 /// The columns, in order. The last four are a session's: how it ended
 /// (`completed`, `cut_short`, `unconfirmed`, `logged`, `running`), whether
 /// someone said the pack was off, and the pain before and after it (an
-/// estimate: the scores nearest it within 30 minutes).
-pub const HEADER: [&str; 17] = [
+/// estimate: the scores nearest it within 30 minutes, unless given for it).
+/// `skin`: a skin check's finding; on a session's row, the last check
+/// after it (before the next session).
+pub const HEADER: [&str; 18] = [
     "course",
     "kind",
     "id",
@@ -30,6 +32,7 @@ pub const HEADER: [&str; 17] = [
     "confirmed",
     "pain_before",
     "pain_after",
+    "skin",
 ];
 
 /// The whole table, at `now` (a session past its end with no answer is
@@ -39,22 +42,21 @@ pub fn table(courses: &[Numbered<'_>], now: DateTime<Utc>) -> String {
     row(&mut out, HEADER.iter().map(|h| (*h).to_owned()));
     for (n, course) in courses {
         let around = summary::around(course);
+        let skin = summary::skin_after(course);
         for entry in course.entries() {
             let mut fields = match entry {
                 Entry::Session(s) => {
                     let mut f = session(*n, s);
-                    let a = course
-                        .sessions()
-                        .iter()
-                        .position(|x| x.id == s.id)
-                        .and_then(|i| around.get(i).copied())
-                        .unwrap_or_default();
+                    let i = course.sessions().iter().position(|x| x.id == s.id);
+                    let a = i.and_then(|i| around.get(i).copied()).unwrap_or_default();
+                    let k = i.and_then(|i| skin.get(i).copied().flatten());
                     let score = |p: Option<u8>| p.map(|p| p.to_string()).unwrap_or_default();
                     f.extend([
                         ended(s, now).name().to_owned(),
                         confirmed(s).to_string(),
                         score(a.before),
                         score(a.after),
+                        k.map(|k| k.as_str().to_owned()).unwrap_or_default(),
                     ]);
                     f
                 }
@@ -73,6 +75,20 @@ pub fn table(courses: &[Numbered<'_>], now: DateTime<Utc>) -> String {
                     p.score.to_string(),
                     p.note.as_deref().map(note_text).unwrap_or_default(),
                 ],
+                Entry::Skin(k) => {
+                    let mut f = vec![
+                        n.to_string(),
+                        "skin".into(),
+                        k.id.to_string(),
+                        String::new(),
+                        time(k.at),
+                    ];
+                    f.resize(12, String::new());
+                    f.push(k.note.as_deref().map(note_text).unwrap_or_default());
+                    f.resize(HEADER.len() - 1, String::new());
+                    f.push(k.skin.as_str().to_owned());
+                    f
+                }
                 // A kind of entry this version does not know: its id and
                 // time, so the row count stays true.
                 other => vec![

@@ -71,6 +71,27 @@ pub fn bundle(courses: &[Numbered<'_>], now: DateTime<Utc>, patient_name: Option
         for s in course.sessions() {
             entries.push(json!({ "resource": procedure(*n, s, now, &subject) }));
         }
+        // A skin check: `code.text` only. No LOINC or SNOMED CT code for
+        // "skin check after cold or heat" could be confirmed from a
+        // source, so none is claimed; the finding is words too.
+        for k in course.skin_checks() {
+            let mut o = json!({
+                "resourceType": "Observation",
+                "id": format!("skin-{n}-{}", k.id),
+                "status": "final",
+                "category": [{ "coding": [{
+                    "system": CATEGORY, "code": "exam", "display": "Exam"
+                }] }],
+                "code": { "text": "Skin check after cold or heat therapy" },
+                "subject": subject,
+                "effectiveDateTime": time(k.at),
+                "valueCodeableConcept": { "text": k.skin.as_str() },
+            });
+            if let Some(note) = k.note.as_deref().filter(|n| !n.trim().is_empty()) {
+                o["note"] = json!([{ "text": note }]);
+            }
+            entries.push(json!({ "resource": o }));
+        }
     }
     json!({
         "resourceType": "Bundle",

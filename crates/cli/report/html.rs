@@ -409,7 +409,8 @@ where
     }
     o.push_str("<div class=\"sessions\">");
     let around = summary::around(course);
-    let rows: Vec<_> = sessions.iter().zip(around).collect();
+    let skin = summary::skin_after(course);
+    let rows: Vec<_> = sessions.iter().zip(around.into_iter().zip(skin)).collect();
     let half = rows.len().div_ceil(2);
     for part in rows.chunks(half.max(1)) {
         o.push_str(
@@ -417,7 +418,7 @@ where
              <th class=\"text\">Phase</th><th>Min</th><th class=\"text\">How it ended</th>\
              <th>Off at</th><th>Pain</th></tr></thead><tbody>",
         );
-        for (s, a) in part {
+        for (s, (a, k)) in part {
             let how = ended(s, now);
             let class = if how == Ended::Unconfirmed {
                 " class=\"unconfirmed\""
@@ -437,13 +438,14 @@ where
             let _ = write!(
                 o,
                 "<tr{class}><td class=\"text\">{}</td><td class=\"text {phase}\">{phase}{forced}</td>\
-                 <td>{}</td><td class=\"text how\">{}</td><td>{}</td><td>{} → {}</td></tr>",
+                 <td>{}</td><td class=\"text how\">{}</td><td>{}</td><td>{} → {}{}</td></tr>",
                 esc(&s.start.with_timezone(tz).format("%a %-d %H:%M").to_string()),
                 super::csv::minutes(s),
                 esc(words),
                 esc(&off),
                 pain(a.before),
                 pain(a.after),
+                k.map_or(String::new(), |k| format!(" <span class=\"skin\">{k}</span>")),
                 phase = s.phase,
             );
         }

@@ -167,12 +167,25 @@ enum EntryReport {
         confirmed: bool,
         pain_before: Option<u8>,
         pain_after: Option<u8>,
+        /// The last skin check after it, before the next session.
+        skin: Option<&'static str>,
     },
     /// A pain score.
     Pain {
         id: u32,
         at: String,
         score: u8,
+        note: Option<String>,
+        /// The session it was given for, if any, and whether `before` or
+        /// `after` it.
+        session: Option<u32>,
+        when: Option<&'static str>,
+    },
+    /// A skin check.
+    Skin {
+        id: u32,
+        at: String,
+        skin: &'static str,
         note: Option<String>,
     },
     /// An entry of a kind this version does not report in detail.
@@ -196,6 +209,7 @@ where
             };
             let t = totals(c, now);
             let around = summary::around(c);
+            let skin = summary::skin_after(c);
             let index: std::collections::HashMap<u32, usize> = c
                 .sessions()
                 .iter()
@@ -222,12 +236,24 @@ where
                         confirmed: confirmed(s),
                         pain_before: index.get(&s.id).and_then(|i| around[*i].before),
                         pain_after: index.get(&s.id).and_then(|i| around[*i].after),
+                        skin: index.get(&s.id).and_then(|i| skin[*i]).map(|k| k.as_str()),
                     },
                     Entry::Pain(p) => EntryReport::Pain {
                         id: p.id,
                         at: time(p.at),
                         score: p.score,
                         note: p.note.as_deref().map(super::note_text),
+                        session: p.relation.map(|r| r.session),
+                        when: p.relation.map(|r| match r.when {
+                            therapy_timer::PainWhen::Before => "before",
+                            _ => "after",
+                        }),
+                    },
+                    Entry::Skin(k) => EntryReport::Skin {
+                        id: k.id,
+                        at: time(k.at),
+                        skin: k.skin.as_str(),
+                        note: k.note.as_deref().map(super::note_text),
                     },
                     other => EntryReport::Other {
                         id: other.id(),

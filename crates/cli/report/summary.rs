@@ -417,13 +417,39 @@ pub fn confirmed(s: &Session) -> bool {
     )
 }
 
-/// The pain before and after one session: the score nearest before its
-/// start and the one nearest after its end, each within [`PAIN_WINDOW`].
-/// An estimate until the library relates scores to sessions.
+/// The pain before and after one session: the scores given for it
+/// (`start --pain N`, the stop's answer: [`Course::pain_around`]); where
+/// none was given, an estimate: the score nearest before its start and the
+/// one nearest after its end, each within [`PAIN_WINDOW`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Around {
     pub before: Option<u8>,
     pub after: Option<u8>,
+}
+
+/// The skin after each of the course's sessions, in their order: the last
+/// skin check from its start until the next session's start.
+pub fn skin_after(course: &Course) -> Vec<Option<therapy_timer::Skin>> {
+    let sessions = course.sessions();
+    let checks = course.skin_checks();
+    sessions
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let next = sessions.get(i + 1).map(|n| n.start);
+            checks
+                .iter()
+                .rev()
+                .find(|k| k.at >= s.start && next.is_none_or(|n| k.at < n))
+                .map(|k| k.skin)
+        })
+        .collect()
+}
+
+/// Whether score `p` may be estimated to be session `id`'s: it was given
+/// for no session, or for this one.
+fn of_this_or_none(p: &therapy_timer::PainScore, id: u32) -> bool {
+    p.relation.is_none_or(|r| r.session == id)
 }
 
 /// [`Around`] for each of the course's sessions, in their order.
@@ -435,9 +461,9 @@ pub fn around(course: &Course) -> Vec<Around> {
     let afters: Vec<Option<usize>> = sessions
         .iter()
         .map(|s| {
-            scores
-                .iter()
-                .position(|p| p.at >= s.end && p.at - s.end <= PAIN_WINDOW)
+            scores.iter().position(|p| {
+                p.at >= s.end && p.at - s.end <= PAIN_WINDOW && of_this_or_none(p, s.id)
+            })
         })
         .collect();
     sessions
@@ -448,12 +474,19 @@ pub fn around(course: &Course) -> Vec<Around> {
                 .iter()
                 .enumerate()
                 .rev()
-                .find(|(_, p)| p.at <= s.start && s.start - p.at <= PAIN_WINDOW)
+                .find(|(_, p)| {
+                    p.at <= s.start && s.start - p.at <= PAIN_WINDOW && of_this_or_none(p, s.id)
+                })
                 .filter(|(i, _)| !afters.contains(&Some(*i)))
                 .map(|(_, p)| p.score);
+            // What the library relates to the session wins over the
+            // estimate.
+            let (given_before, given_after) = course.pain_around(s.id);
             Around {
-                before,
-                after: after.map(|i| scores[i].score),
+                before: given_before.map(|p| p.score).or(before),
+                after: given_after
+                    .map(|p| p.score)
+                    .or(after.map(|i| scores[i].score)),
             }
         })
         .collect()

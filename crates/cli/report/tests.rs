@@ -13,6 +13,7 @@ use chrono_tz::Europe::Berlin;
 use scraper::{Html, Selector};
 use therapy_timer::{
     Answer, Course, Driver, EventKind, Input, OffBy, Outcome, Phase, Protocol, QuietHours, Session,
+    Skin, SkinCheck,
 };
 
 use super::{csv, html, json, DISCLAIMER, RED_FLAGS};
@@ -870,10 +871,14 @@ counts = Counter()
 for e in b.entry:
     r = e.resource
     counts[r.resource_type] += 1
-    if r.resource_type == "Observation":
+    if r.resource_type == "Observation" and r.code.coding:
         counts["loinc " + r.code.coding[0].code] += 1
         assert r.status == "final" and r.category[0].coding[0].code == "survey"
         assert isinstance(r.valueInteger, int)
+    elif r.resource_type == "Observation":
+        assert r.status == "final" and r.category[0].coding[0].code == "exam"
+        assert r.code.text == "Skin check after cold or heat therapy", r.code.text
+        counts["skin " + r.valueCodeableConcept.text] += 1
     if r.resource_type == "Procedure":
         counts["status " + r.status] += 1
         code = r.code.coding[0].code if r.code.coding else "text " + r.code.text
@@ -888,7 +893,19 @@ print(json.dumps(counts))
 #[test]
 fn the_fhir_bundle_validates_as_r4_and_counts_round_trip() {
     let test = "the_fhir_bundle_validates_as_r4_and_counts_round_trip";
-    let (a, b) = (improving(), no_better());
+    let (mut a, b) = (improving(), no_better());
+    // Skin checks: an Observation each, counted by what they found.
+    let checked = a.injured_at() + TimeDelta::hours(2);
+    for (i, skin) in [Skin::Red, Skin::Numb, Skin::Normal]
+        .into_iter()
+        .enumerate()
+    {
+        let at = checked + TimeDelta::minutes(i as i64);
+        let note = (skin == Skin::Numb).then(|| "left side".to_owned());
+        a.record_skin(SkinCheck::new(at, skin, note).unwrap())
+            .unwrap();
+    }
+    let checks = a.skin_checks().len();
     let bundle = super::fhir(&[(1, &a), (2, &b)], now(), None);
     // Counted here, without Python.
     let entries = bundle["entry"].as_array().unwrap();
@@ -900,7 +917,7 @@ fn the_fhir_bundle_validates_as_r4_and_counts_round_trip() {
     };
     let scores = a.pain_scores().len() + b.pain_scores().len();
     let sessions = a.sessions().len() + b.sessions().len();
-    assert_eq!(of("Observation"), scores);
+    assert_eq!(of("Observation"), scores + checks);
     assert_eq!(of("Procedure"), sessions);
     assert_eq!(of("Patient"), 1);
     assert_eq!(
@@ -948,8 +965,11 @@ fn the_fhir_bundle_validates_as_r4_and_counts_round_trip() {
     );
     let counts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let n = |k: &str| counts[k].as_u64().unwrap_or(0) as usize;
-    assert_eq!(n("Observation"), scores, "{counts}");
+    assert_eq!(n("Observation"), scores + checks, "{counts}");
     assert_eq!(n("loinc 72514-3"), scores, "{counts}");
+    for skin in ["red", "numb", "normal"] {
+        assert_eq!(n(&format!("skin {skin}")), 1, "{counts}");
+    }
     assert_eq!(n("Procedure"), sessions, "{counts}");
     assert_eq!(n("code 26782000"), ice, "{counts}");
     assert_eq!(

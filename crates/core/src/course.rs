@@ -18,10 +18,12 @@ use crate::prompt::Prompt;
 use crate::protocol::Protocol;
 use crate::quiet_hours::QuietHours;
 use crate::session::Session;
+use crate::skin::SkinCheck;
 
 /// The format version [`Course::to_json`] writes. Version 1 is the shape
 /// before prompts (no `format` key); it is still read. Pain scores came
-/// within version 2: a file without a `pain` key has none.
+/// within version 2: a file without a `pain` key has none; so did skin
+/// checks (`skin`).
 pub const COURSE_FORMAT: u32 = 2;
 
 /// How far past a time the course may need to compute: the longest course,
@@ -78,6 +80,8 @@ pub struct Course {
     sessions: Vec<Session>,
     /// Ordered by time; equal times in the order recorded.
     pain: Vec<PainScore>,
+    /// Ordered by time; equal times in the order recorded.
+    skin: Vec<SkinCheck>,
     prompts: Vec<Prompt>,
     /// The due time of the last prompt slot passed (announced, answered
     /// ahead, or gone by while nobody was there to announce it).
@@ -126,6 +130,7 @@ impl Course {
             quiet_hours: None,
             sessions: Vec::new(),
             pain: Vec::new(),
+            skin: Vec::new(),
             prompts: Vec::new(),
             prompted: None,
             ended_at: None,
@@ -397,6 +402,7 @@ pub(crate) mod plan;
 mod prompts;
 mod record;
 mod rest;
+mod skin;
 mod span;
 mod stored;
 

@@ -498,6 +498,11 @@ impl Driver {
     /// - [`Input::Log`], [`Input::Remove`]: as [`Course::record`] and
     ///   [`Course::remove`].
     /// - [`Input::Pain`]: as [`PainScore::new`](crate::PainScore::new) and [`Course::record_pain`].
+    /// - [`Input::SessionPain`]: as [`Input::Pain`]; [`Error::NoSuchSession`]
+    ///   for a session not in the log.
+    /// - [`Input::Skin`]: as [`SkinCheck::new`](crate::SkinCheck::new) and [`Course::record_skin`].
+    /// - [`Input::Start`] while the skin is numb or blistered
+    ///   ([`Course::skin_pause`]): [`Error::SkinPaused`], forced or not.
     ///
     /// # Examples
     ///
@@ -570,7 +575,21 @@ impl Driver {
                     Applied::Removed(self.course.remove(id)?)
                 }
             },
-            Input::Pain { at, score, note } => self.pain(at, score, note)?,
+            Input::Pain { at, score, note } => self.pain(at, score, note, None)?,
+            Input::SessionPain {
+                at,
+                session,
+                when,
+                score,
+                note,
+            } => {
+                if self.course.session(session).is_none() {
+                    return Err(Error::NoSuchSession { id: session });
+                }
+                let relation = crate::pain::PainRelation::new(session, when);
+                self.pain(at, score, note, Some(relation))?
+            }
+            Input::Skin { at, skin, note } => self.skin(at, skin, note)?,
         };
         self.withdraw_settled();
         if let Some(now) = self.now {
@@ -634,3 +653,6 @@ fn check_injury(at: DateTime<Utc>, injured_at: DateTime<Utc>) -> Result<(), Erro
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod skin_tests;

@@ -1,9 +1,10 @@
-//! An entry of a course's log: a session or a pain score.
+//! An entry of a course's log: a session, a pain score or a skin check.
 
 use chrono::{DateTime, Utc};
 
 use crate::pain::PainScore;
 use crate::session::Session;
+use crate::skin::SkinCheck;
 
 /// An entry of a course's log, borrowed: a session or a pain score. Both
 /// kinds share one numbering, given in the order they are recorded, so
@@ -38,6 +39,8 @@ pub enum Entry<'a> {
     Session(&'a Session),
     /// A pain score.
     Pain(&'a PainScore),
+    /// A skin check.
+    Skin(&'a SkinCheck),
 }
 
 impl Entry<'_> {
@@ -60,6 +63,7 @@ impl Entry<'_> {
         match self {
             Entry::Session(s) => s.id,
             Entry::Pain(p) => p.id,
+            Entry::Skin(c) => c.id,
         }
     }
 
@@ -82,6 +86,7 @@ impl Entry<'_> {
         match self {
             Entry::Session(s) => s.start,
             Entry::Pain(p) => p.at,
+            Entry::Skin(c) => c.at,
         }
     }
 }
@@ -110,6 +115,8 @@ pub enum Removed {
     Session(Session),
     /// A pain score.
     Pain(PainScore),
+    /// A skin check.
+    Skin(SkinCheck),
 }
 
 impl Removed {
@@ -132,6 +139,7 @@ impl Removed {
         match self {
             Removed::Session(s) => s.id,
             Removed::Pain(p) => p.id,
+            Removed::Skin(c) => c.id,
         }
     }
 }

@@ -263,6 +263,27 @@ pub enum Error {
         /// Its length, in characters.
         chars: usize,
     },
+    /// A skin check note longer than
+    /// [`PAIN_NOTE_MAX`](crate::limits::PAIN_NOTE_MAX) characters.
+    SkinNoteTooLong {
+        /// Its length, in characters.
+        chars: usize,
+    },
+    /// A skin check answer that is not one of
+    /// [`Skin::ALL`](crate::Skin::ALL).
+    UnknownSkin {
+        /// What was given.
+        given: String,
+    },
+    /// No cold or heat now: the last skin check found the skin numb or
+    /// blistered, and no normal check has been recorded since (see
+    /// [`Course::skin_pause`](crate::Course::skin_pause)).
+    SkinPaused {
+        /// What the check found.
+        skin: crate::skin::Skin,
+        /// When it was checked.
+        since: DateTime<Utc>,
+    },
     /// Serialized data this crate cannot read (not JSON, wrong shape, or a
     /// broken rule); the message is serde's.
     Data {
@@ -566,6 +587,25 @@ impl fmt::Display for Error {
                 f,
                 "a pain note of {chars} characters is longer than the {PAIN_NOTE_MAX} the log \
                  keeps; shorten it to at most {PAIN_NOTE_MAX}"
+            ),
+            Error::SkinNoteTooLong { chars } => write!(
+                f,
+                "a skin check note of {chars} characters is longer than the {PAIN_NOTE_MAX} the \
+                 log keeps; shorten it to at most {PAIN_NOTE_MAX}"
+            ),
+            Error::UnknownSkin { given } => write!(
+                f,
+                "{given:?} is not a skin check answer; use normal, red, numb or blistered"
+            ),
+            Error::SkinPaused { skin, since } => write!(
+                f,
+                "no cold or heat: the skin was {skin} at {}, and {}; \
+                 record `skin normal` when the skin looks and feels normal again",
+                when(*since),
+                match skin {
+                    crate::skin::Skin::Blistered => "blistered skin needs a clinician first",
+                    _ => "cold or heat on numb skin can burn or freeze it unfelt",
+                }
             ),
             Error::Data { message } => f.write_str(message),
             Error::UnsupportedFormat { found, supported } => write!(

@@ -138,6 +138,14 @@ pub enum ClinicianReason {
         /// score written down and entered later).
         scored_at: DateTime<Utc>,
     },
+    /// A skin check found the skin blistered: a burn or a cold injury. A
+    /// safety event, critical: blistered skin needs a clinician, and no
+    /// cold or heat meanwhile ([`Course::skin_pause`](crate::Course::skin_pause)).
+    #[non_exhaustive]
+    Blistered {
+        /// When the skin was checked.
+        checked_at: DateTime<Utc>,
+    },
 }
 
 /// One event for the person, from [`Driver::poll_event`](crate::Driver::poll_event):
@@ -302,6 +310,11 @@ pub enum Event {
         #[serde(with = "crate::duration::serde_human")]
         #[cfg_attr(feature = "schemars", schemars(with = "String"))]
         length: Duration,
+        /// A heat prompt after a heat session that left the skin red (the
+        /// last skin check): skip this session if the skin is still red
+        /// ([`Course::skip_if_red`](crate::Course::skip_if_red)).
+        #[serde(default, skip_serializing_if = "is_false")]
+        skip_if_red: bool,
     },
     /// Spasms that last this long should be seen by a clinician; once.
     #[non_exhaustive]
@@ -369,6 +382,11 @@ pub enum Event {
     },
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's signature
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 /// `Some(now - due)` when that is more than [`LATE_AFTER`].
 pub(crate) fn late_by(due: DateTime<Utc>, now: DateTime<Utc>) -> Option<Duration> {
     Some(since(due, now)).filter(|l| *l > LATE_AFTER)
@@ -402,8 +420,9 @@ impl Event {
         }
     }
 
-    /// Whether it is a safety event (a stop or its repeat): see
-    /// [`EventKind::is_safety`].
+    /// Whether it is a safety event: a stop or its repeat (see
+    /// [`EventKind::is_safety`]), or a see-a-clinician event for a
+    /// blistered skin ([`ClinicianReason::Blistered`]).
     ///
     /// # Examples
     ///
@@ -418,7 +437,13 @@ impl Event {
     /// ```
     #[must_use]
     pub const fn is_safety(&self) -> bool {
-        self.kind().is_safety()
+        matches!(
+            self,
+            Event::SeeClinician {
+                reason: ClinicianReason::Blistered { .. },
+                ..
+            }
+        ) || self.kind().is_safety()
     }
 
     /// How urgently it must reach the person: see [`EventKind::urgency`].
@@ -436,7 +461,11 @@ impl Event {
     /// ```
     #[must_use]
     pub const fn urgency(&self) -> Urgency {
-        self.kind().urgency()
+        if self.is_safety() {
+            Urgency::Critical
+        } else {
+            self.kind().urgency()
+        }
     }
 
     /// The phase it is about: the session's, the prompt's, or the phase at

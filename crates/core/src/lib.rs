@@ -54,9 +54,15 @@
 //!    announced at once ([`EventKind::SeeClinician`]); the review and the
 //!    end carry the [`PainTrend`], which says when the pain is no better
 //!    than at first.
+//! 7. **Skin.** After a session the person may say how the skin is: a
+//!    [`SkinCheck`] ([`Skin`]: normal, red, numb, blistered). Numb or
+//!    blistered pauses cold and heat, prompts and starts, until a normal
+//!    check ([`Course::skin_pause`], [`Error::SkinPaused`]); blistered is
+//!    also a critical [`EventKind::SeeClinician`] at once; red after heat
+//!    makes the next heat prompt say to skip it if still red.
 //!
 //! A [`Course`] is the record: the injury, the [`Protocol`], the sessions,
-//! the pain scores (the log's [`Entry`]s) and the prompts. A [`Driver`]
+//! the pain scores and skin checks (the log's [`Entry`]s) and the prompts. A [`Driver`]
 //! runs it over time: the app asks it when to wake
 //! ([`Driver::poll_timeout`]), tells it the time
 //! ([`Driver::handle_timeout`]), drains the [`Event`]s to announce
@@ -218,6 +224,7 @@ mod quiet_hours;
 mod readiness;
 pub mod safety;
 mod session;
+mod skin;
 mod trend;
 
 pub use course::plan::{Plan, PlannedSession};
@@ -226,13 +233,14 @@ pub use driver::{Applied, Driver, Input, DRIVER_FORMAT};
 pub use entry::{Entry, Removed};
 pub use error::{Error, ErrorKind, Setting};
 pub use event::{ClinicianReason, Event, EventKind, Urgency};
-pub use pain::PainScore;
+pub use pain::{PainRelation, PainScore, PainWhen};
 pub use phase::Phase;
 pub use prompt::{Answer, Prompt};
 pub use protocol::{Dose, Protocol};
 pub use quiet_hours::QuietHours;
 pub use readiness::{Advisory, Readiness};
 pub use session::{Off, OffBy, Outcome, Session};
+pub use skin::{Skin, SkinCheck};
 pub use trend::PainTrend;
 
 // The README's Rust example, compiled and run as a doctest of this crate so

@@ -33,6 +33,7 @@ use crate::limits::{PAIN_MAX, PAIN_NOTE_MAX, SEVERE_PAIN};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(try_from = "RawPainScore")]
 #[non_exhaustive]
 pub struct PainScore {
@@ -48,6 +49,71 @@ pub struct PainScore {
     /// empty (an empty or blank note is `None`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The session it belongs to, when it was given as that session's
+    /// pain before (`start --pain N`) or after (the stop's answer):
+    /// [`Input::SessionPain`](crate::Input::SessionPain). `None` for a
+    /// score on its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation: Option<PainRelation>,
+}
+
+/// Whether a score is the pain before or after a session.
+///
+/// # Examples
+///
+/// ```
+/// use therapy_timer::PainWhen;
+///
+/// assert_eq!(serde_json::to_string(&PainWhen::After)?, "\"after\"");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PainWhen {
+    /// Given as the session started.
+    Before,
+    /// Given when the session was over (the stop's answer).
+    After,
+}
+
+/// The session a score belongs to, and whether before or after it. In
+/// JSON: `{"session": 3, "when": "before"}`.
+///
+/// # Examples
+///
+/// ```
+/// use therapy_timer::{PainRelation, PainWhen};
+///
+/// let r = PainRelation::new(3, PainWhen::Before);
+/// assert_eq!(serde_json::to_string(&r)?, r#"{"session":3,"when":"before"}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct PainRelation {
+    /// The session's id.
+    pub session: u32,
+    /// Before or after it.
+    pub when: PainWhen,
+}
+
+impl PainRelation {
+    /// Score of session `session`, `when`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use therapy_timer::{PainRelation, PainWhen};
+    ///
+    /// assert_eq!(PainRelation::new(2, PainWhen::After).session, 2);
+    /// ```
+    #[must_use]
+    pub const fn new(session: u32, when: PainWhen) -> PainRelation {
+        PainRelation { session, when }
+    }
 }
 
 impl PainScore {
@@ -90,6 +156,7 @@ impl PainScore {
             at,
             score,
             note,
+            relation: None,
         };
         pain.check()?;
         Ok(pain)
@@ -132,6 +199,7 @@ impl PainScore {
 /// fit a `u8` (300, -1) is serde's error, [`Error::Data`] from
 /// [`Course::from_json`](crate::Course::from_json).
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPainScore {
     #[serde(default)]
@@ -140,6 +208,8 @@ pub(crate) struct RawPainScore {
     score: u8,
     #[serde(default)]
     note: Option<String>,
+    #[serde(default)]
+    relation: Option<PainRelation>,
 }
 
 impl TryFrom<RawPainScore> for PainScore {
@@ -148,6 +218,7 @@ impl TryFrom<RawPainScore> for PainScore {
     fn try_from(raw: RawPainScore) -> Result<PainScore, Error> {
         let mut pain = PainScore::new(raw.at, raw.score, raw.note)?;
         pain.id = raw.id;
+        pain.relation = raw.relation;
         Ok(pain)
     }
 }

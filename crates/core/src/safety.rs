@@ -122,3 +122,47 @@ pub fn in_one_sentence(items: &[&str]) -> String {
         [rest @ .., last] => format!("{}, or {last}", rest.join(", ")),
     }
 }
+
+/// What to do after a skin check that found `skin`, one or two sentences
+/// (the rules: [`Skin`](crate::Skin)). A blistered skin's words say to see
+/// a clinician; show [`RED_FLAGS`] with them.
+///
+/// # Examples
+///
+/// ```
+/// use therapy_timer::{safety, Skin};
+///
+/// assert!(safety::after_skin_check(Skin::Numb).contains("skin normal"));
+/// assert!(safety::after_skin_check(Skin::Blistered).contains("clinician"));
+/// ```
+#[must_use]
+pub const fn after_skin_check(skin: crate::skin::Skin) -> &'static str {
+    use crate::skin::Skin;
+    match skin {
+        Skin::Normal => "Skin normal: cold and heat as planned.",
+        Skin::Red => {
+            "Red skin is a normal reaction to cold. After heat: if it is still red at \
+            the next heat session, skip that session."
+        }
+        Skin::Numb => {
+            "Numb skin: no cold or heat until the feeling is back; reminders and \
+            start wait. When it feels normal again: therapy-timer skin normal"
+        }
+        Skin::Blistered => {
+            "Blistered skin: see a clinician, and no cold or heat meanwhile; \
+            reminders and start wait. When a clinician says it has healed: therapy-timer skin \
+            normal"
+        }
+    }
+}
+
+/// What a heat prompt after a heat session that left the skin red says
+/// ([`Event::Prompt`](crate::Event::Prompt)'s `skip_if_red`).
+///
+/// # Examples
+///
+/// ```
+/// assert!(therapy_timer::safety::SKIP_IF_STILL_RED.contains("skip"));
+/// ```
+pub const SKIP_IF_STILL_RED: &str =
+    "The skin was red after the last heat session: if it is still red, skip this one.";

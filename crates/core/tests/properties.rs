@@ -10,8 +10,8 @@ use chrono_tz::Tz;
 use proptest::prelude::*;
 use therapy_timer::limits::{HEAT_MAX_ON, ICE_MAX_ON};
 use therapy_timer::{
-    Answer, Course, Dose, Driver, Event, EventKind, Input, OffBy, PainTrend, Phase, Protocol,
-    QuietHours, Session,
+    Answer, ClinicianReason, Course, Dose, Driver, Event, EventKind, Input, OffBy, PainTrend,
+    Phase, Protocol, QuietHours, Session, Skin,
 };
 
 const ZONES: [Tz; 9] = [
@@ -109,6 +109,8 @@ enum Act {
     /// A device reports its own stop: at the open session's end when that
     /// has passed (dated before now), else now.
     DeviceStop,
+    /// A skin check now.
+    Skin(Skin),
 }
 
 fn acts() -> impl Strategy<Value = Vec<(i64, Act)>> {
@@ -125,6 +127,7 @@ fn acts() -> impl Strategy<Value = Vec<(i64, Act)>> {
         1 => (0u8..=10, 0u64..=180).prop_map(|(s, m)| Act::PainEarlier(s, m)),
         1 => (0u64..=600).prop_map(Act::Log),
         2 => Just(Act::DeviceStop),
+        2 => prop::sample::select(Skin::ALL.to_vec()).prop_map(Act::Skin),
     ];
     prop::collection::vec((-3600i64..4 * 86_400, act), 0..40).prop_map(|mut v| {
         v.sort_by_key(|(t, _)| *t);
@@ -172,6 +175,11 @@ fn input(act: Act, at: DateTime<Utc>, d: &Driver) -> Input {
         Act::Pain(score) => Input::Pain {
             at,
             score,
+            note: None,
+        },
+        Act::Skin(skin) => Input::Skin {
+            at,
+            skin,
             note: None,
         },
     }
@@ -393,7 +401,25 @@ proptest! {
                     prop_assert!(e.due() >= over, "prompt {e:?} before the rest after {s:?}");
                 }
             }
-            prop_assert_eq!(e.is_safety(), matches!(e.kind(), EventKind::Stop | EventKind::Repeat));
+            prop_assert_eq!(
+                e.is_safety(),
+                matches!(e.kind(), EventKind::Stop | EventKind::Repeat)
+                    || matches!(e, Event::SeeClinician { reason: ClinicianReason::Blistered { .. }, .. })
+            );
+            // Numb or blistered before it, and no normal check since: no
+            // prompt. (A check at the prompt's own time may come either
+            // side of it.)
+            if e.kind() == EventKind::Prompt {
+                let paused = |t| c.skin_pause(t).is_some();
+                let before = e.due() - TimeDelta::seconds(1);
+                prop_assert!(!(paused(before) && paused(e.due())), "prompt {e:?} in a skin pause");
+            }
+        }
+        // No session started (forced or not) in a skin pause.
+        for s in c.sessions().iter().filter(|s| !s.is_logged()) {
+            let paused = |t| c.skin_pause(t).is_some();
+            let before = s.start - TimeDelta::seconds(1);
+            prop_assert!(!(paused(before) && paused(s.start)), "{s:?} started in a skin pause");
         }
         for s in c.sessions() {
             let limit = match s.phase { Phase::Ice => ICE_MAX_ON, Phase::Heat => HEAT_MAX_ON };
@@ -403,7 +429,9 @@ proptest! {
             prop_assert!(stops <= 1 && repeats <= 3, "{s:?}: {stops} stops, {repeats} repeats");
         }
         // One see-clinician event per severe score, and none for others.
-        let severe = c.pain_scores().iter().filter(|p| p.is_severe()).count();
+        // One per blistered skin check too.
+        let severe = c.pain_scores().iter().filter(|p| p.is_severe()).count()
+            + c.skin_checks().iter().filter(|k| k.skin == Skin::Blistered).count();
         prop_assert_eq!(events.iter().filter(|e| e.kind() == EventKind::SeeClinician).count(), severe);
         prop_assert!(c.pain_scores().iter().all(|p| p.score <= 10));
         for kind in [EventKind::PhaseChange, EventKind::Review, EventKind::CourseEnd] {

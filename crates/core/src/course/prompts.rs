@@ -51,6 +51,7 @@ impl Course {
     /// ([`Protocol::every`](crate::Protocol::every)) after the last prompt or session start,
     /// whichever is later (a snoozed prompt comes back at the end of the
     /// snooze); never before the rest is over; never in quiet hours; never
+    /// while the skin is numb or blistered ([`Course::skin_pause`]); never
     /// at or after the end of the course.
     ///
     /// # Examples
@@ -93,10 +94,18 @@ impl Course {
         if let Some((rest, _)) = self.rest_until() {
             t = t.max(rest);
         }
-        let t = match self.quiet_hours {
-            Some(q) => q.next_open(t, tz)?,
-            None => t,
-        };
+        // Never in quiet hours, and no prompt while the skin is numb or
+        // blistered: from the normal check that ends the pause, if one is
+        // recorded (then out of quiet hours again).
+        loop {
+            if let Some(q) = self.quiet_hours {
+                t = q.next_open(t, tz)?;
+            }
+            if self.skin_pause(t).is_none() {
+                break;
+            }
+            t = t.max(self.skin_pause_over(t)?);
+        }
         (t < self.ends_at()).then_some(t)
     }
 

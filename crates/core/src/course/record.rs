@@ -36,14 +36,10 @@ impl Course {
     /// ```
     #[must_use]
     pub fn last_recorded(&self) -> Option<Entry<'_>> {
-        let session = self.sessions.iter().max_by_key(|s| s.id);
-        let pain = self.pain.iter().max_by_key(|p| p.id);
-        match (session, pain) {
-            (Some(s), Some(p)) if p.id > s.id => Some(Entry::Pain(p)),
-            (Some(s), _) => Some(Entry::Session(s)),
-            (None, Some(p)) => Some(Entry::Pain(p)),
-            (None, None) => None,
-        }
+        let session = self.sessions.iter().map(Entry::Session);
+        let pain = self.pain.iter().map(Entry::Pain);
+        let skin = self.skin.iter().map(Entry::Skin);
+        session.chain(pain).chain(skin).max_by_key(Entry::id)
     }
 
     /// The sessions recorded, ordered by start.
@@ -107,6 +103,42 @@ impl Course {
         &self.pain
     }
 
+    /// The pain before and after session `session`, as given for it
+    /// ([`Input::SessionPain`](crate::Input::SessionPain)): the last score
+    /// of each. `(None, None)` when none was given for it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Driver, Input, PainWhen, Protocol};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let mut d = Driver::new(Course::new(t, Protocol::default())?);
+    /// let id = d.handle_input(Input::Start { at: t, phase: None, length: None, force: false }, &Utc)?
+    ///     .session().unwrap();
+    /// d.handle_input(Input::SessionPain { at: t, session: id, when: PainWhen::Before, score: 6, note: None }, &Utc)?;
+    /// let off = t + TimeDelta::minutes(10);
+    /// d.handle_input(Input::ConfirmOff { at: off }, &Utc)?;
+    /// d.handle_input(Input::SessionPain { at: off, session: id, when: PainWhen::After, score: 4, note: None }, &Utc)?;
+    /// let (before, after) = d.course().pain_around(id);
+    /// assert_eq!((before.map(|p| p.score), after.map(|p| p.score)), (Some(6), Some(4)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn pain_around(&self, session: u32) -> (Option<&PainScore>, Option<&PainScore>) {
+        let of = |when| {
+            self.pain.iter().rev().find(|p| {
+                p.relation
+                    .is_some_and(|r| r.session == session && r.when == when)
+            })
+        };
+        (
+            of(crate::pain::PainWhen::Before),
+            of(crate::pain::PainWhen::After),
+        )
+    }
+
     /// The pain score with id `id`.
     ///
     /// # Examples
@@ -148,11 +180,18 @@ impl Course {
     pub fn entries(&self) -> impl Iterator<Item = Entry<'_>> + '_ {
         let mut sessions = self.sessions.iter().peekable();
         let mut pain = self.pain.iter().peekable();
-        core::iter::from_fn(move || match (sessions.peek(), pain.peek()) {
-            (Some(s), Some(p)) if p.at < s.start => pain.next().map(Entry::Pain),
-            (Some(_), _) => sessions.next().map(Entry::Session),
-            (None, Some(_)) => pain.next().map(Entry::Pain),
-            (None, None) => None,
+        let mut skin = self.skin.iter().peekable();
+        core::iter::from_fn(move || {
+            // The earliest; at equal times a session, then a score, then a
+            // skin check.
+            let s = sessions.peek().map(|s| (s.start, 0));
+            let p = pain.peek().map(|p| (p.at, 1));
+            let c = skin.peek().map(|c| (c.at, 2));
+            match [s, p, c].into_iter().flatten().min()?.1 {
+                0 => sessions.next().map(Entry::Session),
+                1 => pain.next().map(Entry::Pain),
+                _ => skin.next().map(Entry::Skin),
+            }
         })
     }
 
@@ -328,16 +367,27 @@ impl Course {
             if self.sessions[i].is_open() {
                 return Err(Error::SessionRunning { id });
             }
+            // Its scores stay, on their own: an id can be given again.
+            for p in &mut self.pain {
+                if p.relation.is_some_and(|r| r.session == id) {
+                    p.relation = None;
+                }
+            }
             let removed = Removed::Session(self.sessions.remove(i));
             self.removed = Some(removed.clone());
             return Ok(removed);
         }
+        if let Some(i) = self.pain.iter().position(|p| p.id == id) {
+            let removed = Removed::Pain(self.pain.remove(i));
+            self.removed = Some(removed.clone());
+            return Ok(removed);
+        }
         let i = self
-            .pain
+            .skin
             .iter()
-            .position(|p| p.id == id)
+            .position(|c| c.id == id)
             .ok_or(Error::NoSuchSession { id })?;
-        let removed = Removed::Pain(self.pain.remove(i));
+        let removed = Removed::Skin(self.skin.remove(i));
         self.removed = Some(removed.clone());
         Ok(removed)
     }
@@ -378,6 +428,12 @@ impl Course {
                 let id = p.id;
                 let at = self.pain.partition_point(|x| x.at <= p.at);
                 self.pain.insert(at, p);
+                Some(id)
+            }
+            Removed::Skin(c) => {
+                let id = c.id;
+                let at = self.skin.partition_point(|x| x.at <= c.at);
+                self.skin.insert(at, c);
                 Some(id)
             }
         }
@@ -428,28 +484,27 @@ impl Course {
 
     /// Gives every entry a new id, 1 up, in time order.
     pub(super) fn renumber(&mut self) {
-        let order: Vec<(bool, usize)> = {
-            let (mut s, mut p) = (0, 0);
+        let order: Vec<(u8, usize)> = {
+            let mut seen = [0usize; 3];
             self.entries()
-                .map(|e| match e {
-                    Entry::Pain(_) => {
-                        p += 1;
-                        (true, p - 1)
-                    }
-                    Entry::Session(_) => {
-                        s += 1;
-                        (false, s - 1)
-                    }
+                .map(|e| {
+                    let kind = match e {
+                        Entry::Session(_) => 0,
+                        Entry::Pain(_) => 1,
+                        Entry::Skin(_) => 2,
+                    };
+                    seen[kind] += 1;
+                    (kind as u8, seen[kind] - 1)
                 })
                 .collect()
         };
         self.next_id = 1;
-        for (is_pain, i) in order {
+        for (kind, i) in order {
             let id = self.take_id();
-            if is_pain {
-                self.pain[i].id = id;
-            } else {
-                self.sessions[i].id = id;
+            match kind {
+                0 => self.sessions[i].id = id,
+                1 => self.pain[i].id = id,
+                _ => self.skin[i].id = id,
             }
         }
     }

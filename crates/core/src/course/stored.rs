@@ -13,6 +13,7 @@ use crate::prompt::Prompt;
 use crate::protocol::{Protocol, RawProtocol};
 use crate::quiet_hours::QuietHours;
 use crate::session::{Off, OffBy, Outcome, RawSession, Session};
+use crate::skin::{RawSkinCheck, SkinCheck};
 
 /// The serialized course as read, before its rules are checked. Its parts
 /// are read raw too, so that a broken rule comes back as the typed
@@ -32,6 +33,8 @@ pub(crate) struct RawCourse {
     #[serde(default)]
     pain: Vec<RawPainScore>,
     #[serde(default)]
+    skin: Vec<RawSkinCheck>,
+    #[serde(default)]
     prompts: Vec<Prompt>,
     #[serde(default)]
     prompted: Option<DateTime<Utc>>,
@@ -44,6 +47,8 @@ pub(crate) struct RawCourse {
     removed_session: Option<RawSession>,
     #[serde(default)]
     removed_pain: Option<RawPainScore>,
+    #[serde(default)]
+    removed_skin: Option<RawSkinCheck>,
     /// Format 1 only: a snooze, now kept with the prompt it answered. Read
     /// and dropped: a snooze from before an upgrade has long run out.
     #[serde(default, rename = "not_before")]
@@ -74,6 +79,8 @@ struct CourseOut<'a> {
     sessions: &'a [Session],
     #[serde(skip_serializing_if = "<[PainScore]>::is_empty")]
     pain: &'a [PainScore],
+    #[serde(skip_serializing_if = "<[SkinCheck]>::is_empty")]
+    skin: &'a [SkinCheck],
     #[serde(skip_serializing_if = "<[Prompt]>::is_empty")]
     prompts: &'a [Prompt],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -86,6 +93,8 @@ struct CourseOut<'a> {
     removed_session: Option<&'a Session>,
     #[serde(skip_serializing_if = "Option::is_none")]
     removed_pain: Option<&'a PainScore>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    removed_skin: Option<&'a SkinCheck>,
 }
 
 impl Serialize for Course {
@@ -97,6 +106,7 @@ impl Serialize for Course {
             quiet_hours: self.quiet_hours,
             sessions: &self.sessions,
             pain: &self.pain,
+            skin: &self.skin,
             prompts: &self.prompts,
             prompted: self.prompted,
             ended_at: self.ended_at,
@@ -107,6 +117,10 @@ impl Serialize for Course {
             },
             removed_pain: match &self.removed {
                 Some(crate::entry::Removed::Pain(x)) => Some(x),
+                _ => None,
+            },
+            removed_skin: match &self.removed {
+                Some(crate::entry::Removed::Skin(x)) => Some(x),
                 _ => None,
             },
         }
@@ -177,37 +191,53 @@ impl TryFrom<RawCourse> for Course {
         }
         // Stable: equal times keep the file's order.
         pain.sort_by_key(|p| p.at);
-        let first = match (sessions.first(), pain.first()) {
-            (Some(s), Some(p)) => Some(s.start.min(p.at)),
-            (s, p) => s.map(|s| s.start).or(p.map(|p| p.at)),
-        };
+        let mut skin = raw
+            .skin
+            .into_iter()
+            .map(SkinCheck::try_from)
+            .collect::<Result<Vec<_>, Error>>()?;
+        for c in &skin {
+            in_range(c.at)?;
+        }
+        skin.sort_by_key(|c| c.at);
+        let first = [
+            sessions.first().map(|s| s.start),
+            pain.first().map(|p| p.at),
+            skin.first().map(|c| c.at),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         if let Some(first) = first.filter(|f| *f < course.injured_at) {
             return Err(Error::BeforeInjury {
                 at: first,
                 injured_at: course.injured_at,
             });
         }
-        // Ids, one numbering for sessions and scores: kept when they are
+        // Ids, one numbering for sessions, scores and skin checks: kept when they are
         // unique, given in time order when missing (format 1) or repeated.
         let mut ids: Vec<u32> = sessions
             .iter()
             .map(|s| s.id)
             .chain(pain.iter().map(|p| p.id))
+            .chain(skin.iter().map(|c| c.id))
             .collect();
         ids.sort_unstable();
         let unique = ids.first().is_none_or(|&f| f > 0) && ids.windows(2).all(|w| w[0] < w[1]);
         course.sessions = sessions;
         course.pain = pain;
+        course.skin = skin;
         if unique {
             course.next_id = ids.last().map_or(1, |&m| m.saturating_add(1));
         } else {
             course.renumber();
         }
         // Kept only while its id is free (nothing was recorded since).
-        let removed = match (raw.removed_session, raw.removed_pain) {
-            (Some(r), _) => Some(crate::entry::Removed::Session(Session::try_from(r)?)),
-            (None, Some(r)) => Some(crate::entry::Removed::Pain(PainScore::try_from(r)?)),
-            (None, None) => None,
+        let removed = match (raw.removed_session, raw.removed_pain, raw.removed_skin) {
+            (Some(r), _, _) => Some(crate::entry::Removed::Session(Session::try_from(r)?)),
+            (None, Some(r), _) => Some(crate::entry::Removed::Pain(PainScore::try_from(r)?)),
+            (None, None, Some(r)) => Some(crate::entry::Removed::Skin(SkinCheck::try_from(r)?)),
+            (None, None, None) => None,
         };
         course.removed = removed.filter(|r| !ids.contains(&r.id()));
         let mut prompts = raw.prompts;

@@ -42,6 +42,11 @@ pub enum Applied {
         /// Its id.
         entry: u32,
     },
+    /// [`Input::Skin`](crate::Input::Skin): a skin check is in the log.
+    Checked {
+        /// Its id.
+        entry: u32,
+    },
     /// [`Input::Stop`](crate::Input::Stop) or
     /// [`Input::ConfirmOff`](crate::Input::ConfirmOff): the session is off.
     Stopped {
@@ -108,7 +113,7 @@ impl Applied {
     pub fn entry(&self) -> Option<u32> {
         match *self {
             Applied::Started { session, .. } | Applied::Logged { session, .. } => Some(session),
-            Applied::Scored { entry } => Some(entry),
+            Applied::Scored { entry } | Applied::Checked { entry } => Some(entry),
             _ => None,
         }
     }

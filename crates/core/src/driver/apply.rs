@@ -16,6 +16,7 @@ use crate::phase::Phase;
 use crate::prompt::{Answer, Prompt};
 use crate::readiness::Readiness;
 use crate::session::{Off, OffBy, Outcome, Session};
+use crate::skin::{Skin, SkinCheck};
 
 impl Driver {
     /// Takes back the events not yet polled that the input settled: a
@@ -45,6 +46,14 @@ impl Driver {
         length: Option<Duration>,
         force: bool,
     ) -> Result<Applied, Error> {
+        // Numb or blistered skin: no cold or heat, forced or not (the rest
+        // may be forced; sensation cannot).
+        if let Some(check) = self.course.skin_pause(at) {
+            return Err(Error::SkinPaused {
+                skin: check.skin,
+                since: check.at,
+            });
+        }
         let forced = match self.course.readiness(at) {
             Readiness::Ready => false,
             Readiness::BeforeInjury { until } => {
@@ -131,8 +140,10 @@ impl Driver {
         at: DateTime<Utc>,
         score: u8,
         note: Option<String>,
+        relation: Option<crate::pain::PainRelation>,
     ) -> Result<Applied, Error> {
-        let pain = PainScore::new(at, score, note)?;
+        let mut pain = PainScore::new(at, score, note)?;
+        pain.relation = relation;
         let severe = pain.is_severe();
         let id = self.course.record_pain(pain)?;
         if severe {
@@ -148,6 +159,27 @@ impl Driver {
             });
         }
         Ok(Applied::Scored { entry: id })
+    }
+
+    /// Records a skin check; a blistered skin is announced at once, dated
+    /// now (never before an event already given), with the check's time.
+    pub(super) fn skin(
+        &mut self,
+        at: DateTime<Utc>,
+        skin: Skin,
+        note: Option<String>,
+    ) -> Result<Applied, Error> {
+        let id = self.course.record_skin(SkinCheck::new(at, skin, note)?)?;
+        if skin == Skin::Blistered {
+            let due = self.now.map_or(at, |n| n.max(at));
+            self.outbox.push_back(Event::SeeClinician {
+                phase: self.course.phase_at(at),
+                due,
+                reason: ClinicianReason::Blistered { checked_at: at },
+                trend: self.course.pain_trend(at),
+            });
+        }
+        Ok(Applied::Checked { entry: id })
     }
 
     pub(super) fn take_off(&mut self, at: DateTime<Utc>, by: OffBy) -> Result<Applied, Error> {

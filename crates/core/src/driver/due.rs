@@ -153,6 +153,7 @@ impl Driver {
                     due: due_at,
                     late,
                     length: protocol.dose(phase).on,
+                    skip_if_red: self.course.skip_if_red(phase, due_at),
                 });
             }
             Due::Review => {

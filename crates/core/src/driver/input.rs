@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::phase::Phase;
 use crate::session::Session;
+use crate::skin::Skin;
 #[allow(unused_imports)] // for the links in the docs
 use crate::{
     event::{ClinicianReason, Event},
@@ -172,6 +173,36 @@ pub enum Input {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
+    /// A pain score that belongs to session `session`: the pain before it
+    /// (given as it starts) or after it (the stop's answer). Recorded as
+    /// [`Input::Pain`] is, with its [`PainRelation`](crate::PainRelation).
+    SessionPain {
+        /// When the pain was scored.
+        at: DateTime<Utc>,
+        /// The session's id.
+        session: u32,
+        /// Before or after it.
+        when: crate::pain::PainWhen,
+        /// 0 (no pain) to 10.
+        score: u8,
+        /// The person's note.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// A skin check after cold or heat (see [`Skin`] for the rules): numb
+    /// or blistered pauses every session until a normal check; blistered
+    /// also comes back at once as a critical [`Event::SeeClinician`]
+    /// ([`ClinicianReason::Blistered`]). Undone like any entry
+    /// ([`Input::Remove`]).
+    Skin {
+        /// When the skin was checked (it may be earlier than now).
+        at: DateTime<Utc>,
+        /// What was found.
+        skin: Skin,
+        /// The person's note.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
 }
 
 impl Input {
@@ -187,7 +218,9 @@ impl Input {
             | Input::EndCourse { at }
             | Input::NewInjury { at, .. }
             | Input::CorrectInjury { at, .. }
-            | Input::Pain { at, .. } => Some(*at),
+            | Input::Pain { at, .. }
+            | Input::SessionPain { at, .. }
+            | Input::Skin { at, .. } => Some(*at),
             Input::Log { .. } | Input::Remove { .. } | Input::Undo => None,
         }
     }

@@ -103,6 +103,7 @@ impl Driver {
                 due: old.due,
                 late,
                 length: protocol.dose(old.phase).on,
+                skip_if_red: self.course.skip_if_red(old.phase, old.due),
             },
         }))
     }

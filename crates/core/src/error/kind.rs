@@ -36,8 +36,10 @@ pub enum ErrorKind {
     /// The input itself is wrong: a value beyond a safety limit or outside
     /// its range, malformed, or a time that cannot be. It must change.
     Invalid,
-    /// Not now: the rest after a session is not over, or a session is on.
-    /// The same input may be accepted later ([`Error::retry_at`]).
+    /// Not now: the rest after a session is not over, a session is on, or
+    /// the skin was found numb or blistered. The same input may be accepted
+    /// later ([`Error::retry_at`]; after a `normal` skin check for
+    /// [`Error::SkinPaused`], which has no time).
     NotNow,
     /// The input does not fit the record: nothing to stop, no prompt, the
     /// course is over, no such entry, a session that overlaps another or
@@ -65,7 +67,9 @@ impl Error {
     #[must_use]
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::NotRested { .. } | Error::AlreadyRunning { .. } => ErrorKind::NotNow,
+            Error::NotRested { .. } | Error::AlreadyRunning { .. } | Error::SkinPaused { .. } => {
+                ErrorKind::NotNow
+            }
             Error::SessionOverlaps { .. }
             | Error::NoRunningSession { .. }
             | Error::BeforeInjury { .. }
