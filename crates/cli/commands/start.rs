@@ -15,6 +15,7 @@ use super::drive::{self, How};
 use super::Ctx;
 use crate::args::{PhaseArg, StartArgs};
 use crate::clock::{forward_signals, Waited, Wake};
+use crate::desktop_state::Presence;
 use crate::error::CliError;
 use crate::notifier::{Notifier, DISMISSED};
 use crate::text::{capital, clock, full, span, start_notice, stop_notice, Stop};
@@ -107,6 +108,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         listen: Some(&tx),
         new: Some(&new),
         prepared: None,
+        presence: None,
     };
     let input = Input::Start {
         at: now,
@@ -170,6 +172,9 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
             let notice = drive::notice_for(&e, e.due(), true, crate::text::Answering::Buttons);
             (e, notice)
         });
+    // Locked or do-not-disturb, asked meanwhile on a thread of its own:
+    // the stop step reads the latest answer and never waits for it.
+    let presence = Presence::watch();
     // The process's own measure of the session, which no clock change
     // moves.
     let timed_from = std::time::Instant::now();
@@ -233,6 +238,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         listen: Some(&tx),
         new: None,
         prepared: prepared.as_ref(),
+        presence: Some(&presence),
     };
     // Woken by its own timer no later than the session's length (the wall
     // clock may have jumped ahead meanwhile): the stop is on time, and is
@@ -379,6 +385,7 @@ fn linger(
                 }
             });
     }
+    let presence = Presence::watch();
     let mut stamp = ctx.store.stamp();
     loop {
         let next_repeat = ctx
@@ -397,6 +404,7 @@ fn linger(
             listen: Some(tx),
             new: None,
             prepared: None,
+            presence: Some(&presence),
         };
         match waited {
             Waited::Reached if now >= until => return Ok(()),
