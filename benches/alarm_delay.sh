@@ -13,13 +13,17 @@
 # so both columns carry the same small offset; their difference and ratio
 # are what the run measures.
 #
-# Three cases for the tool: the plain desktop-less run (no notification
-# server: the notice goes to the terminal), the same with dunst paused is in
-# tests/alarm.rs and tests/desktop.rs; this script measures the sound path.
+# Three cases, each beside its own baseline in the same recording:
+#   nodesk  no notification server at all (no session bus: the notice goes
+#           to the terminal);
+#   paused  a real dunst under Xvfb, paused (`dunstctl set-paused true`),
+#           in a private D-Bus session (tests/desktop/run-in-desktop.sh);
+#   locked  the same desktop, not paused, with a screen saver on the bus
+#           that says the screen is locked (tests/desktop/fake-screensaver.py).
 #
-# usage: benches/alarm_delay.sh [N]   (default 10; needs cargo build --release
-# first and the Debian packages pulseaudio pulseaudio-utils sox
-# sound-theme-freedesktop)
+# usage: benches/alarm_delay.sh [N]   (default 10 per case; needs cargo build
+# --release first and the Debian packages pulseaudio pulseaudio-utils sox
+# sound-theme-freedesktop xvfb dunst dbus python3-dbus python3-gi)
 set -euo pipefail
 n=${1:-10}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -56,18 +60,39 @@ print(time.time() - os.path.getsize(sys.argv[1]) / 2 / 44100)
 PY
 
 : >"$work/events"
+# One case: N sessions of the tool, each followed by a paplay baseline.
+cat >"$work/case.sh" <<'SH'
+#!/usr/bin/env bash
+set -euo pipefail
+case=$1 n=$2 bin=$3 sound=$4 work=$5
 for i in $(seq "$n"); do
-  export XDG_STATE_HOME=$work/state-$i
-  "$bin" start --phase ice --duration 1s --linger 0s >/dev/null 2>&1
+  export XDG_STATE_HOME=$work/state-$case-$i
+  "$bin" start --phase ice --duration 1s --linger 0s >/dev/null 2>&1 </dev/null || true
   end=$("$bin" log --json | grep '"end"' | head -n1 | sed 's/.*"end": "\(.*\)".*/\1/')
-  python3 -c "import sys,datetime as d; print('tool', d.datetime.fromisoformat(sys.argv[1].replace('Z','+00:00')).timestamp())" "$end" >>"$work/events"
+  python3 -c "import sys,datetime as d; print(sys.argv[2]+'-tool', d.datetime.fromisoformat(sys.argv[1].replace('Z','+00:00')).timestamp())" "$end" "$case" >>"$work/events"
   sleep 0.5
   deadline=$(python3 -c 'import time,math; print(math.floor(time.time())+1)')
   python3 -c "import time,sys; time.sleep(max(0,float(sys.argv[1])-time.time()))" "$deadline"
   paplay "$sound"
-  echo "paplay $deadline" >>"$work/events"
+  echo "$case-paplay $deadline" >>"$work/events"
   sleep 0.5
 done
+SH
+chmod +x "$work/case.sh"
+desktop() {
+  mkdir -p "$work/desk-$1"
+  dbus-run-session -- bash "$root/tests/desktop/run-in-desktop.sh" "$work/desk-$1" bash -c "$2" \
+    >"$work/desk-$1.out" 2>&1 || { echo "the $1 desktop failed:" >&2; cat "$work/desk-$1.out" >&2; exit 1; }
+}
+"$work/case.sh" nodesk "$n" "$bin" "$sound" "$work"
+desktop paused "dunstctl set-paused true; '$work/case.sh' paused $n '$bin' '$sound' '$work'; dunstctl is-paused"
+grep -qx true "$work/desk-paused.out" || { echo "dunst was not paused" >&2; exit 1; }
+desktop locked "/usr/bin/python3 '$root/tests/desktop/fake-screensaver.py' & s=\$!
+  for _ in \$(seq 100); do dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.ScreenSaver | grep -q true && break; sleep 0.1; done
+  XDG_STATE_HOME='$work/doctor' '$bin' doctor | grep 'screen:'
+  '$work/case.sh' locked $n '$bin' '$sound' '$work'; kill \$s"
+grep -q "screen: locked" "$work/desk-locked.out" || { echo "the screen was not locked" >&2; exit 1; }
 sleep 0.5
 kill "$rec"; wait "$rec" 2>/dev/null || true
 
@@ -84,16 +109,24 @@ for i in loud:
     if last is None or i - last > 0.3 * rate:
         onsets.append(t0 + i / rate)
     last = i
-delays = {"tool": [], "paplay": []}
+delays = {}
 for line in open(events):
     kind, at = line.split()
     at = float(at)
     after = [o for o in onsets if o >= at - 0.05]
     if after:
-        delays[kind].append(after[0] - at)
-for k, v in delays.items():
-    print(f"{k:8} n={len(v):3}  median {statistics.median(v)*1000:8.1f} ms  "
-          f"min {min(v)*1000:8.1f}  max {max(v)*1000:8.1f}")
-tool, base = statistics.median(delays["tool"]), statistics.median(delays["paplay"])
-print(f"tool - paplay: {(tool-base)*1000:+.1f} ms; ratio {tool/base:.2f}")
+        delays.setdefault(kind, []).append(after[0] - at)
+for case in ("nodesk", "paused", "locked"):
+    for k in ("tool", "paplay"):
+        v = delays.get(f"{case}-{k}", [])
+        if not v:
+            print(f"{case:7} {k:7} no sound found")
+            continue
+        print(f"{case:7} {k:7} n={len(v):3}  median {statistics.median(v)*1000:8.1f} ms  "
+              f"min {min(v)*1000:8.1f}  max {max(v)*1000:8.1f}")
+    tool, base = delays.get(f"{case}-tool"), delays.get(f"{case}-paplay")
+    if tool and base:
+        t, b = statistics.median(tool), statistics.median(base)
+        print(f"{case:7} tool - paplay: {(t-b)*1000:+.1f} ms; ratio {t/b:.2f}; "
+              f"all within 1 s: {max(tool) < 1.0}")
 PY

@@ -11,6 +11,7 @@ mod util;
 mod help;
 
 mod alarm;
+mod away;
 mod bad_inputs;
 mod cli_tree;
 mod completions;

@@ -70,6 +70,13 @@ impl Env {
             .env("HOME", self.root())
             .env("XDG_STATE_HOME", self.root().join("state"))
             .env("XDG_CONFIG_HOME", self.root().join("config"))
+            // No system bus either (a developer's logind whose screen is
+            // locked would hold the prompts); a test that mocks logind
+            // sets its own.
+            .env(
+                "DBUS_SYSTEM_BUS_ADDRESS",
+                format!("unix:path={}", self.root().join("no-system-bus").display()),
+            )
             // No bus at the fallback paths either.
             .env("XDG_RUNTIME_DIR", self.root().join("runtime"))
             .env("TZ", self.tz);
@@ -453,4 +460,33 @@ pub fn libfaketime() -> Option<PathBuf> {
         }
     }
     None
+}
+
+/// Runs `script` (bash) beside a real dunst in a private D-Bus session
+/// (tests/desktop/run-in-desktop.sh), with `BIN` set to the binary and
+/// `OUT` to the harness's folder (notify.log, history.json), told where
+/// `pulse` is if given.
+pub fn in_desktop(env: &Env, pulse: Option<&Pulse>, script: &str, vars: &[(&str, &str)]) -> Run {
+    let out = env.root().join("desktop");
+    std::fs::create_dir_all(&out).expect("desktop folder");
+    std::fs::create_dir_all(env.root().join("runtime")).expect("runtime folder");
+    let harness = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/desktop/run-in-desktop.sh");
+    let mut cmd = env.program(
+        "dbus-run-session",
+        [
+            "--".as_ref(),
+            "bash".as_ref(),
+            harness.as_os_str(),
+            out.as_os_str(),
+            "bash".as_ref(),
+            "-c".as_ref(),
+            OsStr::new(script),
+        ],
+    );
+    if let Some(p) = pulse {
+        cmd = p.with(cmd);
+    }
+    cmd.env("BIN", BIN).env("OUT", &out);
+    cmd.envs(vars.iter().copied());
+    run(cmd)
 }

@@ -10,7 +10,8 @@
 //! and `org.freedesktop.ScreenSaver.GetActive` on the session bus.
 
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 /// What `status`, the bar's tooltip and `doctor` say while do-not-disturb
@@ -56,6 +57,71 @@ pub fn screen_locked() -> Option<Said> {
     within(ASK_TIMEOUT * 2, locked_now)
 }
 
+/// Whether the person is away for prompts: the screen locked or
+/// do-not-disturb on, as the desktop says. What the library is told at
+/// each step ([`therapy_timer::Input::Away`] / `Back`); not knowing is
+/// "not away", so a desktop that stops answering never holds prompts.
+#[derive(Debug, Clone)]
+pub enum Presence {
+    /// Asked once (a `tick`).
+    Asked(bool),
+    /// Asked on a thread of its own every [`WATCH_EVERY`] (a loop): a
+    /// step reads the latest answer and never waits for the desktop.
+    Watched(Arc<AtomicBool>),
+}
+
+/// How often a loop asks the desktop, and how often it wakes while a
+/// prompt is held, to give it soon after the person is back.
+pub const WATCH_EVERY: Duration = Duration::from_secs(2);
+
+impl Presence {
+    /// Asks the desktop now (both questions at once, each within its time
+    /// limit).
+    pub fn ask() -> Presence {
+        Presence::Asked(away_now())
+    }
+
+    /// Asks now, then again every [`WATCH_EVERY`] on a thread of its own
+    /// (which ends with the process).
+    pub fn watch() -> Presence {
+        let flag = Arc::new(AtomicBool::new(away_now()));
+        let shared = Arc::clone(&flag);
+        let spawned = std::thread::Builder::new()
+            .name("presence".into())
+            .spawn(move || loop {
+                std::thread::sleep(WATCH_EVERY);
+                shared.store(away_now(), Ordering::Relaxed);
+            });
+        if spawned.is_err() {
+            // No thread: not away (prompts are given as before).
+            flag.store(false, Ordering::Relaxed);
+        }
+        Presence::Watched(flag)
+    }
+
+    /// Whether the person is away, by the latest answer.
+    pub fn away(&self) -> bool {
+        match self {
+            Presence::Asked(away) => *away,
+            Presence::Watched(flag) => flag.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// Locked or paused, asked at once.
+fn away_now() -> bool {
+    let locked = std::thread::Builder::new()
+        .name("desktop-locked".into())
+        .spawn(screen_locked);
+    let paused = notifications_paused().is_some_and(|s| s.on);
+    let locked = locked
+        .ok()
+        .and_then(|h| h.join().ok())
+        .flatten()
+        .is_some_and(|s| s.on);
+    paused || locked
+}
+
 #[cfg(all(unix, not(target_os = "macos")))]
 fn paused_now() -> Option<Said> {
     const NAME: &str = "org.freedesktop.Notifications";
@@ -71,9 +137,7 @@ fn paused_now() -> Option<Said> {
         });
     }
     let server: Option<(String, String, String, String)> =
-        zbus::block_on(conn.call_method(Some(NAME), PATH, Some(NAME), "GetServerInformation", &()))
-            .ok()
-            .and_then(|m| m.body().deserialize().ok());
+        call(&conn, NAME, PATH, NAME, "GetServerInformation", &());
     let name = server.map(|s| s.0.to_ascii_lowercase()).unwrap_or_default();
     if name.contains("gnome") {
         let out = program(
@@ -138,15 +202,8 @@ fn locked_now() -> Option<Said> {
         ["/org/freedesktop/ScreenSaver", "/ScreenSaver"]
             .iter()
             .find_map(|path| {
-                zbus::block_on(conn.call_method(
-                    Some("org.freedesktop.ScreenSaver"),
-                    *path,
-                    Some("org.freedesktop.ScreenSaver"),
-                    "GetActive",
-                    &(),
-                ))
-                .ok()
-                .and_then(|m| m.body().deserialize::<bool>().ok())
+                const SAVER: &str = "org.freedesktop.ScreenSaver";
+                call::<_, bool>(&conn, SAVER, path, SAVER, "GetActive", &())
             })
     });
     match (logind, saver) {
@@ -183,16 +240,48 @@ fn get<T>(conn: &zbus::Connection, dest: &str, path: &str, iface: &str, name: &s
 where
     T: TryFrom<zbus::OwnedVariant>,
 {
-    let reply = zbus::block_on(conn.call_method(
-        Some(dest),
+    let value: zbus::OwnedVariant = call(
+        conn,
+        dest,
         path,
-        Some("org.freedesktop.DBus.Properties"),
+        "org.freedesktop.DBus.Properties",
         "Get",
         &(iface, name),
-    ))
-    .ok()?;
-    let value: zbus::OwnedVariant = reply.body().deserialize().ok()?;
+    )?;
     T::try_from(value).ok()
+}
+
+/// Calls a method with the no-auto-start flag: a question never starts a
+/// service (a notification daemon, a screen saver) that is not running.
+/// `None` for any error, the name not owned included.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn call<B, R>(
+    conn: &zbus::Connection,
+    dest: &str,
+    path: &str,
+    iface: &str,
+    method: &str,
+    body: &B,
+) -> Option<R>
+where
+    B: serde::Serialize + zbus::zvariant::DynamicType,
+    R: for<'d> zbus::zvariant::DynamicDeserialize<'d>,
+{
+    zbus::block_on(async {
+        let proxy: zbus::Proxy<'_> = zbus::proxy::Builder::new(conn)
+            .destination(dest)
+            .path(path)
+            .interface(iface)
+            .cache_properties(zbus::proxy::CacheProperties::No)
+            .build()
+            .await
+            .ok()?;
+        proxy
+            .call_with_flags(method, zbus::proxy::MethodFlags::NO_AUTO_START, body)
+            .await
+            .ok()
+            .flatten()
+    })
 }
 
 #[cfg(all(unix, not(target_os = "macos")))]

@@ -17,6 +17,7 @@ use super::Ctx;
 use crate::alarm::Sound;
 use crate::args::Planning;
 use crate::clock::Wake;
+use crate::desktop_state::Presence;
 use crate::error::{refused, CliError};
 use crate::notifier::{Notice, Notifier};
 use crate::text::{
@@ -37,6 +38,10 @@ pub struct How<'a> {
     /// its notice: when the driver gives that event, this notice goes out
     /// as it is, with nothing to word between the deadline and the send.
     pub prepared: Option<&'a (Event, Notice)>,
+    /// Whether the person is away (screen locked, do-not-disturb), for a
+    /// step of time (tick, watch, start's loop): the library is told
+    /// `Away` or `Back` before the time, and holds prompts meanwhile.
+    pub presence: Option<&'a Presence>,
 }
 
 impl<'a> How<'a> {
@@ -48,6 +53,7 @@ impl<'a> How<'a> {
             listen: None,
             new: None,
             prepared: None,
+            presence: None,
         }
     }
 }
@@ -145,6 +151,16 @@ pub fn step(
             // comes from the loops (tick, watch), due from the injury time.
             None if created => (None, None),
             None => {
+                if let Some(p) = how.presence {
+                    let said = if p.away() {
+                        Input::Away { at: now }
+                    } else {
+                        Input::Back { at: now }
+                    };
+                    // Refused only for a time outside the calendar, which
+                    // the time step below meets the same way.
+                    let _ = driver.handle_input(said, &Local);
+                }
                 driver.handle_timeout(now, &Local);
                 (None, None)
             }

@@ -63,6 +63,7 @@ pub fn run(ctx: &Ctx, args: &InjuryArgs) -> Result<(), CliError> {
         listen: None,
         new: Some(&new),
         prepared: None,
+        presence: None,
     };
     let mut notifier = ctx.notifier();
     let input = if recorded.is_some() {

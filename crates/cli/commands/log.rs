@@ -188,6 +188,7 @@ fn add(ctx: &Ctx, args: &LogAddArgs) -> Result<(), CliError> {
         listen: None,
         new: Some(&new),
         prepared: None,
+        presence: None,
     };
     let mut notifier = ctx.notifier();
     let step = drive::step(ctx, now, Some(Input::Log { session }), &how, &mut notifier)?

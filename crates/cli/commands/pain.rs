@@ -28,6 +28,7 @@ pub fn run(ctx: &Ctx, args: &PainArgs) -> Result<(), CliError> {
         listen: None,
         new: Some(&new),
         prepared: None,
+        presence: None,
     };
     let input = Input::Pain {
         at: now,

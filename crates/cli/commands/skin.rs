@@ -22,6 +22,7 @@ pub fn run(ctx: &Ctx, args: &SkinArgs) -> Result<(), CliError> {
         listen: None,
         new: Some(&new),
         prepared: None,
+        presence: None,
     };
     let input = Input::Skin {
         at: now,

@@ -15,6 +15,7 @@ use super::drive::{self, How};
 use super::Ctx;
 use crate::args::{PhaseArg, StartArgs};
 use crate::clock::{forward_signals, Timeline, Waited, Wake};
+use crate::desktop_state::Presence;
 use crate::error::CliError;
 use crate::notifier::{Notifier, DISMISSED};
 use crate::text::{capital, clock, full, span, start_notice, stop_notice, Stop};
@@ -107,6 +108,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         listen: Some(&tx),
         new: Some(&new),
         prepared: None,
+        presence: None,
     };
     let input = Input::Start {
         at: now,
@@ -181,6 +183,9 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
             let notice = drive::notice_for(&e, e.due(), true, crate::text::Answering::Buttons);
             (e, notice)
         });
+    // Locked or do-not-disturb, asked meanwhile on a thread of its own:
+    // the stop step reads the latest answer and never waits for it.
+    let presence = Presence::watch();
     // From here on the session runs on real time, whatever `--at` said:
     // started at T, it stops at T + length by the system clock (at once if
     // that has passed), and by the elapsed-time clock, whichever comes
@@ -259,6 +264,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         listen: Some(&tx),
         new: None,
         prepared: prepared.as_ref(),
+        presence: Some(&presence),
     };
     // Woken no later than the session's end by the elapsed-time clock (the
     // wall clock may have jumped either way meanwhile), or at once for an
@@ -431,6 +437,7 @@ fn linger(
                 }
             });
     }
+    let presence = Presence::watch();
     let mut stamp = ctx.store.stamp();
     loop {
         let next_repeat = ctx
@@ -451,6 +458,7 @@ fn linger(
             listen: Some(tx),
             new: None,
             prepared: None,
+            presence: Some(&presence),
         };
         match waited {
             Waited::Reached if now >= until => return Ok(()),

@@ -5,21 +5,21 @@
 use super::drive::{self, Fired, How};
 use super::Ctx;
 use crate::args::TickArgs;
+use crate::desktop_state::Presence;
 use crate::error::CliError;
 
 pub fn run(ctx: &Ctx, args: &TickArgs) -> Result<(), CliError> {
     crate::bus::use_discovered();
     let mut notifier = ctx.notifier();
     let now = ctx.now();
+    // Locked or do-not-disturb: the library holds prompts meanwhile.
+    let presence = Presence::ask();
+    let how = How {
+        presence: Some(&presence),
+        ..How::plain(Some(&args.planning))
+    };
     // No course yet: nothing is due (`doctor` says so).
-    let Some(step) = drive::step(
-        ctx,
-        now,
-        None,
-        &How::plain(Some(&args.planning)),
-        &mut notifier,
-    )?
-    else {
+    let Some(step) = drive::step(ctx, now, None, &how, &mut notifier)? else {
         return Ok(());
     };
     for event in &step.events {

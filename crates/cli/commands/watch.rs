@@ -11,6 +11,7 @@ use super::drive::{self, How};
 use super::{Ctx, NO_INJURY};
 use crate::args::WatchArgs;
 use crate::clock::{forward_signals, Waited};
+use crate::desktop_state::{Presence, WATCH_EVERY};
 use crate::error::CliError;
 use crate::notifier::{self, DISMISSED};
 use crate::text::{between, clock, from_now, full, since};
@@ -53,11 +54,14 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
             ""
         }
     );
+    // Locked or do-not-disturb, asked on a thread of its own.
+    let presence = Presence::watch();
     let how = How {
         planning: Some(&args.planning),
         listen: Some(&tx),
         new: None,
         prepared: None,
+        presence: Some(&presence),
     };
     let mut input = None;
     loop {
@@ -86,6 +90,11 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
             .poll_timeout(&Local)
             .unwrap_or(now + AT_MOST)
             .clamp(now + TimeDelta::seconds(1), now + AT_MOST);
+        // A prompt held while away is given soon after the person is back.
+        let next = match step.driver.held_prompt() {
+            Some(_) => next.min(now + TimeDelta::from_std(WATCH_EVERY).unwrap_or(AT_MOST)),
+            None => next,
+        };
         let wake = until.map_or(next, |u| next.min(u));
         let mut stamp = ctx.store.stamp();
         let waited = ctx.clock.wait_until(wake, &rx, |_| {

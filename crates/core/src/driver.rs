@@ -126,6 +126,10 @@ pub struct Driver {
     alerts: Option<Alerts>,
     given: Given,
     outbox: VecDeque<Event>,
+    /// Between [`Input::Away`] and [`Input::Back`].
+    away: bool,
+    /// The due time of the prompt held while away.
+    held: Option<DateTime<Utc>>,
 }
 
 impl Driver {
@@ -151,6 +155,8 @@ impl Driver {
             alerts: None,
             given: Given::default(),
             outbox: VecDeque::new(),
+            away: false,
+            held: None,
         }
     }
 
@@ -304,6 +310,60 @@ impl Driver {
             && self.alerts == other.alerts
             && self.given == other.given
             && self.outbox == other.outbox
+            && self.away == other.away
+            && self.held == other.held
+    }
+
+    /// Whether the person is away: after [`Input::Away`], until
+    /// [`Input::Back`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use therapy_timer::{Course, Driver, Input, Protocol};
+    ///
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let mut driver = Driver::new(Course::new(injured, Protocol::default())?);
+    /// driver.handle_input(Input::Away { at: injured }, &Utc)?;
+    /// assert!(driver.is_away());
+    /// driver.handle_input(Input::Back { at: injured }, &Utc)?;
+    /// assert!(!driver.is_away());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn is_away(&self) -> bool {
+        self.away
+    }
+
+    /// When the prompt held while away was due, if one is: it is given at
+    /// [`Input::Back`] (see there for when it is dropped instead).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Course, Driver, EventKind, Input, Protocol};
+    ///
+    /// let injured = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
+    /// let mut driver = Driver::new(Course::new(injured, Protocol::default())?);
+    /// // Away before the first prompt: it is held, not given.
+    /// driver.handle_input(Input::Away { at: injured }, &Utc)?;
+    /// assert_eq!(driver.poll_event(), None);
+    /// assert_eq!(driver.held_prompt(), Some(injured));
+    /// // Back twenty minutes later: given once, saying how late.
+    /// let back = injured + TimeDelta::minutes(20);
+    /// driver.handle_input(Input::Back { at: back }, &Utc)?;
+    /// let prompt = driver.poll_event().unwrap();
+    /// assert_eq!(prompt.kind(), EventKind::Prompt);
+    /// assert_eq!(prompt.due(), injured);
+    /// assert_eq!(driver.poll_event(), None);
+    /// assert_eq!(driver.held_prompt(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn held_prompt(&self) -> Option<DateTime<Utc>> {
+        self.held
     }
 
     /// Uses another protocol from now on (a changed setting); the history
@@ -416,6 +476,9 @@ impl Driver {
     /// their events not yet polled, and come again when really due.
     fn step_back(&mut self, now: DateTime<Utc>) {
         self.course.forget_prompts_after(now);
+        if self.held.is_some_and(|h| h > now) {
+            self.held = None;
+        }
         self.outbox.retain(|e| {
             !(matches!(e, Event::Prompt { .. } | Event::PhaseChange { .. }) && e.due() > now)
         });
@@ -520,6 +583,12 @@ impl Driver {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn handle_input<Tz: TimeZone>(&mut self, input: Input, tz: &Tz) -> Result<Applied, Error> {
+        if let Input::Away { at } = input {
+            // Away since the last step: what falls due up to `at` is
+            // worked out as away.
+            crate::course::in_range(at)?;
+            self.away = true;
+        }
         if let Some(at) = input.at() {
             crate::course::in_range(at)?;
             // Time moves on to the input's time, never back: an input dated
@@ -554,6 +623,7 @@ impl Driver {
                 }
                 self.course.end(at);
                 self.course.answer_open_prompt(Answer::Missed);
+                self.held = None;
                 Applied::Done
             }
             Input::NewInjury { at, injured_at } => {
@@ -563,6 +633,7 @@ impl Driver {
             Input::CorrectInjury { at, injured_at } => {
                 check_injury(at, injured_at)?;
                 self.course.correct_injury(injured_at)?;
+                self.held = None;
                 Applied::Done
             }
             Input::Log { session } => self.log(session)?,
@@ -590,6 +661,11 @@ impl Driver {
                 self.pain(at, score, note, Some(relation))?
             }
             Input::Skin { at, skin, note } => self.skin(at, skin, note)?,
+            Input::Away { .. } => Applied::Done,
+            Input::Back { at } => {
+                self.back(at, tz);
+                Applied::Done
+            }
         };
         self.withdraw_settled();
         if let Some(now) = self.now {

@@ -592,3 +592,109 @@ proptest! {
         while d.poll_event().is_some() {}
     }
 }
+
+/// Walks minute by minute, starting sessions at `starts`, saying away in
+/// the minutes inside `away` (every minute, as an app does) and back
+/// otherwise when `tell` is true; returns each event with whether it came
+/// out while away.
+fn away_walk<T: TimeZone>(
+    mut d: Driver,
+    tz: &T,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    starts: &[DateTime<Utc>],
+    away: &[(DateTime<Utc>, DateTime<Utc>)],
+    tell: bool,
+) -> (Vec<(Event, bool)>, Driver) {
+    let mut out = Vec::new();
+    let mut now = from;
+    let mut next_start = 0;
+    while now <= to {
+        let is_away = away.iter().any(|(a, b)| *a <= now && now < *b);
+        if tell {
+            let input = if is_away {
+                Input::Away { at: now }
+            } else {
+                Input::Back { at: now }
+            };
+            d.handle_input(input, tz)
+                .expect("away and back are never refused");
+        }
+        while starts.get(next_start).is_some_and(|s| *s <= now) {
+            let start = Input::Start {
+                at: now,
+                phase: None,
+                length: None,
+                force: false,
+            };
+            let _ = d.handle_input(start, tz);
+            let _ = d.handle_input(
+                Input::ConfirmOff {
+                    at: now + TimeDelta::minutes(30),
+                },
+                tz,
+            );
+            next_start += 1;
+        }
+        d.handle_timeout(now, tz);
+        out.extend(std::iter::from_fn(|| d.poll_event()).map(|e| (e, tell && is_away)));
+        now += TimeDelta::minutes(1);
+    }
+    (out, d)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn away_holds_prompts_only_and_records_none_it_did_not_give(
+        injured in instant(),
+        protocol in protocol(),
+        quiet in quiet_hours(),
+        zone in 0..ZONES.len(),
+        starts in prop::collection::vec(0i64..3 * 86_400, 0..8),
+        away in prop::collection::vec((0i64..3 * 86_400, 60i64..6 * 3600), 0..8),
+    ) {
+        let tz = ZONES[zone];
+        let course = Course::new(injured, protocol).unwrap().with_quiet_hours(quiet);
+        let to = injured + TimeDelta::days(3);
+        let mut starts: Vec<_> = starts.into_iter().map(|s| injured + TimeDelta::seconds(s)).collect();
+        starts.sort();
+        let away: Vec<_> = away
+            .into_iter()
+            .map(|(s, len)| {
+                let a = injured + TimeDelta::seconds(s);
+                (a, a + TimeDelta::seconds(len))
+            })
+            .collect();
+        let (plain, _) = away_walk(Driver::new(course.clone()), &tz, injured, to, &starts, &away, false);
+        let (held, driver) = away_walk(Driver::new(course), &tz, injured, to, &starts, &away, true);
+
+        // Stops and repeats are never held: the same, with or without away.
+        let safety = |v: &[(Event, bool)]| -> Vec<Key> {
+            v.iter().filter(|(e, _)| e.is_safety()).map(|(e, _)| key(e)).collect()
+        };
+        prop_assert_eq!(safety(&plain), safety(&held));
+        // Nothing but stops and repeats comes out while away, except what
+        // is never held (review, course end).
+        for (e, was_away) in &held {
+            prop_assert!(
+                !(*was_away && matches!(e.kind(), EventKind::Prompt | EventKind::PhaseChange)),
+                "given while away: {:?}", e
+            );
+        }
+        // Each prompt given once.
+        let dues: Vec<_> = held.iter().filter(|(e, _)| e.kind() == EventKind::Prompt).map(|(e, _)| e.due()).collect();
+        let unique: HashSet<_> = dues.iter().collect();
+        prop_assert_eq!(unique.len(), dues.len());
+        // A prompt in the record was given, or answered by a start (which
+        // answers the held prompt as the open one): never one recorded as
+        // missed that nobody was shown.
+        for p in driver.course().prompts() {
+            prop_assert!(
+                dues.contains(&p.due) || matches!(p.answer, Answer::Started { .. }),
+                "recorded but never given: {:?}", p
+            );
+        }
+    }
+}

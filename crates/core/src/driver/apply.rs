@@ -85,6 +85,7 @@ impl Driver {
             session = session.forced_start();
         }
         let id = self.course.record(session)?;
+        self.record_held();
         self.course.answer_open_prompt(Answer::Started { at });
         self.alerts = None;
         Ok(Applied::Started {
@@ -267,6 +268,7 @@ impl Driver {
     }
 
     pub(super) fn skip<Tz: TimeZone>(&mut self, at: DateTime<Utc>, tz: &Tz) -> Result<(), Error> {
+        self.record_held();
         if self.course.answer_open_prompt(Answer::Skipped { at }) {
             return Ok(());
         }
@@ -295,6 +297,7 @@ impl Driver {
         if self.course.injury_known() && until > ends {
             return Err(Error::SnoozePastEnd { until, ends });
         }
+        self.record_held();
         if self
             .course
             .answer_open_prompt(Answer::Snoozed { at, until })
@@ -336,6 +339,7 @@ impl Driver {
         }
         self.alerts = None;
         self.given = Given::default();
+        self.held = None;
         Ok(())
     }
 }

@@ -8,6 +8,7 @@ use crate::event::{late_by, Event};
 use crate::limits::{REPEATS, REPEAT_EVERY};
 use crate::phase::Phase;
 use crate::prompt::{Answer, Prompt};
+use crate::readiness::Readiness;
 use crate::session::{Off, OffBy, Outcome, Session};
 
 impl Driver {
@@ -132,29 +133,14 @@ impl Driver {
                 {
                     return;
                 }
-                let phase = self.course.phase_at(due_at);
-                let late = late_by(due_at, now);
-                let protocol = *self.course.protocol();
-                if phase == Phase::Heat && !self.given.phase_change {
-                    self.given.phase_change = true;
-                    let heat = protocol.dose(Phase::Heat);
-                    self.outbox.push_back(Event::PhaseChange {
-                        phase,
-                        due: due_at,
-                        late,
-                        acute_window: protocol.acute_window(),
-                        on: heat.on,
-                        rest: heat.rest,
-                    });
+                if self.away {
+                    // Held: not given, not recorded; a newer one
+                    // replaces it.
+                    self.held = Some(due_at);
+                    return;
                 }
-                self.course.push_prompt(Prompt::new(phase, due_at));
-                self.outbox.push_back(Event::Prompt {
-                    phase,
-                    due: due_at,
-                    late,
-                    length: protocol.dose(phase).on,
-                    skip_if_red: self.course.skip_if_red(phase, due_at),
-                });
+                self.held = None;
+                self.give_prompt(due_at, now);
             }
             Due::Review => {
                 self.given.review = true;
@@ -180,6 +166,64 @@ impl Driver {
                     trend: self.course.pain_trend(due_at),
                 });
             }
+        }
+    }
+
+    /// Gives the prompt due at `due_at` (with the phase change before the
+    /// first heat prompt), at `now`, and records it as open.
+    pub(super) fn give_prompt(&mut self, due_at: DateTime<Utc>, now: DateTime<Utc>) {
+        let phase = self.course.phase_at(due_at);
+        let late = late_by(due_at, now);
+        let protocol = *self.course.protocol();
+        if phase == Phase::Heat && !self.given.phase_change {
+            self.given.phase_change = true;
+            let heat = protocol.dose(Phase::Heat);
+            self.outbox.push_back(Event::PhaseChange {
+                phase,
+                due: due_at,
+                late,
+                acute_window: protocol.acute_window(),
+                on: heat.on,
+                rest: heat.rest,
+            });
+        }
+        self.course.push_prompt(Prompt::new(phase, due_at));
+        self.outbox.push_back(Event::Prompt {
+            phase,
+            due: due_at,
+            late,
+            length: protocol.dose(phase).on,
+            skip_if_red: self.course.skip_if_red(phase, due_at),
+        });
+    }
+
+    /// The person is back at `at`: the held prompt is given once if it is
+    /// still before the next prompt, outside quiet hours, and no rest is
+    /// owed; otherwise dropped, unrecorded.
+    pub(super) fn back<Tz: TimeZone>(&mut self, at: DateTime<Utc>, tz: &Tz) {
+        self.away = false;
+        let Some(due) = self.held.take() else {
+            return;
+        };
+        let before_next = self.course.next_prompt(tz).is_some_and(|n| at < n);
+        let quiet = self
+            .course
+            .quiet_hours()
+            .is_some_and(|q| q.contains(at, tz));
+        let ready = matches!(self.course.readiness(at), Readiness::Ready);
+        if before_next && !quiet && ready && !self.course.is_over(at) {
+            let now = self.now.map_or(at, |n| n.max(at));
+            self.give_prompt(due, now);
+        }
+    }
+
+    /// Records the held prompt as given (open), for an input that answers
+    /// it as it would the open prompt (a start, a skip, a snooze).
+    pub(super) fn record_held(&mut self) {
+        if let Some(due) = self.held.take() {
+            self.course.answer_open_prompt(Answer::Missed);
+            self.course
+                .push_prompt(Prompt::new(self.course.phase_at(due), due));
         }
     }
 }

@@ -53,6 +53,11 @@ use crate::{
 ///   was entered (never before an event already given); its own time is
 ///   in [`ClinicianReason::SeverePain`].
 ///
+/// - **Away** ([`Input::Away`] until [`Input::Back`]): only prompts are
+///   held. A stop, its repeats, the review, the course's end and a
+///   severe score come out as ever; a start, skip or snooze while away
+///   answers the held prompt as it would the open one.
+///
 /// In JSON: `{"input": "snooze", "at": "…", "until": "…"}`. It is `Clone`
 /// but not `Copy`: a pain score's note is a `String`.
 ///
@@ -203,6 +208,24 @@ pub enum Input {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
+    /// The person is away (the screen is locked, or do-not-disturb is
+    /// on) as of `at`, and since the driver's last time: a prompt due
+    /// meanwhile is held, neither given nor recorded as missed (see
+    /// [`Driver::held_prompt`]). Stops, repeats and every other event are
+    /// never held. Said again while away, it changes nothing, so an app
+    /// may say it at every step.
+    Away {
+        /// When the app saw it.
+        at: DateTime<Utc>,
+    },
+    /// The person is back as of `at`: the prompt held while away is given
+    /// once, at `at`, if it is still before the next prompt, outside quiet
+    /// hours and no rest is owed; otherwise it is dropped (never recorded
+    /// as missed). Said while not away, it changes nothing.
+    Back {
+        /// When the app saw it.
+        at: DateTime<Utc>,
+    },
 }
 
 impl Input {
@@ -220,7 +243,9 @@ impl Input {
             | Input::CorrectInjury { at, .. }
             | Input::Pain { at, .. }
             | Input::SessionPain { at, .. }
-            | Input::Skin { at, .. } => Some(*at),
+            | Input::Skin { at, .. }
+            | Input::Away { at }
+            | Input::Back { at } => Some(*at),
             Input::Log { .. } | Input::Remove { .. } | Input::Undo => None,
         }
     }

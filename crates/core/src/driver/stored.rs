@@ -30,6 +30,10 @@ pub(super) struct RawDriver {
     given: Given,
     #[serde(default)]
     outbox: VecDeque<serde_json::Value>,
+    #[serde(default)]
+    away: bool,
+    #[serde(default)]
+    held: Option<DateTime<Utc>>,
 }
 
 /// An event in the outbox of a state written before events were an enum
@@ -123,6 +127,10 @@ struct DriverOut<'a> {
     given: Given,
     #[serde(skip_serializing_if = "VecDeque::is_empty")]
     outbox: &'a VecDeque<Event>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    away: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    held: Option<DateTime<Utc>>,
 }
 
 impl Serialize for Driver {
@@ -135,6 +143,8 @@ impl Serialize for Driver {
             alerts: self.alerts,
             given: self.given,
             outbox: &self.outbox,
+            away: self.away,
+            held: self.held,
         }
         .serialize(s)
     }
@@ -159,6 +169,9 @@ impl TryFrom<RawDriver> for Driver {
         if let Some(now) = raw.now {
             crate::course::in_range(now)?;
         }
+        if let Some(held) = raw.held {
+            crate::course::in_range(held)?;
+        }
         // Alerts belong to the open session; any other is stale.
         let alerts = raw
             .alerts
@@ -170,6 +183,8 @@ impl TryFrom<RawDriver> for Driver {
             alerts,
             given: raw.given,
             outbox: VecDeque::new(),
+            away: raw.away,
+            held: raw.held,
         };
         for value in raw.outbox {
             if let Some(event) = driver.read_event(value)? {

@@ -1007,3 +1007,146 @@ fn regression_a_prompt_due_before_quiet_hours_is_not_given_in_them_after_a_gap()
         [(EventKind::Prompt, t(2, 7, 0))]
     );
 }
+
+fn away(at: DateTime<Utc>) -> Input {
+    Input::Away { at }
+}
+
+fn back(at: DateTime<Utc>) -> Input {
+    Input::Back { at }
+}
+
+#[test]
+fn a_prompt_due_while_away_is_held_then_given_once_on_return() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(away(t(1, 7, 59)), &Utc).unwrap();
+    assert!(walk(&mut d, t(1, 8, 0), t(1, 8, 30)).is_empty());
+    assert_eq!(d.held_prompt(), Some(t(1, 8, 0)));
+    // Not recorded, not even as missed.
+    assert!(d.course().prompts().is_empty());
+    d.handle_input(back(t(1, 8, 31)), &Utc).unwrap();
+    let given = drain(&mut d);
+    assert_eq!(kinds(&given), vec![(EventKind::Prompt, t(1, 8, 0))]);
+    assert_eq!(
+        given[0].late(),
+        Duration::from_secs(31 * 60),
+        "it says how late"
+    );
+    assert_eq!(d.course().prompts().len(), 1);
+    assert_eq!(d.course().prompts()[0].answer, Answer::Open);
+    // Given once; the next comes on its own time.
+    let later = walk(&mut d, t(1, 8, 32), t(1, 9, 30));
+    assert_eq!(kinds(&later), vec![(EventKind::Prompt, t(1, 9, 10))]);
+}
+
+#[test]
+fn away_and_back_said_at_every_step_change_nothing_more() {
+    let mut d = driver(t(1, 8, 0));
+    for m in 0..20 {
+        d.handle_input(away(t(1, 7, 50) + TimeDelta::minutes(m)), &Utc)
+            .unwrap();
+    }
+    assert!(drain(&mut d).is_empty());
+    for m in 0..5 {
+        d.handle_input(back(t(1, 8, 10) + TimeDelta::minutes(m)), &Utc)
+            .unwrap();
+    }
+    assert_eq!(kinds(&drain(&mut d)), vec![(EventKind::Prompt, t(1, 8, 0))]);
+}
+
+#[test]
+fn a_held_prompt_is_replaced_by_the_next_one_due_while_away() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(away(t(1, 7, 59)), &Utc).unwrap();
+    assert!(walk(&mut d, t(1, 8, 0), t(1, 9, 20)).is_empty());
+    assert_eq!(d.held_prompt(), Some(t(1, 9, 10)));
+    d.handle_input(back(t(1, 9, 21)), &Utc).unwrap();
+    assert_eq!(
+        kinds(&drain(&mut d)),
+        vec![(EventKind::Prompt, t(1, 9, 10))]
+    );
+    // The 8:00 prompt was never shown: not in the record at all.
+    let dues: Vec<_> = d.course().prompts().iter().map(|p| p.due).collect();
+    assert_eq!(dues, vec![t(1, 9, 10)]);
+}
+
+#[test]
+fn a_held_prompt_is_dropped_on_return_in_quiet_hours() {
+    // First prompt 21:30; back at 22:30, inside the quiet hours (22-07).
+    let mut d = driver(t(1, 21, 30));
+    d.handle_input(away(t(1, 21, 0)), &Utc).unwrap();
+    assert!(walk(&mut d, t(1, 21, 30), t(1, 22, 29)).is_empty());
+    d.handle_input(back(t(1, 22, 30)), &Utc).unwrap();
+    assert!(drain(&mut d).is_empty());
+    assert_eq!(d.held_prompt(), None);
+    assert!(d.course().prompts().is_empty(), "not recorded as missed");
+    // The next one comes after the quiet hours, as ever.
+    let next = walk(&mut d, t(1, 22, 31), t(2, 7, 0));
+    assert_eq!(kinds(&next), vec![(EventKind::Prompt, t(2, 7, 0))]);
+}
+
+#[test]
+fn stops_and_repeats_are_never_held() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_timeout(t(1, 8, 0), &Utc);
+    drain(&mut d);
+    d.handle_input(start(t(1, 8, 0)), &Utc).unwrap();
+    d.handle_input(away(t(1, 8, 5)), &Utc).unwrap();
+    let events = walk(&mut d, t(1, 8, 5), t(1, 8, 30));
+    let stops: Vec<_> = events.iter().map(|e| (e.kind(), repeat_of(e))).collect();
+    assert_eq!(
+        stops,
+        vec![
+            (EventKind::Stop, 0),
+            (EventKind::Repeat, 1),
+            (EventKind::Repeat, 2),
+            (EventKind::Repeat, 3)
+        ]
+    );
+    assert!(events.iter().all(|e| e.urgency() == Urgency::Critical));
+}
+
+#[test]
+fn a_start_while_away_answers_the_held_prompt() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(away(t(1, 7, 59)), &Utc).unwrap();
+    d.handle_timeout(t(1, 8, 5), &Utc);
+    d.handle_input(start(t(1, 8, 6)), &Utc).unwrap();
+    assert_eq!(d.held_prompt(), None);
+    let p = d.course().prompts();
+    assert_eq!(p.len(), 1);
+    assert_eq!(p[0].answer, Answer::Started { at: t(1, 8, 6) });
+    // Back later: nothing to give, the stop still comes.
+    d.handle_input(back(t(1, 8, 10)), &Utc).unwrap();
+    assert_eq!(kinds(&drain(&mut d)), vec![]);
+    assert_eq!(
+        kinds(&walk(&mut d, t(1, 8, 11), t(1, 8, 17))),
+        vec![(EventKind::Stop, t(1, 8, 16))]
+    );
+}
+
+#[test]
+fn away_and_a_held_prompt_survive_a_save() {
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(away(t(1, 7, 59)), &Utc).unwrap();
+    d.handle_timeout(t(1, 8, 5), &Utc);
+    let json = d.to_json();
+    assert!(
+        json.contains("\"away\": true") || json.contains("\"away\":true"),
+        "{json}"
+    );
+    let mut copy = Driver::from_json(&json).unwrap();
+    assert_eq!(copy, d);
+    assert!(copy.is_away());
+    copy.handle_input(back(t(1, 8, 6)), &Utc).unwrap();
+    assert_eq!(
+        kinds(&drain(&mut copy)),
+        vec![(EventKind::Prompt, t(1, 8, 0))]
+    );
+    // Not away: the saved form is as before (no new keys).
+    let plain = driver(t(1, 8, 0)).to_json();
+    assert!(
+        !plain.contains("away") && !plain.contains("held"),
+        "{plain}"
+    );
+}
