@@ -18,7 +18,7 @@ use crate::prompt::Prompt;
 use crate::protocol::Protocol;
 use crate::quiet_hours::QuietHours;
 use crate::session::Session;
-use crate::skin::SkinCheck;
+use crate::skin_check::SkinCheck;
 
 /// The format version [`Course::to_json`] writes. Version 1 is the shape
 /// before prompts (no `format` key); it is still read. Pain scores came

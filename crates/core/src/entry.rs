@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::pain::PainScore;
 use crate::session::Session;
-use crate::skin::SkinCheck;
+use crate::skin_check::SkinCheck;
 
 /// An entry of a course's log, borrowed: a session or a pain score. Both
 /// kinds share one numbering, given in the order they are recorded, so

@@ -16,6 +16,7 @@ use crate::phase::Phase;
 mod kind;
 // `FromStr` for `Phase`, beside its error (phase.rs imports nothing from here).
 mod phase_name;
+mod skin_name;
 
 pub use kind::ErrorKind;
 

@@ -225,6 +225,7 @@ mod readiness;
 pub mod safety;
 mod session;
 mod skin;
+mod skin_check;
 mod trend;
 
 pub use course::plan::{Plan, PlannedSession};
@@ -240,7 +241,8 @@ pub use protocol::{Dose, Protocol};
 pub use quiet_hours::QuietHours;
 pub use readiness::{Advisory, Readiness};
 pub use session::{Off, OffBy, Outcome, Session};
-pub use skin::{Skin, SkinCheck};
+pub use skin::Skin;
+pub use skin_check::SkinCheck;
 pub use trend::PainTrend;
 
 // The README's Rust example, compiled and run as a doctest of this crate so

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use super::{in_range, Course};
 use crate::error::Error;
 use crate::phase::Phase;
-use crate::skin::{Skin, SkinCheck};
+use crate::skin::Skin;
+use crate::skin_check::SkinCheck;
 
 impl Course {
     /// Adds a skin check to the log and returns its id (from the same
@@ -155,7 +156,7 @@ impl Course {
         checks[from..]
             .iter()
             .filter(|c| c.skin.pauses())
-            .max_by_key(|c| (c.skin, std::cmp::Reverse(c.at)))
+            .max_by_key(|c| (c.skin, core::cmp::Reverse(c.at)))
     }
 
     /// When the skin pause in force at `at` ends: the first normal check
@@ -211,7 +212,8 @@ mod tests {
 
     use crate::course::Course;
     use crate::protocol::Protocol;
-    use crate::skin::{Skin, SkinCheck};
+    use crate::skin::Skin;
+    use crate::skin_check::SkinCheck;
 
     #[test]
     fn a_blistered_check_during_a_numb_pause_is_what_the_pause_says() {

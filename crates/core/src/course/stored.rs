@@ -13,7 +13,7 @@ use crate::prompt::Prompt;
 use crate::protocol::{Protocol, RawProtocol};
 use crate::quiet_hours::QuietHours;
 use crate::session::{Off, OffBy, Outcome, RawSession, Session};
-use crate::skin::{RawSkinCheck, SkinCheck};
+use crate::skin_check::{RawSkinCheck, SkinCheck};
 
 /// The serialized course as read, before its rules are checked. Its parts
 /// are read raw too, so that a broken rule comes back as the typed

@@ -16,7 +16,8 @@ use crate::phase::Phase;
 use crate::prompt::{Answer, Prompt};
 use crate::readiness::Readiness;
 use crate::session::{Off, OffBy, Outcome, Session};
-use crate::skin::{Skin, SkinCheck};
+use crate::skin::Skin;
+use crate::skin_check::SkinCheck;
 
 impl Driver {
     /// Takes back the events not yet polled that the input settled: a

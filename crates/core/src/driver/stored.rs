@@ -127,7 +127,7 @@ struct DriverOut<'a> {
     given: Given,
     #[serde(skip_serializing_if = "VecDeque::is_empty")]
     outbox: &'a VecDeque<Event>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(skip_serializing_if = "core::ops::Not::not")]
     away: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     held: Option<DateTime<Utc>>,
