@@ -55,6 +55,15 @@ impl Driver {
                 since: check.at,
             });
         }
+        // A start dated a moment before a session another process began
+        // (it read its clock first, then waited for the lock): that
+        // session is running, not overlapped by this one.
+        if let Some(open) = self.course.open_session().filter(|s| at < s.start) {
+            return Err(Error::AlreadyRunning {
+                phase: open.phase,
+                ends: open.end,
+            });
+        }
         let forced = match self.course.readiness(at) {
             Readiness::Ready => false,
             Readiness::BeforeInjury { until } => {

@@ -1150,3 +1150,35 @@ fn away_and_a_held_prompt_survive_a_save() {
         "{plain}"
     );
 }
+
+/// Regression (CI's night run, twelve `start`s at once): a start dated a
+/// few milliseconds before a session another process recorded first is
+/// "already running" (exit 75), not an overlap (exit 2).
+#[test]
+fn regression_a_start_dated_just_before_a_running_session_is_already_running() {
+    let mut d = driver(t(1, 8, 0));
+    let first = t(1, 9, 0) + TimeDelta::milliseconds(5);
+    d.handle_input(
+        Input::Start {
+            at: first,
+            phase: Some(Phase::Ice),
+            length: None,
+            force: false,
+        },
+        &Utc,
+    )
+    .unwrap();
+    let err = d
+        .handle_input(
+            Input::Start {
+                at: t(1, 9, 0),
+                phase: Some(Phase::Ice),
+                length: None,
+                force: false,
+            },
+            &Utc,
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::AlreadyRunning { .. }), "{err:?}");
+    assert_eq!(err.kind(), crate::ErrorKind::NotNow);
+}
