@@ -136,7 +136,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         drive::step(ctx, now, Some(before), &how, &mut notifier)?;
         outln!("Pain {score} of 10 before it recorded.");
     }
-    say_the_rest(Some(&step), &session);
+    say_the_rest(Some(&step), &session, now);
     if session.forced {
         errln!(
             "therapy-timer: warning: starting before the rest is over{}; logged as forced",
@@ -300,7 +300,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
                     outln!("{}. {}", n.summary, n.body);
                 }
             }
-            say_the_rest(step.as_ref(), &session);
+            say_the_rest(step.as_ref(), &session, at);
             step.and_then(|s| s.safety_sent)
         }
         // The session stays open in the log; the next tick, watch or
@@ -339,11 +339,11 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
 
 /// Writes what else the step gave (the clinician reminder, the switch to
 /// heat) to the terminal too: the notices went to the desktop.
-fn say_the_rest(step: Option<&drive::Step>, session: &Session) {
+fn say_the_rest(step: Option<&drive::Step>, session: &Session, now: DateTime<Utc>) {
     let Some(step) = step else { return };
     for e in &step.events {
         if e.session() != Some(session.id) {
-            let n = drive::notice_for(e, e.due(), false, crate::text::Answering::Commands);
+            let n = drive::notice_for(e, now, false, crate::text::Answering::Commands);
             outln!("\n{}\n{}", n.summary, n.body);
         }
     }

@@ -102,8 +102,6 @@ impl Driver {
                     Due::Stop => 0,
                     _ => passed.max(1),
                 };
-                let event = self.stop_event(&s, due_at, now, repeat);
-                self.outbox.push_back(event);
                 let given = passed.max(repeat) + 1;
                 self.alerts = Some(Alerts {
                     session: s.id,
@@ -121,6 +119,10 @@ impl Driver {
                         self.alerts = None;
                     }
                 }
+                // Worded from the record as it now is (after the last
+                // repeat the rest counts from it, not from now).
+                let event = self.stop_event(&s, due_at, now, repeat);
+                self.outbox.push_back(event);
             }
             Due::Prompt => {
                 self.course.answer_open_prompt(Answer::Missed);
