@@ -262,6 +262,10 @@ fn minute_walk<T: TimeZone>(
     let mut now = from;
     while now <= to {
         while let Some((at, act)) = acts.get(next_act).filter(|(at, _)| *at <= now) {
+            // An app tells the driver the time before what the person did
+            // (an input such as a log has no time of its own to move it).
+            d.handle_timeout(*at, tz);
+            out.extend(std::iter::from_fn(|| d.poll_event()));
             let input = input(*act, *at, &d);
             let _ = d.handle_input(input, tz);
             out.extend(std::iter::from_fn(|| d.poll_event()));
@@ -305,6 +309,11 @@ fn app_run<T: TimeZone>(
         now = now.max(t);
         if act_at == Some(t) {
             let (at, act) = acts[next_act];
+            // The time first, as in the minute walk (regression: a log
+            // given before the driver was told the time changed whether
+            // a prompt due just before it was given).
+            d.handle_timeout(at, tz);
+            out.extend(std::iter::from_fn(|| d.poll_event()));
             let input = input(act, at, &d);
             let _ = d.handle_input(input, tz);
             next_act += 1;

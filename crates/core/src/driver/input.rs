@@ -150,6 +150,11 @@ pub enum Input {
         injured_at: DateTime<Utc>,
     },
     /// A session done without the timer, recorded after the fact.
+    ///
+    /// It carries no time of its own ("now"), so the driver is not moved
+    /// on by it: call [`Driver::handle_timeout`] with the time first, as
+    /// for every input, or a prompt that came due just before may be
+    /// superseded by the rest the logged session owes instead of given.
     Log {
         /// The session (see [`Session::logged`]).
         session: Session,
