@@ -205,10 +205,10 @@ fn a_volume_out_of_range_is_refused_with_the_fix() {
         .stderr_has("[alarm] volume = 150 is out of range; write a number from 0 to 100");
 }
 
-/// Runs `script` (bash) beside a real dunst in a private D-Bus session
-/// (tests/desktop/run-in-desktop.sh), with `BIN` set to the binary.
+/// Runs `script` beside a real dunst, told where `pulse` is
+/// ([`crate::util::in_desktop`]).
 fn in_desktop(env: &Env, pulse: &Pulse, script: &str) -> crate::util::Run {
-    in_desktop_with(env, pulse, script, &[])
+    crate::util::in_desktop(env, Some(pulse), script, &[])
 }
 
 /// [`in_desktop`] with more environment (dunst's too).
@@ -218,26 +218,7 @@ fn in_desktop_with(
     script: &str,
     vars: &[(&str, &str)],
 ) -> crate::util::Run {
-    let out = env.root().join("desktop");
-    std::fs::create_dir_all(&out).expect("desktop folder");
-    std::fs::create_dir_all(env.root().join("runtime")).expect("runtime folder");
-    let harness =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/desktop/run-in-desktop.sh");
-    let mut cmd = pulse.with(env.program(
-        "dbus-run-session",
-        [
-            "--".as_ref(),
-            "bash".as_ref(),
-            harness.as_os_str(),
-            out.as_os_str(),
-            "bash".as_ref(),
-            "-c".as_ref(),
-            std::ffi::OsStr::new(script),
-        ],
-    ));
-    cmd.env("BIN", crate::util::BIN);
-    cmd.envs(vars.iter().copied());
-    crate::util::run(cmd)
+    crate::util::in_desktop(env, Some(pulse), script, vars)
 }
 
 const DESKTOP: [&str; 5] = [
