@@ -306,9 +306,13 @@ fn the_stop_repeats_with_a_sound_until_stop_says_the_pack_is_off() {
         r.report()
     );
     r.stdout_has("Logged: the ice is off");
-    let shown = history(&out);
-    let summaries: Vec<&str> = shown.iter().map(|(_, s)| s.as_str()).collect();
-    assert_eq!(summaries.len(), 4, "{shown:#?}");
+    // What was sent (no start notice: its end had passed): the stop; the
+    // stop put back without buttons when `start` ended; the two reminders
+    // from the ticks, each in the same place. Then `stop` closed it.
+    let sent = crate::util::notified(&out);
+    let summaries: Vec<&str> = sent.iter().map(|n| n.summary.as_str()).collect();
+    assert_eq!(summaries.len(), 4, "{sent:#?}");
+    assert_eq!(summaries[0], "Take the ice off now");
     assert_eq!(summaries[1], "Take the ice off now");
     assert!(
         summaries[2].starts_with("Take the ice off now (reminder 1 of 3)"),
@@ -318,9 +322,15 @@ fn the_stop_repeats_with_a_sound_until_stop_says_the_pack_is_off() {
         summaries[3].starts_with("Take the ice off now (reminder 2 of 3)"),
         "{summaries:?}"
     );
+    assert!(sent.iter().all(|n| n.urgency == Some(2)), "{sent:#?}");
+    let id = sent[0].id.expect("the stop was shown");
     assert!(
-        shown[1..].iter().all(|(m, _)| m.starts_with("CRITICAL|")),
-        "{shown:#?}"
+        sent[1..].iter().all(|n| n.replaces == id),
+        "one notice for the session: {sent:#?}"
+    );
+    assert!(
+        crate::util::calls(&out).contains(&crate::util::Call::Close(id)),
+        "closed by stop"
     );
     // The sound hint, read back from the bus: on the stops, not the start.
     let bus = std::fs::read_to_string(out.join("full.log")).expect("full.log");

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{desktop_or_skip, libfaketime, run, Env, Run, BIN};
+use crate::util::{calls, desktop_or_skip, libfaketime, notified, run, Call, Env, Run, BIN};
 
 const DESKTOP: &[&str] = &[
     "dbus-run-session",
@@ -111,37 +111,47 @@ fn ice_session_shows_both_notices_and_a_critical_stop() {
         "{}",
         r.report()
     );
-    let shown = shown(&out);
-    assert_eq!(shown.len(), 2, "{shown:#?}\n{}", r.report());
-    let (message, summary, body, app) = &shown[0];
-    assert_eq!(
-        (summary.as_str(), app.as_str()),
-        ("Ice on for 2s", "therapy-timer")
-    );
-    assert!(message.starts_with("NORMAL|"), "{message}");
+    // What was sent: the start notice, the stop in its place, and (the
+    // process ending) the stop again without buttons.
+    let sent = notified(&out);
+    assert_eq!(sent.len(), 3, "{sent:#?}\n{}", r.report());
+    let (start, stop, left) = (&sent[0], &sent[1], &sent[2]);
+    assert_eq!(start.summary, "Ice on for 2s");
+    assert_eq!((start.replaces, start.urgency), (0, Some(1)), "{start:?}");
     assert!(
         // The care words are the library's.
-        body.starts_with(therapy_timer::safety::care(therapy_timer::Phase::Ice)),
-        "{body}"
+        start
+            .body
+            .starts_with(therapy_timer::safety::care(therapy_timer::Phase::Ice)),
+        "{start:?}"
     );
-    let (message, summary, body, app) = &shown[1];
+    assert_eq!(stop.summary, "Take the ice off now");
     assert_eq!(
-        (summary.as_str(), app.as_str()),
-        ("Take the ice off now", "therapy-timer")
+        stop.urgency,
+        Some(2),
+        "the ice stop must be critical: {stop:?}"
     );
     assert!(
-        message.starts_with("CRITICAL|"),
-        "the ice stop must be critical: {message}"
+        stop.body.starts_with("Rest until ") && stop.body.contains("(1h)"),
+        "{stop:?}"
     );
     assert!(
-        body.starts_with("Rest until ") && body.contains("(1h)"),
-        "{body}"
+        start.id.is_some() && stop.replaces == start.id.unwrap_or(0),
+        "{sent:#?}"
     );
+    assert!(stop.actions.contains(&"off".to_owned()), "{stop:?}");
+    assert_eq!(left.replaces, stop.id.unwrap_or(0), "{sent:#?}");
+    assert!(left.actions.is_empty(), "{left:?}");
+    // On screen at the end: that one notice.
+    let shown = shown(&out);
+    assert_eq!(shown.len(), 1, "{shown:#?}");
+    assert!(shown[0].0.starts_with("CRITICAL|"), "{:?}", shown[0]);
+    assert_eq!(shown[0].1, "Take the ice off now");
 
     // How late the stop notice reached the bus after its deadline; reported
     // for the record (benches/notify_gap.sh runs it many times), not judged.
     let times = notify_times(&out);
-    assert_eq!(times.len(), 2, "{times:?}");
+    assert_eq!(times.len(), 3, "{times:?}");
     eprintln!(
         "stop notice sent {:.3}s after its deadline",
         times[1] - session_end(&env)
@@ -168,15 +178,18 @@ fn heat_stop_is_critical_too() {
         ],
     );
     r.ok();
-    let shown = shown(&out);
-    assert_eq!(shown.len(), 2, "{shown:#?}");
-    assert_eq!(shown[0].1, "Heat on for 1s");
-    assert!(shown[0]
-        .2
+    let sent = notified(&out);
+    assert!(sent.len() >= 2, "{sent:#?}");
+    assert_eq!(sent[0].summary, "Heat on for 1s");
+    assert!(sent[0]
+        .body
         .starts_with(therapy_timer::safety::care(therapy_timer::Phase::Heat)));
-    assert_eq!(shown[1].1, "Take the heat off now");
+    assert_eq!(sent[1].summary, "Take the heat off now");
     // Heat-off is a safety stop too: people fall asleep on heating pads.
-    assert!(shown[1].0.starts_with("CRITICAL|"), "{:?}", shown[1]);
+    assert_eq!(sent[1].urgency, Some(2), "{:?}", sent[1]);
+    let shown = shown(&out);
+    assert_eq!(shown.len(), 1, "{shown:#?}");
+    assert!(shown[0].0.starts_with("CRITICAL|"), "{:?}", shown[0]);
 }
 
 /// Regression: after `dunstctl close-all` the log said `"off": {"by":
@@ -300,10 +313,10 @@ fn a_wall_clock_jump_fires_the_stop_at_once() {
     );
     let start_out = std::fs::read_to_string(out.join("start.out")).unwrap_or_default();
     r.ok().stdout_has("status 0");
-    let shown = shown(&out);
-    assert_eq!(shown.len(), 2, "{shown:#?}\n{start_out}");
+    let sent = notified(&out);
+    assert!(sent.len() >= 2, "{sent:#?}\n{start_out}");
     assert_eq!(
-        shown[1].1, "Take the ice off now",
+        sent[1].summary, "Take the ice off now",
         "a full session, not ended early: {start_out}"
     );
     let jump: f64 = std::fs::read_to_string(out.join("jump"))
@@ -584,9 +597,9 @@ fn a_clock_stepped_back_does_not_hold_the_stop_back() {
     );
     let start_out = std::fs::read_to_string(out.join("start.out")).unwrap_or_default();
     r.ok().stdout_has("status 0");
-    let shown = shown(&out);
-    assert_eq!(shown.len(), 2, "{shown:#?}\n{start_out}");
-    assert_eq!(shown[1].1, "Take the ice off now", "{start_out}");
+    let sent = notified(&out);
+    assert!(sent.len() >= 2, "{sent:#?}\n{start_out}");
+    assert_eq!(sent[1].summary, "Take the ice off now", "{start_out}");
     let started: f64 = std::fs::read_to_string(out.join("started"))
         .unwrap()
         .trim()
@@ -607,4 +620,140 @@ fn a_clock_stepped_back_does_not_hold_the_stop_back() {
     );
     let log = env.run(["log", "--json"]).ok().json();
     assert_eq!(log[0]["outcome"], "completed");
+}
+
+/// Regression: the stop notices were never closed or replaced. After "It's
+/// off" or `therapy-timer stop` they stayed up, stacked, each with its own
+/// "Rest until"; the buttons of a notice whose process had exited did
+/// nothing. Now a session has one notice: the stop takes the start notice's
+/// place, the process that listened puts it back without buttons (naming
+/// the command) when it ends, a `tick`'s repeat takes its place again (the
+/// id is kept in the state), and `stop` closes it.
+#[test]
+fn one_notice_per_session_replaced_by_its_repeat_and_closed_when_off() {
+    if !desktop_or_skip(
+        "one_notice_per_session_replaced_by_its_repeat_and_closed_when_off",
+        DESKTOP,
+    ) {
+        return;
+    }
+    let env = Env::new();
+    // Started 5 min ago for 3 s: the stop at once, its first reminder 5 min
+    // after the end, so 3 s from now.
+    let script = format!(
+        r#"{BIN} start --phase ice --at "5m ago" --duration 3s --linger 0s >"$OUT/start.out" 2>&1
+        echo "start $?"
+        for _ in $(seq 100); do
+          {BIN} tick --json >>"$OUT/tick.out" 2>&1
+          grep -q '"kind":"repeat"' "$OUT/tick.out" && break
+          sleep 0.2
+        done
+        sleep 0.3
+        echo "before stop: $(dunstctl count displayed)"
+        {BIN} stop >"$OUT/stop.out" 2>&1; echo "stop $?"
+        sleep 0.5
+        echo "after stop: $(dunstctl count displayed)"
+        {BIN} status --json >"$OUT/status.json""#
+    );
+    let out_dir = env.root().join("desktop");
+    let (r, out) = in_desktop(
+        &env,
+        &[
+            "env",
+            &format!("OUT={}", out_dir.display()),
+            "bash",
+            "-c",
+            &script,
+        ],
+    );
+    let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap_or_default();
+    let why = format!(
+        "{}\nstart: {}\ntick: {}\nstop: {}\n{:#?}",
+        r.report(),
+        read("start.out"),
+        read("tick.out"),
+        read("stop.out"),
+        calls(&out)
+    );
+    r.ok();
+    for line in ["start 0", "before stop: 1", "stop 0", "after stop: 0"] {
+        assert!(r.stdout().contains(line), "{line}\n{why}");
+    }
+    let sent = notified(&out);
+    assert_eq!(sent.len(), 3, "{why}");
+    // No start notice: "it comes off at" a time gone by is not true.
+    let id = sent[0].id.expect("the stop was shown");
+    assert_eq!(sent[0].replaces, 0, "{why}");
+    // The stop, with the buttons `start` listened to.
+    assert_eq!(sent[0].summary, "Take the ice off now", "{why}");
+    assert!(sent[0].actions.contains(&"off".to_owned()), "{why}");
+    // Every later notice is the same one, replaced.
+    for n in &sent[1..] {
+        assert_eq!((n.replaces, n.id), (id, Some(id)), "{n:?}\n{why}");
+    }
+    // `start` ended: the same stop, naming the command instead.
+    assert!(sent[1].actions.is_empty(), "{why}");
+    assert!(sent[1].body.contains("therapy-timer stop"), "{why}");
+    // The tick's first reminder, in its place.
+    assert!(sent[2].actions.is_empty(), "{why}");
+    assert!(
+        sent[2]
+            .summary
+            .starts_with("Take the ice off now (reminder 1 of 3)"),
+        "{why}"
+    );
+    // `stop` closed it.
+    let all = calls(&out);
+    assert!(all.contains(&Call::Close(id)), "{why}");
+    assert!(
+        all.iter()
+            .any(|c| matches!(c, Call::Closed(i, 3) if *i == id)),
+        "closed by the call: {why}"
+    );
+    // Nothing is left to close: the state forgets it.
+    let state = std::fs::read_to_string(env.state_file()).unwrap_or_default();
+    assert!(!state.contains("\"notices\""), "{state}");
+}
+
+/// A `stop` from another terminal while `start` counts down: its early-stop
+/// notice takes the place of the start notice ("off at 09:10" is no longer
+/// true), rather than standing beside it.
+#[test]
+fn an_early_stop_elsewhere_replaces_the_start_notice() {
+    if !desktop_or_skip("an_early_stop_elsewhere_replaces_the_start_notice", DESKTOP) {
+        return;
+    }
+    let env = Env::new();
+    let script = format!(
+        r#"{BIN} start --phase ice --duration 5m >"$OUT/start.out" 2>&1 &
+        pid=$!
+        for _ in $(seq 100); do grep -q '"notices"' "$STATE" 2>/dev/null && break; sleep 0.1; done
+        sleep 2
+        {BIN} stop >"$OUT/stop.out" 2>&1; echo "stop $?"
+        for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+        wait $pid; echo "start $?"
+        echo "shown: $(dunstctl count displayed)""#
+    );
+    let out_dir = env.root().join("desktop");
+    let (r, out) = in_desktop(
+        &env,
+        &[
+            "env",
+            &format!("OUT={}", out_dir.display()),
+            &format!("STATE={}", env.state_file().display()),
+            "bash",
+            "-c",
+            &script,
+        ],
+    );
+    let why = format!("{}\n{:#?}", r.report(), calls(&out));
+    r.ok();
+    for line in ["stop 0", "start 0", "shown: 1"] {
+        assert!(r.stdout().contains(line), "{line}\n{why}");
+    }
+    let sent = notified(&out);
+    assert_eq!(sent.len(), 2, "{why}");
+    assert!(sent[0].summary.starts_with("Ice on"), "{why}");
+    assert_eq!(sent[1].replaces, sent[0].id.unwrap_or(0), "{why}");
+    assert!(sent[1].summary.contains("off"), "{why}");
 }

@@ -490,3 +490,142 @@ pub fn in_desktop(env: &Env, pulse: Option<&Pulse>, script: &str, vars: &[(&str,
     cmd.envs(vars.iter().copied());
     run(cmd)
 }
+
+/// One Notify call to the notification server, as `dbus-monitor` saw it
+/// (calls.log of tests/desktop/run-in-desktop.sh), with the server's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notified {
+    /// When the call was on the bus (seconds since the epoch).
+    pub time: String,
+    /// The notice it replaces (0: a new one).
+    pub replaces: u32,
+    pub summary: String,
+    pub body: String,
+    /// The action keys and labels, in pairs.
+    pub actions: Vec<String>,
+    /// The urgency hint (0 low, 1 normal, 2 critical).
+    pub urgency: Option<u8>,
+    /// The id the server gave it, if it answered.
+    pub id: Option<u32>,
+}
+
+/// What calls.log shows, in order: each Notify with its id, each
+/// CloseNotification (its id) and each NotificationClosed signal (id,
+/// reason).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Call {
+    Notify(Notified),
+    Close(u32),
+    Closed(u32, u32),
+}
+
+/// The calls in `out`/calls.log.
+pub fn calls(out: &Path) -> Vec<Call> {
+    let text = std::fs::read_to_string(out.join("calls.log")).unwrap_or_default();
+    // Each message: a header line, then its arguments indented.
+    let mut messages: Vec<(String, Vec<String>)> = Vec::new();
+    for line in text.lines() {
+        if line.starts_with(' ') {
+            if let Some((_, args)) = messages.last_mut() {
+                args.push(line.to_owned());
+            }
+        } else {
+            messages.push((line.to_owned(), Vec::new()));
+        }
+    }
+    let field = |header: &str, key: &str| -> Option<String> {
+        header
+            .split([' ', ';'])
+            .find_map(|w| w.strip_prefix(&format!("{key}=")))
+            .map(str::to_owned)
+    };
+    let string = |l: &str| -> Option<String> {
+        let s = l.trim_start().strip_prefix("string \"")?;
+        Some(s.strip_suffix('"').unwrap_or(s).to_owned())
+    };
+    let uint = |l: &str| -> Option<u32> { l.trim().strip_prefix("uint32 ")?.parse().ok() };
+    // Answers, by (destination, reply serial).
+    let mut answers = std::collections::HashMap::new();
+    for (header, args) in &messages {
+        if header.starts_with("method return") {
+            if let (Some(to), Some(serial)) =
+                (field(header, "destination"), field(header, "reply_serial"))
+            {
+                if let Some(id) = args.first().and_then(|a| uint(a)) {
+                    answers.insert((to, serial), id);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (header, args) in &messages {
+        let member = field(header, "member").unwrap_or_default();
+        if header.starts_with("method call") && member == "Notify" {
+            let top: Vec<&String> = args
+                .iter()
+                .filter(|a| a.starts_with("   ") && !a.starts_with("    "))
+                .collect();
+            if top.first().and_then(|a| string(a)).as_deref() != Some("therapy-timer") {
+                continue;
+            }
+            // The first array holds the actions, one level in.
+            let mut actions = Vec::new();
+            let mut in_actions = false;
+            let mut arrays = 0;
+            let mut urgency = None;
+            for (i, a) in args.iter().enumerate() {
+                if a.trim() == "array [" && a.starts_with("   ") && !a.starts_with("    ") {
+                    arrays += 1;
+                    in_actions = arrays == 1;
+                    continue;
+                }
+                if a.trim() == "]" {
+                    in_actions = false;
+                }
+                if in_actions {
+                    if let Some(s) = string(a) {
+                        actions.push(s);
+                    }
+                }
+                if string(a).as_deref() == Some("urgency") {
+                    urgency = args
+                        .get(i + 1)
+                        .and_then(|v| v.split_whitespace().last()?.parse().ok());
+                }
+            }
+            let id = field(header, "sender")
+                .zip(field(header, "serial"))
+                .and_then(|k| answers.get(&k).copied());
+            out.push(Call::Notify(Notified {
+                time: field(header, "time").unwrap_or_default(),
+                replaces: top.get(1).and_then(|a| uint(a)).unwrap_or_default(),
+                summary: top.get(3).and_then(|a| string(a)).unwrap_or_default(),
+                body: top.get(4).and_then(|a| string(a)).unwrap_or_default(),
+                actions,
+                urgency,
+                id,
+            }));
+        } else if header.starts_with("method call") && member == "CloseNotification" {
+            if let Some(id) = args.first().and_then(|a| uint(a)) {
+                out.push(Call::Close(id));
+            }
+        } else if header.starts_with("signal") && member == "NotificationClosed" {
+            let ids: Vec<u32> = args.iter().filter_map(|a| uint(a)).collect();
+            if let [id, reason] = ids[..] {
+                out.push(Call::Closed(id, reason));
+            }
+        }
+    }
+    out
+}
+
+/// The Notify calls alone, from [`calls`].
+pub fn notified(out: &Path) -> Vec<Notified> {
+    calls(out)
+        .into_iter()
+        .filter_map(|c| match c {
+            Call::Notify(n) => Some(n),
+            _ => None,
+        })
+        .collect()
+}

@@ -49,6 +49,8 @@ pub enum Heard {
     /// The server left the bus, or the bus went away: no open notice will
     /// be closed or answered any more.
     Gone,
+    /// A server took the notifications name: `owner` is its unique bus name.
+    Owner(String),
 }
 
 /// One connection to the session bus.
@@ -75,7 +77,10 @@ impl Bus {
     /// caller's thread (nothing else stands between a deadline and the
     /// notice); [`Posted::answer`] reads the server's answer later, on
     /// another thread.
-    pub fn post(&self, notice: &Notice) -> Result<Posted, String> {
+    ///
+    /// `replaces` is the id of a notice of this server's that this one takes
+    /// the place of (0 for a new one).
+    pub fn post(&self, notice: &Notice, replaces: u32) -> Result<Posted, String> {
         let mut hints: HashMap<&str, Value<'_>> = HashMap::new();
         hints.insert(
             "urgency",
@@ -108,7 +113,7 @@ impl Bus {
             .map_or(-1, |d| i32::try_from(d.as_millis()).unwrap_or(i32::MAX));
         let body = (
             APP,
-            0u32,
+            replaces,
             icon,
             notice.summary.as_str(),
             notice.body.as_str(),
@@ -126,6 +131,52 @@ impl Bus {
         let replies = MessageStream::from(&self.conn);
         zbus::block_on(self.conn.send(&msg)).map_err(|e| e.to_string())?;
         Ok(Posted { serial, replies })
+    }
+
+    /// The unique bus name of the notification server now (`None` when no
+    /// server runs; asking never starts one). A notice's id means something
+    /// only to the server that gave it: a server started again numbers
+    /// afresh, and its id 5 may be another program's notice.
+    pub fn owner(&self) -> Option<String> {
+        zbus::block_on(async {
+            let proxy: zbus::Proxy<'_> = zbus::proxy::Builder::new(&self.conn)
+                .destination("org.freedesktop.DBus")
+                .path("/org/freedesktop/DBus")
+                .interface("org.freedesktop.DBus")
+                .cache_properties(zbus::proxy::CacheProperties::No)
+                .build()
+                .await
+                .ok()?;
+            proxy
+                .call::<_, _, String>("GetNameOwner", &(NAME,))
+                .await
+                .ok()
+        })
+    }
+
+    /// Closes notice `id` of the server `server` (its unique bus name): the
+    /// call goes to that server only, so a server started since, whose ids
+    /// mean other notices, is never asked.
+    pub fn close(&self, server: &str, id: u32) -> Result<(), String> {
+        zbus::block_on(async {
+            let proxy: zbus::Proxy<'_> = zbus::proxy::Builder::new(&self.conn)
+                .destination(server.to_owned())
+                .path(PATH)
+                .interface(NAME)
+                .cache_properties(zbus::proxy::CacheProperties::No)
+                .build()
+                .await
+                .map_err(|e| e.to_string())?;
+            proxy
+                .call_with_flags::<_, _, ()>(
+                    "CloseNotification",
+                    zbus::proxy::MethodFlags::NO_AUTO_START,
+                    &(id,),
+                )
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
     }
 
     /// Subscribes to the server's signals and starts a thread that hands
@@ -189,6 +240,8 @@ impl Bus {
                                 {
                                     if new.is_empty() {
                                         heard(Heard::Gone);
+                                    } else {
+                                        heard(Heard::Owner(new));
                                     }
                                 }
                             }
@@ -215,9 +268,9 @@ pub struct Posted {
 pub const NO_ANSWER: &str = "the notification server did not answer in time";
 
 impl Posted {
-    /// Waits at most `within` for the server's answer: the notice's id, or
-    /// why it was refused.
-    pub fn answer(self, within: Duration) -> Result<u32, String> {
+    /// Waits at most `within` for the server's answer: the notice's id and
+    /// the server's unique bus name, or why it was refused.
+    pub fn answer(self, within: Duration) -> Result<(u32, String), String> {
         let Posted {
             serial,
             mut replies,
@@ -231,7 +284,9 @@ impl Posted {
                 }
                 return match msg.message_type() {
                     Type::MethodReturn => {
-                        msg.body().deserialize::<u32>().map_err(|e| e.to_string())
+                        let server = header.sender().map(|s| s.to_string()).unwrap_or_default();
+                        let id = msg.body().deserialize::<u32>().map_err(|e| e.to_string())?;
+                        Ok((id, server))
                     }
                     _ => Err(format!(
                         "{}: {}",

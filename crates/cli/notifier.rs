@@ -18,6 +18,15 @@
 //! written to stderr with a terminal bell, a warning is printed once, and
 //! the timer goes on. A server that hung once is not asked again. Before the
 //! process ends, a notice still unanswered is written to the terminal.
+//!
+//! A session has one notice on screen: each notice about it (its start,
+//! its stop, each repeat) replaces the one before (`replaces_id`, on the
+//! server that showed it: ids mean nothing to another server), and the
+//! notice is closed when the pack is said to be off. The state keeps which
+//! notice that is ([`OnScreen`]), so that a `tick` replaces or closes what
+//! `start` showed. Buttons work only while the process that listens to
+//! them lives: before it ends, it puts each such notice back without
+//! buttons, naming the commands instead ([`Notifier::release`]).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::mpsc::{self, Sender};
@@ -25,6 +34,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use therapy_timer::Urgency;
 
 use crate::alarm::{Alarm, Sound};
@@ -65,6 +75,35 @@ pub struct Notice {
     /// A freedesktop sound to play: a safety stop's alarm; `None` for a
     /// silent notice. The config can name another sound, or none.
     pub sound: Option<String>,
+}
+
+/// A notice on the desktop, as the state keeps it from one process to the
+/// next: the session it is about, the server that shows it and its id
+/// there, and the process that listens to its buttons, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnScreen {
+    /// The start of the session it is about (sessions are told apart by
+    /// their start: an undo can give a session's number to the next one).
+    pub session: DateTime<Utc>,
+    /// The server's unique bus name (`:1.42`); a server started again has
+    /// another, and its ids are other notices.
+    pub server: String,
+    /// The notice's id on that server.
+    pub id: u32,
+    /// The process that listens to its buttons (`start`, `watch`), which
+    /// puts it back without them when it ends; `None` when it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listener: Option<u32>,
+}
+
+/// The notice of one session, in this process.
+#[derive(Debug, Default, Clone)]
+struct Slot {
+    /// The last notice about it handed to the desktop here.
+    latest: Option<u64>,
+    /// The last one the server has shown (here, or known from the state).
+    shown: Option<OnScreen>,
 }
 
 /// Sends notices to the desktop, or to the terminal when it cannot.
@@ -120,6 +159,17 @@ struct Inner {
     closed: HashSet<u32>,
     /// Notices whose answers someone listens for, with the session they are about.
     answers: HashMap<u32, (Sender<Wake>, DateTime<Utc>)>,
+    /// The server now (its unique bus name), once known.
+    owner: Option<String>,
+    /// Each session's notice.
+    slots: HashMap<DateTime<Utc>, Slot>,
+    /// The session each notice in flight is about.
+    about: HashMap<u64, DateTime<Utc>>,
+    /// What a notice with buttons becomes when its listener ends, by
+    /// sequence number while in flight.
+    fallback_pending: HashMap<u64, Notice>,
+    /// The same, by the server's id once shown, with the server.
+    fallback: HashMap<u32, (String, Notice)>,
     /// The notice `linger` waits on.
     lingering: Option<(u32, Sender<Wake>)>,
     /// The server or the bus has gone.
@@ -174,6 +224,7 @@ impl Shared {
             }
             Heard::Closed { id, reason } => {
                 inner.closed.insert(id);
+                inner.fallback.remove(&id);
                 if let Some((tx, session)) = inner.answers.remove(&id) {
                     // Closed by the person (not expired, not by the
                     // server): the notice was seen.
@@ -186,8 +237,10 @@ impl Shared {
                 }
                 linger_on(&inner, id);
             }
+            Heard::Owner(owner) => inner.owner = Some(owner),
             Heard::Gone => {
                 inner.gone = true;
+                inner.owner = None;
                 if let Some((_, tx)) = &inner.lingering {
                     let _ = tx.send(Wake::NotificationDone);
                 }
@@ -197,6 +250,48 @@ impl Shared {
 }
 
 impl Inner {
+    /// The id notice `seq` replaces: its session's notice, if the server
+    /// showing it is the one now and it is still up; else 0 (a new one).
+    fn replaces(&self, seq: u64) -> u32 {
+        let shown = self
+            .about
+            .get(&seq)
+            .and_then(|s| self.slots.get(s))
+            .and_then(|slot| slot.shown.as_ref());
+        match shown {
+            Some(n) if self.owner.as_deref() == Some(&n.server) && !self.closed.contains(&n.id) => {
+                n.id
+            }
+            _ => 0,
+        }
+    }
+
+    /// Whether a session's latest notice is still on its way.
+    fn slot_in_flight(&self) -> bool {
+        self.slots
+            .values()
+            .any(|s| s.latest.is_some_and(|q| self.in_flight.contains_key(&q)))
+    }
+
+    /// Each session's notice, as [`Notifier::on_screen`] gives them.
+    fn on_screen(&self) -> Vec<OnScreen> {
+        let mut out: Vec<OnScreen> = self
+            .slots
+            .values()
+            .filter_map(|slot| {
+                let mut n = slot.shown.clone()?;
+                // Shown here: its listener is this process or none. Known
+                // from the state only: as the state says.
+                if slot.latest.is_some() {
+                    n.listener = self.answers.contains_key(&n.id).then(std::process::id);
+                }
+                Some(n)
+            })
+            .collect();
+        out.sort_by_key(|n| n.session);
+        out
+    }
+
     fn warn(&mut self, why: &str) {
         if !self.warned {
             self.warned = true;
@@ -232,7 +327,14 @@ impl Notifier {
                         bus.listen(move |what| listener.heard(what))?;
                         Ok(bus)
                     });
-                    sh.lock().bus = Some(bus);
+                    // Asked after listening, so a change is not missed.
+                    let owner = bus.as_ref().ok().and_then(Bus::owner);
+                    let mut inner = sh.lock();
+                    if inner.owner.is_none() {
+                        inner.owner = owner;
+                    }
+                    inner.bus = Some(bus);
+                    drop(inner);
                     sh.changed.notify_all();
                     for job in jobs {
                         run(&sh, job);
@@ -285,11 +387,18 @@ impl Notifier {
         }
     }
 
+    /// Whether a notice may reach the desktop (and so show buttons): false
+    /// without one, or after it failed or hung.
+    pub fn may_reach_desktop(&self) -> bool {
+        let inner = self.shared.lock();
+        inner.desktop && !inner.gone && !matches!(inner.bus, Some(Err(_)))
+    }
+
     /// Shows `notice`, without waiting for the desktop. Returns false if it
     /// went straight to the terminal (no desktop, or one that hung before);
     /// a desktop that fails later falls back to the terminal by itself.
     pub fn send(&mut self, notice: &Notice) -> bool {
-        self.dispatch(notice, None)
+        self.dispatch(notice, None, None)
     }
 
     /// Shows `notice` and sends the action the person chooses, if any, to
@@ -300,7 +409,151 @@ impl Notifier {
         session: DateTime<Utc>,
         to: &Sender<Wake>,
     ) -> bool {
-        self.dispatch(notice, Some((to.clone(), session)))
+        self.dispatch(notice, Some((to.clone(), session)), None)
+    }
+
+    /// Shows `notice` as the notice of the session that started at
+    /// `session`, in place of the one before it. With `to`, the answers go
+    /// there (tagged with `session`) while this process lives. Returns as
+    /// [`Notifier::send`] does.
+    pub fn send_about(
+        &mut self,
+        session: DateTime<Utc>,
+        notice: &Notice,
+        to: Option<&Sender<Wake>>,
+    ) -> bool {
+        let answers = to.map(|to| (to.clone(), session));
+        self.dispatch(notice, answers, Some(session))
+    }
+
+    /// What the last notice sent with buttons becomes when this process no
+    /// longer listens to them (the same notice, naming the commands): what
+    /// [`Notifier::release`] puts back in its place.
+    pub fn set_fallback(&mut self, fallback: &Notice) {
+        let Some(seq) = self.last else { return };
+        let mut fallback = self.styled(fallback);
+        // Put back, not given again: no second alarm.
+        fallback.sound = None;
+        let mut inner = self.shared.lock();
+        if inner.in_flight.contains_key(&seq) {
+            inner.fallback_pending.insert(seq, fallback);
+            return;
+        }
+        let id = inner.shown.get(&seq).copied().flatten();
+        if let (Some(id), Some(owner)) = (id, inner.owner.clone()) {
+            if inner.answers.contains_key(&id) {
+                inner.fallback.insert(id, (owner, fallback));
+            }
+        }
+    }
+
+    /// Takes the notices the state says are on screen: each session's
+    /// notice, unless this process has shown a newer one.
+    pub fn know(&mut self, on_screen: &[OnScreen]) {
+        let mut inner = self.shared.lock();
+        for n in on_screen {
+            let slot = inner.slots.entry(n.session).or_default();
+            if slot.latest.is_none() {
+                slot.shown = Some(n.clone());
+            }
+        }
+    }
+
+    /// The sessions with a notice (shown here, or known from the state).
+    pub fn sessions(&self) -> Vec<DateTime<Utc>> {
+        self.shared.lock().slots.keys().copied().collect()
+    }
+
+    /// Each session's notice as it is now, for the state; a notice about
+    /// one still on its way is waited for (within [`SHOW_TIMEOUT`]). Those
+    /// with buttons name this process as their listener.
+    pub fn on_screen(&self) -> Vec<OnScreen> {
+        let inner = self
+            .shared
+            .wait_while(Instant::now() + SHOW_TIMEOUT, Inner::slot_in_flight);
+        inner.on_screen()
+    }
+
+    /// [`Notifier::on_screen`] without waiting: `None` while a notice about
+    /// a session is on its way.
+    pub fn on_screen_if_settled(&self) -> Option<Vec<OnScreen>> {
+        let inner = self.shared.lock();
+        (!inner.slot_in_flight()).then(|| inner.on_screen())
+    }
+
+    /// Closes the notice of the session that started at `session` (the
+    /// pack is off, or the session is gone): it no longer tells the truth.
+    /// A notice still on its way is waited for first.
+    pub fn close(&mut self, session: DateTime<Utc>) {
+        let mut inner = self.settled(session);
+        let Some(shown) = inner.slots.remove(&session).and_then(|s| s.shown) else {
+            return;
+        };
+        inner.answers.remove(&shown.id);
+        inner.fallback.remove(&shown.id);
+        let bus = match &inner.bus {
+            Some(Ok(bus)) if !inner.closed.contains(&shown.id) => bus.clone(),
+            _ => return,
+        };
+        drop(inner);
+        // Addressed to the server that showed it: one started since is
+        // never asked to close a notice of its own.
+        let _ = bus.close(&shown.server, shown.id);
+    }
+
+    /// Forgets the notice of the session that started at `session`,
+    /// leaving it up (the last word about a session that is over).
+    pub fn forget(&mut self, session: DateTime<Utc>) {
+        // Its last notice, still on its way, replaces the one before.
+        let mut inner = self.settled(session);
+        if let Some(shown) = inner.slots.remove(&session).and_then(|s| s.shown) {
+            inner.answers.remove(&shown.id);
+        }
+    }
+
+    /// The lock, once the bus is connected and the last notice about
+    /// `session` has been shown (or [`SHOW_TIMEOUT`] has passed).
+    fn settled(&self, session: DateTime<Utc>) -> MutexGuard<'_, Inner> {
+        self.shared.wait_while(Instant::now() + SHOW_TIMEOUT, |i| {
+            (i.desktop && i.bus.is_none())
+                || i.slots
+                    .get(&session)
+                    .and_then(|s| s.latest)
+                    .is_some_and(|q| i.in_flight.contains_key(&q))
+        })
+    }
+
+    /// Before this process ends: each notice whose buttons it listens to is
+    /// put back without them, naming the commands, where `mine` says no
+    /// other process has shown something newer in its place. Waits for the
+    /// server within [`SHOW_TIMEOUT`] for each.
+    pub fn release(&mut self, mine: impl Fn(u32) -> bool) {
+        drop(self.settle(Instant::now() + SHOW_TIMEOUT));
+        let (bus, owner, notices) = {
+            let mut inner = self.shared.lock();
+            let notices: Vec<(u32, String, Notice)> = inner
+                .fallback
+                .drain()
+                .map(|(id, (server, n))| (id, server, n))
+                .collect();
+            for (id, _, _) in &notices {
+                inner.answers.remove(id);
+            }
+            let bus = match &inner.bus {
+                Some(Ok(bus)) if !inner.gone => Some(bus.clone()),
+                _ => None,
+            };
+            (bus, inner.owner.clone(), notices)
+        };
+        let Some(bus) = bus else { return };
+        for (id, server, notice) in notices {
+            if owner.as_deref() != Some(server.as_str()) || !mine(id) {
+                continue;
+            }
+            if let Ok(posted) = bus.post(&notice, id) {
+                let _ = posted.answer(SHOW_TIMEOUT);
+            }
+        }
     }
 
     /// The configured urgency and timeout apply to every notice but a
@@ -330,9 +583,14 @@ impl Notifier {
         notice
     }
 
-    fn dispatch(&mut self, notice: &Notice, answers: Answers) -> bool {
+    fn dispatch(
+        &mut self,
+        notice: &Notice,
+        answers: Answers,
+        about: Option<DateTime<Utc>>,
+    ) -> bool {
         let notice = self.styled(notice);
-        let (seq, idle, bus) = {
+        let (seq, idle, bus, replaces) = {
             let mut inner = self.shared.lock();
             if !inner.desktop {
                 drop(inner);
@@ -348,13 +606,18 @@ impl Notifier {
                 _ => None,
             };
             inner.in_flight.insert(seq, notice.clone());
-            (seq, idle, bus)
+            if let Some(session) = about {
+                inner.about.insert(seq, session);
+                inner.slots.entry(session).or_default().latest = Some(seq);
+            }
+            let replaces = inner.replaces(seq);
+            (seq, idle, bus, replaces)
         };
         self.last = Some(seq);
         // Connected: the call is written to the bus here and now; only its
         // answer is read on another thread.
         let job = match bus {
-            Some(bus) => match bus.post(&notice) {
+            Some(bus) => match bus.post(&notice, replaces) {
                 Ok(posted) => Job::Answer(seq, Box::new(posted), answers),
                 Err(why) => {
                     settle(&self.shared, seq, Err(why), None);
@@ -425,7 +688,8 @@ impl Notifier {
         }
         for (seq, notice) in late {
             inner.shown.insert(seq, None);
-            terminal(&notice);
+            // No buttons on a terminal: the words that name the commands.
+            terminal(&inner.fallback_pending.remove(&seq).unwrap_or(notice));
         }
         inner
     }
@@ -461,8 +725,9 @@ fn run(shared: &Shared, job: Job) {
                     )),
                 }
             };
+            let replaces = shared.lock().replaces(seq);
             let result = bus
-                .and_then(|bus| bus.post(&notice))
+                .and_then(|bus| bus.post(&notice, replaces))
                 .and_then(|posted| posted.answer(SHOW_TIMEOUT));
             (seq, result, answers)
         }
@@ -473,14 +738,44 @@ fn run(shared: &Shared, job: Job) {
 /// Records how notice `seq` went: shown (listening for its answers), or
 /// written to the terminal instead, unless the end of the process already
 /// did that.
-fn settle(shared: &Shared, seq: u64, result: Result<u32, String>, answers: Answers) {
+fn settle(shared: &Shared, seq: u64, result: Result<(u32, String), String>, answers: Answers) {
     let mut inner = shared.lock();
+    let mut stale = None;
     match result {
-        Ok(id) => {
+        Ok((id, server)) => {
             inner.in_flight.remove(&seq);
             inner.shown.insert(seq, Some(id));
+            inner.closed.remove(&id);
             if let Some(answers) = answers {
                 inner.answers.insert(id, answers);
+            }
+            if let Some(fallback) = inner.fallback_pending.remove(&seq) {
+                if inner.answers.contains_key(&id) {
+                    inner.fallback.insert(id, (server.clone(), fallback));
+                }
+            }
+            inner.owner = Some(server.clone());
+            if let Some(session) = inner.about.remove(&seq) {
+                let slot = inner.slots.entry(session).or_default();
+                let newer = slot.latest.is_some_and(|q| q > seq);
+                let taken = slot.shown.as_ref().is_some_and(|n| n.id == id);
+                if !newer {
+                    slot.shown = Some(OnScreen {
+                        session,
+                        server: server.clone(),
+                        id,
+                        listener: None,
+                    });
+                } else if !taken {
+                    // A newer notice about the session went out before this
+                    // one was shown, so did not replace it: this one is
+                    // out of date.
+                    inner.answers.remove(&id);
+                    inner.fallback.remove(&id);
+                    if let Some(Ok(bus)) = &inner.bus {
+                        stale = Some((bus.clone(), server, id));
+                    }
+                }
             }
         }
         Err(mut why) => {
@@ -492,15 +787,21 @@ fn settle(shared: &Shared, seq: u64, result: Result<u32, String>, answers: Answe
                     SHOW_TIMEOUT.as_secs()
                 );
             }
+            inner.about.remove(&seq);
+            let fallback = inner.fallback_pending.remove(&seq);
             if let Some(notice) = inner.in_flight.remove(&seq) {
                 inner.shown.insert(seq, None);
                 inner.warn(&why);
-                terminal(&notice);
+                // No buttons on a terminal: the words that name the commands.
+                terminal(&fallback.unwrap_or(notice));
             }
         }
     }
     drop(inner);
     shared.changed.notify_all();
+    if let Some((bus, server, id)) = stale {
+        let _ = bus.close(&server, id);
+    }
 }
 
 /// The notification server ("dunst 1.9.0 by knopwob, spec 1.2") and its

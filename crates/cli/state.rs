@@ -32,6 +32,7 @@ use serde_json::value::RawValue;
 use therapy_timer::{Course, Driver};
 
 use crate::error::CliError;
+use crate::notifier::OnScreen;
 pub use open::{read as read_regular, OpenError};
 
 /// The format version this build writes; it reads this one and the first.
@@ -43,6 +44,11 @@ const COURSES: &str = "courses";
 /// The state file's count of the earlier courses in [`COURSES`]: files
 /// numbered above it are left by a write that did not finish, and unread.
 const PAST_KEY: &str = "past_courses";
+/// The state file's list of the notices on screen.
+const NOTICES_KEY: &str = "notices";
+/// At most this many notices are kept (one a session, and a session at a
+/// time): a longer list is not this program's.
+const MAX_NOTICES: usize = 8;
 
 /// What the state file holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +62,11 @@ pub struct State {
     pub driver: Option<Driver>,
     /// How many earlier courses are kept apart, in [`COURSES`].
     archived: u32,
+    /// The notices on the desktop, one a session at most: what the next
+    /// notice about a session replaces, and what is closed when the pack is
+    /// off. A display cache, not a record: a value this version cannot read
+    /// is taken as none.
+    pub notices: Vec<OnScreen>,
     /// Fields this version does not know (written by a newer one), kept
     /// byte for byte so that a write by this version changes none of them.
     extra: Extra,
@@ -93,6 +104,9 @@ impl Serialize for State {
         }
         if self.archived > 0 {
             map.serialize_entry(PAST_KEY, &self.archived)?;
+        }
+        if !self.notices.is_empty() {
+            map.serialize_entry(NOTICES_KEY, &self.notices)?;
         }
         for (k, v) in &self.extra.0 {
             map.serialize_entry(k, v)?;
@@ -507,6 +521,7 @@ impl State {
             format: FORMAT,
             driver: None,
             archived: 0,
+            notices: Vec::new(),
             extra: Extra::default(),
         }
     }
@@ -542,6 +557,13 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<State, CliError> {
         .take("format")
         .and_then(|f| serde_json::from_str::<u64>(f.get()).ok());
     let mut archived = 0;
+    // A cache of what is on screen: one this version cannot read is none
+    // (the next notice is a new one), never a reason to refuse the log.
+    let notices = fields
+        .take(NOTICES_KEY)
+        .and_then(|n| serde_json::from_str::<Vec<OnScreen>>(n.get()).ok())
+        .filter(|n| n.len() <= MAX_NOTICES && n.iter().all(|n| n.server.len() <= 255))
+        .unwrap_or_default();
     let driver = match format {
         Some(1) => from_first_format(&mut fields).map_err(aside)?,
         Some(v) if v == u64::from(FORMAT) => {
@@ -577,6 +599,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<State, CliError> {
         format: FORMAT,
         driver,
         archived,
+        notices,
         extra: Extra(fields.0),
     })
 }

@@ -7,6 +7,7 @@
 #
 # Leaves in OUTDIR: history.json (`dunstctl history` after close-all),
 # notify.log (`dbus-monitor --profile` lines: type, time, serial, ...),
+# calls.log (every call to the server, its answers and signals, in full),
 # dunst.log and xvfb.log. Exits with COMMAND's status, or 90-92 when the
 # desktop itself did not come up.
 set -u
@@ -43,9 +44,18 @@ dbus-monitor --session --profile \
   "type='method_call',interface='org.freedesktop.Notifications',member='Notify'" \
   >"$out/notify.log" 2>"$out/monitor.err" &
 mpid=$!
-# The monitor prints a header line once it is listening.
-for _ in $(seq 200); do [ -s "$out/notify.log" ] && break; sleep 0.05; done
-[ -s "$out/notify.log" ] || { echo "dbus-monitor did not start" >&2; cat "$out/monitor.err" >&2; exit 92; }
+# Every call to the server and every answer and signal, in full: what each
+# Notify replaced, which ids it got, and every CloseNotification.
+dbus-monitor --session \
+  "type='method_call',interface='org.freedesktop.Notifications'" \
+  "type='method_return'" "type='error'" \
+  "type='signal',interface='org.freedesktop.Notifications'" \
+  >"$out/calls.log" 2>"$out/calls.err" &
+mpid="$mpid $!"
+# The monitors print a header line once they are listening.
+for _ in $(seq 200); do [ -s "$out/notify.log" ] && [ -s "$out/calls.log" ] && break; sleep 0.05; done
+[ -s "$out/notify.log" ] && [ -s "$out/calls.log" ] ||
+  { echo "dbus-monitor did not start" >&2; cat "$out/monitor.err" "$out/calls.err" >&2; exit 92; }
 
 "$@"
 rc=$?

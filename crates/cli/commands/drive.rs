@@ -19,7 +19,7 @@ use crate::args::Planning;
 use crate::clock::Wake;
 use crate::desktop_state::Presence;
 use crate::error::{refused, CliError};
-use crate::notifier::{Notice, Notifier};
+use crate::notifier::{Notice, Notifier, OnScreen};
 use crate::text::{
     end_notice, phase_change_notice, prompt_notice, review_notice, stop_notice, Answering, Stop,
     RED_FLAGS,
@@ -166,6 +166,9 @@ pub fn step(
             }
         };
         let events: Vec<Event> = std::iter::from_fn(|| driver.poll_event()).collect();
+        // What is on screen, so that a notice about a session replaces the
+        // one before it.
+        notifier.know(&state.notices);
         // Safety first: before the write, which can fail (a full disk).
         let mut safety_sent = None;
         for e in events.iter().filter(|e| e.is_safety()) {
@@ -182,13 +185,32 @@ pub fn step(
         if changed && !(created && refusal.is_some()) {
             state.driver = Some(driver.clone());
         }
-        Ok(Some((driver, events, applied, refusal, safety_sent)))
+        // The notices of sessions that are over leave the state: after the
+        // write, each is closed, or left up if this step spoke of its
+        // session last (the early stop's rest).
+        let over = sessions_over(&driver, &notifier.sessions());
+        let mut on_screen = notifier.on_screen();
+        on_screen.retain(|n| !over.contains(&n.session));
+        state.notices = on_screen;
+        Ok(Some((driver, events, applied, refusal, safety_sent, over)))
     })?;
-    let Some((driver, events, applied, refusal, safety_sent)) = taken else {
+    let Some((driver, events, applied, refusal, safety_sent, over)) = taken else {
         return Ok(None);
     };
     for e in events.iter().filter(|e| !e.is_safety()) {
         announce(notifier, e, driver.course(), now, how, answering);
+    }
+    let spoken: Vec<DateTime<Utc>> = events
+        .iter()
+        .filter_map(|e| driver.course().session(e.session()?))
+        .map(|s| s.start)
+        .collect();
+    for session in over {
+        if spoken.contains(&session) {
+            notifier.forget(session);
+        } else {
+            notifier.close(session);
+        }
     }
     if let Some(e) = refusal {
         return Err(refused(&e, now));
@@ -199,6 +221,44 @@ pub fn step(
         applied,
         safety_sent,
     }))
+}
+
+/// Of the sessions with a notice, those that no longer need one: gone from
+/// the course, followed by another, or said to be off.
+fn sessions_over(driver: &Driver, with_notice: &[DateTime<Utc>]) -> Vec<DateTime<Utc>> {
+    let last = driver.course().sessions().last();
+    with_notice
+        .iter()
+        .copied()
+        .filter(|start| !last.is_some_and(|s| s.start == *start && !s.is_known_off()))
+        .collect()
+}
+
+/// Records `on_screen` (a notice shown outside a step: `start`'s) in the
+/// state, beside the notices of other sessions.
+pub fn remember(ctx: &Ctx, on_screen: &[OnScreen]) -> Result<(), CliError> {
+    ctx.store.update(|state| {
+        for n in on_screen {
+            state.notices.retain(|m| m.session != n.session);
+            state.notices.push(n.clone());
+        }
+        state.notices.sort_by_key(|n| n.session);
+        Ok(())
+    })
+}
+
+/// Before a process that listens to notices ends: each notice whose
+/// buttons it listened to is put back without them, unless another process
+/// has shown a newer notice about its session since.
+pub fn release(ctx: &Ctx, notifier: &mut Notifier) {
+    let me = std::process::id();
+    let notices = ctx.store.read().map(|s| s.notices).unwrap_or_default();
+    notifier.release(|id| {
+        notices
+            .iter()
+            .find(|n| n.id == id)
+            .is_none_or(|n| n.listener == Some(me))
+    });
 }
 
 /// The refusal of `input` at `now` when the library refuses it and no
@@ -232,16 +292,36 @@ pub fn announce(
     how: &How<'_>,
     answering: Answering,
 ) -> bool {
-    let listen = how.listen;
+    // Buttons only where they can be pressed: with a listener, on a desktop.
+    let listen = how.listen.filter(|_| notifier.may_reach_desktop());
+    let answering = if listen.is_some() {
+        answering
+    } else {
+        Answering::Commands
+    };
     let session = event.session().and_then(|id| course.session(id));
     let tag = session.map_or(event.due(), |s| s.start);
     let notice = match how.prepared {
-        Some((e, n)) if e == event => n.clone(),
+        Some((e, n)) if e == event && listen.is_some() => n.clone(),
         _ => notice_for(event, now, listen.is_some(), answering),
     };
-    let shown = match listen {
-        Some(to) if !notice.actions.is_empty() => notifier.send_with_actions(&notice, tag, to),
-        _ => notifier.send(&notice),
+    let listen = listen.filter(|_| !notice.actions.is_empty());
+    let shown = match (session, listen) {
+        (Some(s), _) => {
+            let shown = notifier.send_about(s.start, &notice, listen);
+            // What the notice becomes when this process no longer listens
+            // to its buttons (worded after the send).
+            if listen.is_some() {
+                notifier.set_fallback(&notice_for(event, now, false, Answering::Commands));
+            }
+            shown
+        }
+        (None, Some(to)) => {
+            let shown = notifier.send_with_actions(&notice, tag, to);
+            notifier.set_fallback(&notice_for(event, now, false, Answering::Commands));
+            shown
+        }
+        (None, None) => notifier.send(&notice),
     };
     match event.kind() {
         EventKind::Stop | EventKind::Repeat => notifier.sound(Sound::Stop),

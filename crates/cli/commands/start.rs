@@ -27,6 +27,19 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
     let (tx, rx) = mpsc::channel();
     forward_signals(tx.clone()).map_err(CliError::Failure)?;
     let mut notifier = ctx.notifier();
+    let done = timed(ctx, args, &mut notifier, (&tx, &rx));
+    // The buttons die with this process: its notices name the commands.
+    drive::release(ctx, &mut notifier);
+    done
+}
+
+/// The session, from its start to its stop and the lingering after it.
+fn timed(
+    ctx: &Ctx,
+    args: &StartArgs,
+    notifier: &mut Notifier,
+    (tx, rx): (&Sender<Wake>, &Receiver<Wake>),
+) -> Result<(), CliError> {
     let now = ctx.precise_now();
 
     // Parse, then act: the injury time, the phase and the length are
@@ -89,7 +102,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
                 at: now,
                 injured_at: t,
             };
-            drive::step(ctx, now, Some(input), &How::plain(None), &mut notifier)?;
+            drive::step(ctx, now, Some(input), &How::plain(None), notifier)?;
         }
     }
 
@@ -105,7 +118,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
     };
     let how = How {
         planning: None,
-        listen: Some(&tx),
+        listen: Some(tx),
         new: Some(&new),
         prepared: None,
         presence: None,
@@ -116,7 +129,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         length: Some(length),
         force: args.force,
     };
-    let step = drive::step(ctx, now, Some(input), &how, &mut notifier)?
+    let step = drive::step(ctx, now, Some(input), &how, notifier)?
         .ok_or_else(|| CliError::Failure("the session could not be recorded".into()))?;
     let course = step.driver.course();
     let session = *step
@@ -133,7 +146,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
             score,
             note: None,
         };
-        drive::step(ctx, now, Some(before), &how, &mut notifier)?;
+        drive::step(ctx, now, Some(before), &how, notifier)?;
         outln!("Pain {score} of 10 before it recorded.");
     }
     say_the_rest(Some(&step), &session, now);
@@ -163,7 +176,17 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
         }
     }
 
-    notifier.send(&start_notice(phase, length, session.end, now));
+    // The session's notice: its stop takes its place, here or from a tick.
+    // A session whose end has passed (`--at`) gets none: "it comes off at"
+    // a time gone by is not true, and its stop comes at once.
+    if session.end > crate::clock::Clock::system().now() {
+        notifier.send_about(
+            session.start,
+            &start_notice(phase, length, session.end, now),
+            None,
+        );
+    }
+
     outln!(
         "{} on at {} for {}; off at {}. (`therapy-timer stop` ends it early.)",
         capital(phase),
@@ -196,11 +219,25 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
     let terminal = std::io::stdout().is_terminal();
     let mut last_line = None;
     let mut stamp = ctx.store.stamp();
+    // The start notice goes into the state once the server has shown it, so
+    // that a `stop` or `tick` elsewhere replaces it rather than standing a
+    // second notice beside it. Never waited for: a hung server must not
+    // hold the countdown.
+    let mut remembered = false;
     let waited = loop {
         let waited = ctx
             .clock
-            .wait_until_either(session.end, Some(by_elapsed), &rx, |t| {
+            .wait_until_either(session.end, Some(by_elapsed), rx, |t| {
                 progress(terminal, &mut last_line, session.start, session.end, t);
+                if !remembered {
+                    if let Some(on_screen) = notifier.on_screen_if_settled() {
+                        remembered = true;
+                        // Not a reason to stop timing if it fails.
+                        if drive::remember(ctx, &on_screen).is_ok() {
+                            stamp = ctx.store.stamp();
+                        }
+                    }
+                }
                 ctx.store.stamp() != stamp
             });
         match waited {
@@ -240,7 +277,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
             at,
             Some(Input::Stop { at }),
             &How::plain(None),
-            &mut notifier,
+            notifier,
         );
         match stopped {
             Ok(Some(step))
@@ -261,7 +298,7 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
     // once) and what else came due, and records it.
     let how = How {
         planning: None,
-        listen: Some(&tx),
+        listen: Some(tx),
         new: None,
         prepared: prepared.as_ref(),
         presence: Some(&presence),
@@ -284,31 +321,15 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
                 .unwrap_or_else(|| ctx.now()),
         )
     };
-    let stop_sent = match drive::step(ctx, at, None, &how, &mut notifier) {
-        Ok(step) => {
-            if let Some(step) = &step {
-                for e in step
-                    .events
-                    .iter()
-                    .filter(|e| e.session() == Some(session.id))
-                {
-                    // The words of the notice that went out.
-                    let n = match &prepared {
-                        Some((p, n)) if p == e => n.clone(),
-                        _ => drive::notice_for(e, e.due(), true, crate::text::Answering::Buttons),
-                    };
-                    outln!("{}. {}", n.summary, n.body);
-                }
-            }
-            say_the_rest(step.as_ref(), &session, at);
-            step.and_then(|s| s.safety_sent)
-        }
+    let step = match drive::step(ctx, at, None, &how, notifier) {
+        Ok(step) => step,
         // The session stays open in the log; the next tick, watch or
         // status shows it as overdue.
         // (The step announces a stop before it writes, so the stop went
         // out; only the record failed.)
         Err(e) => {
-            if let Some((_, n)) = &prepared {
+            if let Some((e, _)) = &prepared {
+                let n = drive::notice_for(e, e.due(), false, crate::text::Answering::Commands);
                 outln!("{}. {}", n.summary, n.body);
             }
             return Err(CliError::Failure(format!(
@@ -317,12 +338,32 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
             )));
         }
     };
+    let stop_sent = step.as_ref().and_then(|s| s.safety_sent);
     // Lingering keeps the stop notice up and repeats it; with the notice
     // not on the desktop (the server hung, failed or went away) and no
     // terminal to write to, nobody would see either.
-    if args.linger > Duration::ZERO
-        && (std::io::stderr().is_terminal() || notifier.on_desktop(stop_sent))
-    {
+    let lingers = args.linger > Duration::ZERO
+        && (std::io::stderr().is_terminal() || notifier.on_desktop(stop_sent));
+    if let Some(step) = &step {
+        for e in step
+            .events
+            .iter()
+            .filter(|e| e.session() == Some(session.id))
+        {
+            // The words of the notice that went out, while this process
+            // is here to take its answers; else the commands that do.
+            let n = match &prepared {
+                Some((p, n)) if p == e && lingers => n.clone(),
+                _ if lingers => {
+                    drive::notice_for(e, e.due(), true, crate::text::Answering::Buttons)
+                }
+                _ => drive::notice_for(e, e.due(), false, crate::text::Answering::Commands),
+            };
+            outln!("{}. {}", n.summary, n.body);
+        }
+    }
+    say_the_rest(step.as_ref(), &session, at);
+    if lingers {
         // The repeats on the stop's own timeline: a clock that reads `at`
         // now, and the elapsed-time clock from now.
         let ctx = &ctx.on_clock(crate::clock::Clock::shifted_to(at));
@@ -330,8 +371,8 @@ pub fn run(ctx: &Ctx, args: &StartArgs) -> Result<(), CliError> {
             ctx,
             args.linger,
             (&session, Timeline::anchored(at)),
-            &mut notifier,
-            (&tx, &rx),
+            notifier,
+            (tx, rx),
         )?;
     }
     Ok(())

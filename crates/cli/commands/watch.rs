@@ -67,6 +67,8 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
     loop {
         let now = ctx.now();
         if until.is_some_and(|u| now >= u) {
+            // The buttons die with this process: its notices name the commands.
+            drive::release(ctx, &mut notifier);
             return Ok(());
         }
         let answered = input.is_some();
@@ -106,6 +108,7 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
             Waited::Reached | Waited::Interrupted => {}
             Waited::Signal(_) => {
                 say_what_runs_on(ctx, ctx.now());
+                drive::release(ctx, &mut notifier);
                 return Ok(());
             }
             Waited::Action { key, session } => {

@@ -376,6 +376,35 @@ impl Session {
             && now < self.end
     }
 
+    /// Whether someone said the pack is off: a stop, "It's off", a device,
+    /// a session logged after the fact. Not when the stop's reminders ran
+    /// out unanswered, nor when its notice was only dismissed (in a log
+    /// from before that counted as seen): the pack may still be on, and
+    /// its stop notice should stay up.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{Off, OffBy, Phase, Session};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+    /// let mut s = Session::completed(Phase::Ice, t, t + TimeDelta::minutes(10))?;
+    /// assert!(s.is_known_off());
+    /// s.off = Some(Off::new(s.end, OffBy::NoAnswer));
+    /// assert!(!s.is_known_off());
+    /// s.off = None;
+    /// assert!(!s.is_known_off());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn is_known_off(&self) -> bool {
+        self.outcome == Outcome::CutShort
+            || self
+                .off
+                .is_some_and(|o| !matches!(o.by, OffBy::NoAnswer | OffBy::Dismissed))
+    }
+
     /// Whether the pack may still be on: running, or overdue.
     pub(crate) fn is_open(&self) -> bool {
         self.off.is_none() && self.outcome != Outcome::CutShort
