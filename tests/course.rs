@@ -385,6 +385,76 @@ fn overdue_after_a_killed_start_shows_everywhere() {
     assert_eq!(json["overdue"], false);
 }
 
+/// Regression: once the stop was given, `next --json` said `"overdue":
+/// false` (its next event, the stop's reminder, is not yet due) while
+/// `status --json` said overdue. Both read the library's one definition.
+#[test]
+fn regression_next_and_status_agree_on_overdue() {
+    let env = Env::new();
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T09:00:00Z",
+    ])
+    .ok();
+    start_and_kill(&env, "2026-03-01T09:00:00Z");
+    // Before the end neither is overdue.
+    let when = ["--at", "2026-03-01T09:05:00Z"];
+    let next = env.run(["next", "--json"].iter().chain(&when)).ok().json();
+    assert_eq!(
+        (next["event"].clone(), next["overdue"].clone()),
+        ("stop".into(), false.into())
+    );
+    // The stop at 09:10 is given; its first reminder is due at 09:15.
+    env.run(["tick", "--at", "2026-03-01T09:11:00Z"]).ok();
+    let when = ["--at", "2026-03-01T09:12:00Z"];
+    let status = env
+        .run(["status", "--json"].iter().chain(&when))
+        .ok()
+        .json();
+    let next = env.run(["next", "--json"].iter().chain(&when)).ok().json();
+    assert_eq!(status["overdue"], true, "{status}");
+    assert_eq!(next["event"], "repeat", "{next}");
+    assert_eq!(next["overdue"], status["overdue"], "next {next}");
+}
+
+/// Regression: `snooze 20m` with nothing due said "Snoozed until 08:40"
+/// and changed nothing. It is refused (exit 2, as `stop` with nothing
+/// running), says what is next and when, and writes nothing.
+#[test]
+fn regression_snooze_with_nothing_due_says_there_is_nothing_to_snooze() {
+    let env = Env::in_zone("Europe/Berlin");
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T08:00:00Z",
+    ])
+    .ok();
+    env.run([
+        "log",
+        "add",
+        "ice",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T08:20:00Z",
+    ])
+    .ok();
+    let before = std::fs::read(env.state_file()).expect("state");
+    let r = env.run(["snooze", "20m", "--at", "2026-03-01T08:20:00Z"]);
+    r.code_is(2).stderr_has(
+        "nothing to snooze: no session is due now, and the next is due at 10:10 (in 50m), \
+         after 09:40 anyway",
+    );
+    assert!(r.stdout().is_empty(), "{}", r.report());
+    assert_eq!(std::fs::read(env.state_file()).expect("state"), before);
+    // Long enough to move the next session: snoozed.
+    env.run(["snooze", "1h", "--at", "2026-03-01T08:20:00Z"])
+        .ok()
+        .stdout_has("Snoozed until 10:20 (for 1h). The next session is due at 10:20.");
+}
+
 /// Corrections: `log add` (history beyond the limit is kept and marked),
 /// `log remove`, `undo`, `skip`, `snooze`, `end`, and a new course after.
 #[test]
@@ -445,9 +515,13 @@ fn corrections_and_the_end_of_a_course() {
     env.run(["skip", "--at", "2026-03-01T09:43:00Z"])
         .ok()
         .stdout_has("Skipped the ice session due");
+    // The next session (10:20) comes after a 20-minute snooze anyway.
     env.run(["snooze", "20m", "--at", "2026-03-01T09:44:00Z"])
+        .code_is(2)
+        .stderr_has("nothing to snooze");
+    env.run(["snooze", "1h", "--at", "2026-03-01T09:44:00Z"])
         .ok()
-        .stdout_has("Snoozed until 10:04 (for 20m).");
+        .stdout_has("Snoozed until 10:44 (for 1h).");
     env.run(["end", "--at", "2026-03-01T09:45:00Z"])
         .ok()
         .stdout_has("Course ended: no more reminders.");
