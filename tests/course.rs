@@ -455,6 +455,36 @@ fn regression_snooze_with_nothing_due_says_there_is_nothing_to_snooze() {
         .stdout_has("Snoozed until 10:20 (for 1h). The next session is due at 10:20.");
 }
 
+/// Regression: `next` after the course ended exited 1, which the README
+/// gives to a state file that cannot be read. It says the course is over
+/// and exits 2, as `skip` after the end does; the text and JSON alike.
+#[test]
+fn regression_next_after_the_course_ended_says_so_with_exit_2() {
+    let env = Env::in_zone("Europe/Berlin");
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T08:00:00Z",
+    ])
+    .ok();
+    env.run(["end", "--at", "2026-03-01T09:00:00Z"]).ok();
+    // The course-end notice is given; nothing comes after it.
+    env.run(["tick", "--at", "2026-03-01T09:01:00Z"]).ok();
+    for json in [false, true] {
+        let mut args = vec!["next", "--at", "2026-03-01T09:02:00Z"];
+        if json {
+            args.push("--json");
+        }
+        let r = env.run(args);
+        r.code_is(2).stderr_has(
+            "the course is over (it ended Sun 01 Mar 2026 10:00 +01:00); nothing more is due. \
+             A new injury starts a new course: `therapy-timer injury TIME`",
+        );
+        assert!(r.stdout().is_empty(), "{}", r.report());
+    }
+}
+
 /// Corrections: `log add` (history beyond the limit is kept and marked),
 /// `log remove`, `undo`, `skip`, `snooze`, `end`, and a new course after.
 #[test]

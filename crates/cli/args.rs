@@ -58,7 +58,8 @@ pub const HELP_SECTIONS: [HelpSection; 6] = [
         body: || {
             "  0    success
   1    runtime failure (state file, file system)
-  2    invalid input (a flag, a TIME, a dose beyond a safety limit)
+  2    invalid input (a flag, a TIME, a dose beyond a safety limit), or one
+       the course refuses (nothing to stop or snooze, the course is over)
   75   refused: the rest after the last session is not over; try later
   130  a session ended early by Ctrl-C (SIGINT); 143 by SIGTERM; 129 SIGHUP"
                 .to_owned()

@@ -9,7 +9,7 @@ use super::drive::Fired;
 use super::{print_json, Ctx, NO_INJURY};
 use crate::args::NextArgs;
 use crate::error::CliError;
-use crate::text::{between, clock};
+use crate::text::{between, clock, full};
 
 /// `next --json`: the event, and whether a stop is overdue.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -36,10 +36,17 @@ pub fn run(ctx: &Ctx, args: &NextArgs) -> Result<(), CliError> {
     // `status` reads it): the next event may be a reminder not yet due.
     let overdue = driver.course().overdue(now).is_some();
     let Some(due) = driver.poll_timeout(&Local) else {
-        return Err(CliError::Failure(
-            "nothing more is due: the course is over (`therapy-timer injury TIME` starts a new \
-             one)"
-                .into(),
+        // Not a failure of the state file (exit 1): the course refuses the
+        // question as it refuses `skip` after its end, with the exit code
+        // of the library's kind for that.
+        let ended = driver.course().ends_at();
+        return Err(CliError::of_kind(
+            therapy_timer::Error::CourseEnded { at: ended }.kind(),
+            format!(
+                "the course is over (it ended {}); nothing more is due. A new injury starts a \
+                 new course: `therapy-timer injury TIME`",
+                full(ended)
+            ),
         ));
     };
     // Due in the past (nothing ran to give it): it comes out now.
