@@ -240,3 +240,37 @@ fn after_a_gap_a_prompt_due_before_quiet_hours_waits_for_their_end_at_23_45() {
         .collect();
     assert_eq!(prompts, ["2026-03-02T07:00:00Z"], "{fired:?}");
 }
+
+/// Regression: `tick`'s terminal lines printed raw UTC and seconds
+/// (`due 2026-12-02T01:13:26+00:00, 3000s late`). They say the local time as
+/// `status` does and the lateness as people read it.
+#[test]
+fn regression_tick_lines_say_local_times_and_human_lateness() {
+    let env = Env::in_zone("Europe/Berlin");
+    let lines = |when: &str| {
+        let r = env.run(["tick", "--at", when]);
+        r.ok().stdout()
+    };
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T08:00:00Z",
+    ])
+    .ok();
+    // The first prompt, due at the injury (09:00 in Berlin), given 50
+    // minutes late.
+    assert_eq!(
+        lines("2026-03-01T08:50:00Z"),
+        "prompt: time for ice (due 09:00, 50m late)\n"
+    );
+    start_and_kill(&env, "2026-03-01T09:00:00Z");
+    assert_eq!(
+        lines("2026-03-01T09:13:20Z"),
+        "stop: take the ice off (due 10:10, 3m 20s late)\n"
+    );
+    assert_eq!(
+        lines("2026-03-01T09:15:00Z"),
+        "stop, reminder 1 of 3: take the ice off (due 10:15)\n"
+    );
+}
