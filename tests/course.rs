@@ -747,3 +747,100 @@ fn undo_after_log_remove_puts_the_entry_back() {
     assert_eq!(env.run(["log", "--json"]).ok().json(), before);
     assert_eq!(scores(&env), scores_before);
 }
+
+/// The `log` rows used by the two regressions below: ice, a pain score, a
+/// skin check with a note, heat, a pain score after a session.
+fn logged_every_kind() -> Env {
+    let env = Env::new();
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T08:00:00Z",
+    ])
+    .ok();
+    let at = ["--at", "2026-03-04T12:00:00Z"];
+    env.run(
+        ["log", "add", "ice", "2026-03-01T08:00:00Z"]
+            .iter()
+            .chain(&at),
+    )
+    .ok();
+    env.run(["pain", "6", "--at", "2026-03-01T09:00:00Z"]).ok();
+    env.run([
+        "skin",
+        "red",
+        "--note",
+        "pink",
+        "--at",
+        "2026-03-01T09:01:00Z",
+    ])
+    .ok();
+    env.run(
+        ["log", "add", "heat", "2026-03-03T10:00:00Z"]
+            .iter()
+            .chain(&at),
+    )
+    .ok();
+    env.run(["pain", "3", "--note", "better"].iter().chain(&at))
+        .ok();
+    env
+}
+
+/// Regression: heat rows in `log` were a column off (the phase's padding
+/// was ignored): every kind of row has its columns where the others do.
+#[test]
+fn regression_log_rows_align_for_every_kind() {
+    let env = logged_every_kind();
+    let log = env
+        .run(["log", "--at", "2026-03-04T12:00:00Z"])
+        .ok()
+        .stdout();
+    assert_eq!(
+        log,
+        "    1  Sun 01 Mar 08:00-08:10  ice       10m  logged afterwards\n\
+         \x20   2  Sun 01 Mar 09:00        pain     6/10\n\
+         \x20   3  Sun 01 Mar 09:01        skin      red: pink\n\
+         \x20   4  Tue 03 Mar 10:00-10:15  heat      15m  logged afterwards\n\
+         \x20   5  Wed 04 Mar 12:00        pain     3/10: better\n"
+    );
+    // The value column (length, score, skin) ends at column 44 on every
+    // row (the ice rows ended at 43: "ice" was not padded).
+    for l in log.lines() {
+        let b = l.as_bytes();
+        assert!(
+            b.get(43).is_some_and(|c| *c != b' ') && b.get(44).is_none_or(|c| b" :".contains(c)),
+            "{l:?}\n{log}"
+        );
+    }
+}
+
+/// Regression: `log` did not show pain scores, so their ids were gaps and
+/// `log remove` of one said "there is no entry". They are shown with their
+/// ids; `log remove` removes one and `undo` puts it back.
+#[test]
+fn regression_log_shows_pain_scores_with_ids_and_remove_and_undo_work() {
+    let env = logged_every_kind();
+    let log = |env: &Env| {
+        env.run(["log", "--at", "2026-03-04T12:00:00Z"])
+            .ok()
+            .stdout()
+    };
+    let before = log(&env);
+    assert!(
+        before.contains("    2  Sun 01 Mar 09:00        pain     6/10\n"),
+        "{before}"
+    );
+    let state = std::fs::read(env.state_file()).expect("state");
+    env.run(["log", "remove", "2", "--at", "2026-03-04T12:01:00Z"])
+        .ok()
+        .stdout_has("Removed 2: ")
+        .stdout_has("pain     6/10");
+    let after = log(&env);
+    assert!(!after.contains("pain     6/10"), "{after}");
+    assert_ne!(std::fs::read(env.state_file()).expect("state"), state);
+    env.run(["undo", "--at", "2026-03-04T12:02:00Z"])
+        .ok()
+        .stdout_has("Undone: put back 2: ");
+    assert_eq!(log(&env), before);
+}
