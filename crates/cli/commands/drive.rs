@@ -191,7 +191,24 @@ pub fn step(
         announce(notifier, e, driver.course(), now, how, answering);
     }
     if let Some(e) = refusal {
-        return Err(refused(&e, now));
+        // The refusal, and the safety event it did not hold back (so the
+        // person does not take the error for "nothing happened").
+        let given = events.iter().find_map(|e| match *e {
+            Event::Stop { phase, .. } => Some(format!(
+                "the {phase} stop that came due meanwhile was given"
+            )),
+            Event::Repeat { phase, .. } => Some(format!(
+                "a reminder of the {phase} stop that came due meanwhile was given"
+            )),
+            _ => None,
+        });
+        return Err(match given {
+            Some(given) => CliError::of_kind(
+                e.kind(),
+                format!("{}; {given}", crate::error::refusal(&e, now)),
+            ),
+            None => refused(&e, now),
+        });
     }
     Ok(Some(Step {
         driver,
