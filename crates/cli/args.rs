@@ -392,7 +392,8 @@ pub struct When {
 /// Flags of the commands that plan.
 #[derive(Debug, Args)]
 pub struct Planning {
-    /// Use this injury time for this call only, instead of the recorded one.
+    /// Use this injury time for this call only, instead of the recorded one
+    /// (`watch` records it when none is recorded, as `start` does).
     #[arg(long, value_name = "TIME")]
     pub injured_at: Option<String>,
     /// Daily local hours in which no session is planned to start, or "off"
