@@ -181,3 +181,35 @@ fn refused_input_writes_nothing_and_announces_nothing() {
         .ok()
         .stderr_has("Time for");
 }
+
+/// Regression: where the library refuses an input and a stop came due
+/// meanwhile, the stop is given (safety first), but the error said only
+/// the refusal, as if nothing had happened. It says the stop was given.
+#[test]
+fn regression_a_refusal_says_the_stop_due_meanwhile_was_given() {
+    let env = Env::new();
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T09:00:00Z",
+    ])
+    .ok();
+    env.start_and_kill("2026-03-01T09:00:00Z");
+    // At 09:11 the stop (due 09:10) has not been given; a snooze has
+    // nothing to snooze (the next session comes after the rest).
+    let r = env.run(["snooze", "20m", "--at", "2026-03-01T09:11:00Z"]);
+    r.no_panic()
+        .code_is(2)
+        .stderr_has("Take the ice off now")
+        .stderr_has(
+            "therapy-timer: error: nothing to snooze: no session is due now, and the next is \
+             due at 10:10 (in 59m), after 09:31 anyway; snooze when it is due, or \
+             `therapy-timer skip` it; the ice stop that came due meanwhile was given",
+        );
+    // Given once: a tick after it has no stop to give, only its reminder.
+    let tick = env.run(["tick", "--json", "--at", "2026-03-01T09:15:00Z"]);
+    let out = tick.ok().stdout();
+    assert!(out.contains("\"event\":\"repeat\""), "{}", tick.report());
+    assert!(!out.contains("\"event\":\"stop\""), "{}", tick.report());
+}

@@ -216,3 +216,33 @@ fn a_broken_config_does_not_silence_a_stop() {
         .code_is(2)
         .stderr_has(warning);
 }
+
+/// Regression: `quiet_hours = 22:00` (a TOML time, not a string) said
+/// "invalid type: map, expected a string". It says what is wrong and how
+/// to write it, at its line, as the config's other messages do; a range
+/// without quotes (not TOML at all) gets the same fix.
+#[test]
+fn regression_quiet_hours_not_a_string_says_how_to_write_it() {
+    let env = Env::new();
+    let fix = "write the range as a string, in quotes: quiet_hours = \"22:00-07:00\" (or \"off\")";
+    for (value, what) in [
+        (
+            "22:00",
+            "line 2: quiet_hours = 22:00 is a TOML time, not a string; ",
+        ),
+        (
+            "5",
+            "line 2: quiet_hours = 5 is a TOML integer, not a string; ",
+        ),
+        ("22:00-07:00", "line 2: invalid datetime; "),
+    ] {
+        let path = write_config(&env, &format!("# mine\nquiet_hours = {value}\n"));
+        for r in [
+            env.run(["config"]),
+            env.run(["config".as_ref(), "--check".as_ref(), path.as_os_str()]),
+        ] {
+            r.code_is(2).stderr_has(&format!("{what}{fix}")).no_panic();
+            assert!(!r.stderr().contains("invalid type"), "{}", r.report());
+        }
+    }
+}

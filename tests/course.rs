@@ -395,6 +395,106 @@ fn overdue_after_a_killed_start_shows_everywhere() {
     assert_eq!(json["overdue"], false);
 }
 
+/// Regression: once the stop was given, `next --json` said `"overdue":
+/// false` (its next event, the stop's reminder, is not yet due) while
+/// `status --json` said overdue. Both read the library's one definition.
+#[test]
+fn regression_next_and_status_agree_on_overdue() {
+    let env = Env::new();
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T09:00:00Z",
+    ])
+    .ok();
+    start_and_kill(&env, "2026-03-01T09:00:00Z");
+    // Before the end neither is overdue.
+    let when = ["--at", "2026-03-01T09:05:00Z"];
+    let next = env.run(["next", "--json"].iter().chain(&when)).ok().json();
+    assert_eq!(
+        (next["event"].clone(), next["overdue"].clone()),
+        ("stop".into(), false.into())
+    );
+    // The stop at 09:10 is given; its first reminder is due at 09:15.
+    env.run(["tick", "--at", "2026-03-01T09:11:00Z"]).ok();
+    let when = ["--at", "2026-03-01T09:12:00Z"];
+    let status = env
+        .run(["status", "--json"].iter().chain(&when))
+        .ok()
+        .json();
+    let next = env.run(["next", "--json"].iter().chain(&when)).ok().json();
+    assert_eq!(status["overdue"], true, "{status}");
+    assert_eq!(next["event"], "repeat", "{next}");
+    assert_eq!(next["overdue"], status["overdue"], "next {next}");
+}
+
+/// Regression: `snooze 20m` with nothing due said "Snoozed until 08:40"
+/// and changed nothing. It is refused (exit 2, as `stop` with nothing
+/// running), says what is next and when, and writes nothing.
+#[test]
+fn regression_snooze_with_nothing_due_says_there_is_nothing_to_snooze() {
+    let env = Env::in_zone("Europe/Berlin");
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T08:00:00Z",
+    ])
+    .ok();
+    env.run([
+        "log",
+        "add",
+        "ice",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T08:20:00Z",
+    ])
+    .ok();
+    let before = std::fs::read(env.state_file()).expect("state");
+    let r = env.run(["snooze", "20m", "--at", "2026-03-01T08:20:00Z"]);
+    r.code_is(2).stderr_has(
+        "nothing to snooze: no session is due now, and the next is due at 10:10 (in 50m), \
+         after 09:40 anyway",
+    );
+    assert!(r.stdout().is_empty(), "{}", r.report());
+    assert_eq!(std::fs::read(env.state_file()).expect("state"), before);
+    // Long enough to move the next session: snoozed.
+    env.run(["snooze", "1h", "--at", "2026-03-01T08:20:00Z"])
+        .ok()
+        .stdout_has("Snoozed until 10:20 (for 1h). The next session is due at 10:20.");
+}
+
+/// Regression: `next` after the course ended exited 1, which the README
+/// gives to a state file that cannot be read. It says the course is over
+/// and exits 2, as `skip` after the end does; the text and JSON alike.
+#[test]
+fn regression_next_after_the_course_ended_says_so_with_exit_2() {
+    let env = Env::in_zone("Europe/Berlin");
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T08:00:00Z",
+    ])
+    .ok();
+    env.run(["end", "--at", "2026-03-01T09:00:00Z"]).ok();
+    // The course-end notice is given; nothing comes after it.
+    env.run(["tick", "--at", "2026-03-01T09:01:00Z"]).ok();
+    for json in [false, true] {
+        let mut args = vec!["next", "--at", "2026-03-01T09:02:00Z"];
+        if json {
+            args.push("--json");
+        }
+        let r = env.run(args);
+        r.code_is(2).stderr_has(
+            "the course is over (it ended Sun 01 Mar 2026 10:00 +01:00); nothing more is due. \
+             A new injury starts a new course: `therapy-timer injury TIME`",
+        );
+        assert!(r.stdout().is_empty(), "{}", r.report());
+    }
+}
+
 /// Corrections: `log add` (history beyond the limit is kept and marked),
 /// `log remove`, `undo`, `skip`, `snooze`, `end`, and a new course after.
 #[test]
@@ -455,9 +555,13 @@ fn corrections_and_the_end_of_a_course() {
     env.run(["skip", "--at", "2026-03-01T09:43:00Z"])
         .ok()
         .stdout_has("Skipped the ice session due");
+    // The next session (10:20) comes after a 20-minute snooze anyway.
     env.run(["snooze", "20m", "--at", "2026-03-01T09:44:00Z"])
+        .code_is(2)
+        .stderr_has("nothing to snooze");
+    env.run(["snooze", "1h", "--at", "2026-03-01T09:44:00Z"])
         .ok()
-        .stdout_has("Snoozed until 10:04 (for 20m).");
+        .stdout_has("Snoozed until 10:44 (for 1h).");
     env.run(["end", "--at", "2026-03-01T09:45:00Z"])
         .ok()
         .stdout_has("Course ended: no more reminders.");
@@ -652,4 +756,101 @@ fn undo_after_log_remove_puts_the_entry_back() {
         .stdout_has("Undone: put back 2:");
     assert_eq!(env.run(["log", "--json"]).ok().json(), before);
     assert_eq!(scores(&env), scores_before);
+}
+
+/// The `log` rows used by the two regressions below: ice, a pain score, a
+/// skin check with a note, heat, a pain score after a session.
+fn logged_every_kind() -> Env {
+    let env = Env::new();
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T08:00:00Z",
+    ])
+    .ok();
+    let at = ["--at", "2026-03-04T12:00:00Z"];
+    env.run(
+        ["log", "add", "ice", "2026-03-01T08:00:00Z"]
+            .iter()
+            .chain(&at),
+    )
+    .ok();
+    env.run(["pain", "6", "--at", "2026-03-01T09:00:00Z"]).ok();
+    env.run([
+        "skin",
+        "red",
+        "--note",
+        "pink",
+        "--at",
+        "2026-03-01T09:01:00Z",
+    ])
+    .ok();
+    env.run(
+        ["log", "add", "heat", "2026-03-03T10:00:00Z"]
+            .iter()
+            .chain(&at),
+    )
+    .ok();
+    env.run(["pain", "3", "--note", "better"].iter().chain(&at))
+        .ok();
+    env
+}
+
+/// Regression: heat rows in `log` were a column off (the phase's padding
+/// was ignored): every kind of row has its columns where the others do.
+#[test]
+fn regression_log_rows_align_for_every_kind() {
+    let env = logged_every_kind();
+    let log = env
+        .run(["log", "--at", "2026-03-04T12:00:00Z"])
+        .ok()
+        .stdout();
+    assert_eq!(
+        log,
+        "    1  Sun 01 Mar 08:00-08:10  ice       10m  logged afterwards\n\
+         \x20   2  Sun 01 Mar 09:00        pain     6/10\n\
+         \x20   3  Sun 01 Mar 09:01        skin      red: pink\n\
+         \x20   4  Tue 03 Mar 10:00-10:15  heat      15m  logged afterwards\n\
+         \x20   5  Wed 04 Mar 12:00        pain     3/10: better\n"
+    );
+    // The value column (length, score, skin) ends at column 44 on every
+    // row (the ice rows ended at 43: "ice" was not padded).
+    for l in log.lines() {
+        let b = l.as_bytes();
+        assert!(
+            b.get(43).is_some_and(|c| *c != b' ') && b.get(44).is_none_or(|c| b" :".contains(c)),
+            "{l:?}\n{log}"
+        );
+    }
+}
+
+/// Regression: `log` did not show pain scores, so their ids were gaps and
+/// `log remove` of one said "there is no entry". They are shown with their
+/// ids; `log remove` removes one and `undo` puts it back.
+#[test]
+fn regression_log_shows_pain_scores_with_ids_and_remove_and_undo_work() {
+    let env = logged_every_kind();
+    let log = |env: &Env| {
+        env.run(["log", "--at", "2026-03-04T12:00:00Z"])
+            .ok()
+            .stdout()
+    };
+    let before = log(&env);
+    assert!(
+        before.contains("    2  Sun 01 Mar 09:00        pain     6/10\n"),
+        "{before}"
+    );
+    let state = std::fs::read(env.state_file()).expect("state");
+    env.run(["log", "remove", "2", "--at", "2026-03-04T12:01:00Z"])
+        .ok()
+        .stdout_has("Removed 2: ")
+        .stdout_has("pain     6/10");
+    let after = log(&env);
+    assert!(!after.contains("pain     6/10"), "{after}");
+    assert_ne!(std::fs::read(env.state_file()).expect("state"), state);
+    env.run(["undo", "--at", "2026-03-04T12:02:00Z"])
+        .ok()
+        .stdout_has("Undone: put back 2: ");
+    assert_eq!(log(&env), before);
 }

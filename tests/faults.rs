@@ -1601,6 +1601,39 @@ fn a_snooze_beyond_the_course_end_is_refused() {
         .ok();
 }
 
+/// Regression: `snooze 1000y` was accepted ("for 365250 days"). It is
+/// refused, naming the course's end in local time and the fix; a duration
+/// of years says so ("365250 days (about 1000 years)"), never only the
+/// digits.
+#[test]
+fn regression_snooze_1000y_names_the_course_end_and_durations_say_years() {
+    let env = Env::in_zone("Europe/Berlin");
+    recorded(&env);
+    let before = fs::read(env.state_file()).expect("state");
+    env.run(["snooze", "1000y", "--at", "2026-03-01T09:02:00Z"])
+        .code_is(2)
+        .stderr_has(
+            "the course ends at Sun 08 Mar 2026 09:00 +01:00, and no reminder comes after it; \
+             snooze for less, or end the course: `therapy-timer end`",
+        );
+    // Beyond the calendar: refused before the course is read.
+    env.run(["snooze", "1000000y", "--at", "2026-03-01T09:02:00Z"])
+        .code_is(2)
+        .stderr_has("365250000 days (about 1000000 years)");
+    env.run([
+        "start",
+        "--duration",
+        "1000y",
+        "--at",
+        "2026-03-01T09:02:00Z",
+    ])
+    .code_is(2)
+    .stderr_has(
+        "an ice session of 365250 days (about 1000 years) is longer than the 10m safety limit",
+    );
+    assert_eq!(fs::read(env.state_file()).expect("state"), before);
+}
+
 /// `plan --ics` at the end of 9999 stops at the calendar's edge instead of
 /// writing a five-digit year ("+100000105T160000Z").
 #[test]

@@ -195,3 +195,45 @@ fn help_carries_red_flags_disclaimer_and_exit_codes() {
         .stdout_has("not a medical device")
         .stdout_has("75   refused: the rest after the last session is not over");
 }
+
+/// Regression: durations read "30days" (humantime's form) on the terminal.
+/// They read as `status` and the notices say them: "30 days".
+#[test]
+fn regression_plan_says_30_days_not_30days() {
+    let env = Env::new();
+    let r = env.run([
+        "plan",
+        "--injured-at",
+        INJURED,
+        "--at",
+        INJURED,
+        "--for",
+        "30d",
+    ]);
+    let first = r
+        .ok()
+        .stdout()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        first,
+        "Plan from Sun 01 Mar 2026 08:00 +00:00 for 30 days, no starts in quiet hours 22:00-07:00:"
+    );
+    // The library's messages too: a day and six hours, not "1day 6h".
+    env.run(["injury", INJURED, "--at", "2026-03-03T00:00:00Z"])
+        .ok();
+    env.run([
+        "log",
+        "add",
+        "ice",
+        "2026-03-01T09:00:00Z",
+        "--duration",
+        "30h",
+        "--at",
+        "2026-03-03T00:00:00Z",
+    ])
+    .code_is(2)
+    .stderr_has("a session of 1 day 6h is longer than the 24h the log accepts");
+}

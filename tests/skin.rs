@@ -94,7 +94,7 @@ fn skin_checks_are_in_the_log_with_ids_and_undo_and_remove_take_them_back() {
     let log = env.run(["log", "--at", "2026-03-01 08:30"]).ok().stdout();
     assert_eq!(
         log,
-        "    1  Sun 01 Mar 08:00-08:10  ice      10m  logged afterwards\n    \
+        "    1  Sun 01 Mar 08:00-08:10  ice       10m  logged afterwards\n    \
          2  Sun 01 Mar 08:21        skin     numb\n    \
          3  Sun 01 Mar 08:22        skin      red: pink\n"
     );

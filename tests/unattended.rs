@@ -240,3 +240,77 @@ fn after_a_gap_a_prompt_due_before_quiet_hours_waits_for_their_end_at_23_45() {
         .collect();
     assert_eq!(prompts, ["2026-03-02T07:00:00Z"], "{fired:?}");
 }
+
+/// Regression: `tick`'s terminal lines printed raw UTC and seconds
+/// (`due 2026-12-02T01:13:26+00:00, 3000s late`). They say the local time as
+/// `status` does and the lateness as people read it.
+#[test]
+fn regression_tick_lines_say_local_times_and_human_lateness() {
+    let env = Env::in_zone("Europe/Berlin");
+    let lines = |when: &str| {
+        let r = env.run(["tick", "--at", when]);
+        r.ok().stdout()
+    };
+    env.run([
+        "injury",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T08:00:00Z",
+    ])
+    .ok();
+    // The first prompt, due at the injury (09:00 in Berlin), given 50
+    // minutes late.
+    assert_eq!(
+        lines("2026-03-01T08:50:00Z"),
+        "prompt: time for ice (due 09:00, 50m late)\n"
+    );
+    start_and_kill(&env, "2026-03-01T09:00:00Z");
+    assert_eq!(
+        lines("2026-03-01T09:13:20Z"),
+        "stop: take the ice off (due 10:10, 3m 20s late)\n"
+    );
+    assert_eq!(
+        lines("2026-03-01T09:15:00Z"),
+        "stop, reminder 1 of 3: take the ice off (due 10:15)\n"
+    );
+}
+
+/// Regression: `watch --injured-at` on an empty state ignored the flag
+/// ("no injury time is recorded"). It records the course with that injury
+/// time, as `start --injured-at` does, and times the prompts from it.
+#[test]
+fn regression_watch_records_the_injured_at_it_is_given() {
+    let env = Env::new();
+    let r = env.run([
+        "watch",
+        "--injured-at",
+        "2026-03-01T08:00:00Z",
+        "--at",
+        "2026-03-01T08:30:00Z",
+        "--until",
+        "2026-03-01T08:30:02Z",
+        "--quiet-hours",
+        "off",
+    ]);
+    r.no_panic()
+        .ok()
+        .stdout_has("Injury recorded: Sun 01 Mar 2026 08:00 +00:00 (30m ago).")
+        .stdout_has("prompt: time for ice (due 08:00, 30m late)");
+    let status = env
+        .run(["status", "--json", "--at", "2026-03-01T08:31:00Z"])
+        .ok()
+        .json();
+    assert_eq!(status["injured_at"], "2026-03-01T08:00:00Z", "{status}");
+    // A different time than the one recorded is refused, as by `start`.
+    env.run([
+        "watch",
+        "--injured-at",
+        "2026-03-01T07:00:00Z",
+        "--at",
+        "2026-03-01T08:32:00Z",
+        "--until",
+        "2026-03-01T08:32:02Z",
+    ])
+    .code_is(2)
+    .stderr_has("the course recorded has its injury at Sun 01 Mar 2026 08:00 +00:00");
+}

@@ -58,7 +58,8 @@ pub const HELP_SECTIONS: [HelpSection; 6] = [
         body: || {
             "  0    success
   1    runtime failure (state file, file system)
-  2    invalid input (a flag, a TIME, a dose beyond a safety limit)
+  2    invalid input (a flag, a TIME, a dose beyond a safety limit), or one
+       the course refuses (nothing to stop or snooze, the course is over)
   75   refused: the rest after the last session is not over; try later
   130  a session ended early by Ctrl-C (SIGINT); 143 by SIGTERM; 129 SIGHUP"
                 .to_owned()
@@ -391,7 +392,8 @@ pub struct When {
 /// Flags of the commands that plan.
 #[derive(Debug, Args)]
 pub struct Planning {
-    /// Use this injury time for this call only, instead of the recorded one.
+    /// Use this injury time for this call only, instead of the recorded one
+    /// (`watch` records it when none is recorded, as `start` does).
     #[arg(long, value_name = "TIME")]
     pub injured_at: Option<String>,
     /// Daily local hours in which no session is planned to start, or "off"

@@ -188,6 +188,13 @@ pub fn refusal(e: &therapy_timer::Error, now: DateTime<Utc>) -> String {
             "cannot snooze until {}, which is not after now; give a length such as 10m",
             full(until)
         ),
+        E::NothingToSnooze { until, next } => format!(
+            "nothing to snooze: no session is due now, and the next is due at {} (in {}), \
+             after {} anyway; snooze when it is due, or `therapy-timer skip` it",
+            clock(next, now),
+            between(now, next),
+            clock(until, now)
+        ),
         E::SnoozePastEnd { until, ends } => format!(
             "cannot snooze until {}: the course ends at {}, and no reminder comes after \
              it; snooze for less, or end the course: `therapy-timer end`",

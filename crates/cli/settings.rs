@@ -120,11 +120,17 @@ impl Default for AlarmSettings {
     }
 }
 
+/// Said after an error in the quiet hours' value that is not a string.
+const QUIET_HOURS_HINT: &str =
+    "; write the range as a string, in quotes: quiet_hours = \"22:00-07:00\" (or \"off\")";
+
 /// What the file may hold; anything else is an error naming it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
-    quiet_hours: Option<String>,
+    /// Any TOML value, so that one not a string (`22:00` is a TOML time)
+    /// is told how to write it rather than "invalid type: map".
+    quiet_hours: Option<Spanned<toml::Value>>,
     protocol: Option<ProtocolFile>,
     notifications: Option<Notifications>,
     alarm: Option<AlarmFile>,
@@ -268,9 +274,15 @@ impl Settings {
                 upto.iter().filter(|b| **b == b'\n').count() + 1
             });
             let message = e.message().trim_end();
+            // A range without quotes (`quiet_hours = 22:00-07:00`) is not
+            // TOML at all: say how to write it.
+            let unquoted_quiet = line
+                .and_then(|n| text.lines().nth(n - 1))
+                .is_some_and(|l| l.trim_start().starts_with("quiet_hours"));
+            let hint = if unquoted_quiet { QUIET_HOURS_HINT } else { "" };
             bad(match line {
-                Some(n) => format!("line {n}: {message}"),
-                None => message.to_owned(),
+                Some(n) => format!("line {n}: {message}{hint}"),
+                None => format!("{message}{hint}"),
             })
         })?;
         let mut s = Settings::defaults();
@@ -279,14 +291,33 @@ impl Settings {
             s.protocol = protocol;
             s.protocol_sources = sources;
         }
-        if let Some(q) = file.quiet_hours {
+        if let Some(value) = file.quiet_hours {
+            let q = match value.get_ref() {
+                toml::Value::String(q) => q,
+                other => {
+                    let kind = match other {
+                        toml::Value::Datetime(d) if d.date.is_none() => "time",
+                        _ => other.type_str(),
+                    };
+                    // As written (toml would write 22:00 as 22:00:00).
+                    let shown = text
+                        .get(value.span())
+                        .map_or(other.to_string(), str::to_owned);
+                    return Err(bad(format!(
+                        "line {}: quiet_hours = {} is a TOML {kind}, not a \
+                         string{QUIET_HOURS_HINT}",
+                        line_of(text, value.span().start),
+                        shown.chars().take(40).collect::<String>(),
+                    )));
+                }
+            };
+            let line = line_of(text, value.span().start);
             let hours = if q.trim().eq_ignore_ascii_case("off") {
                 None
             } else {
-                Some(
-                    q.parse()
-                        .map_err(|e: therapy_timer::Error| bad(format!("quiet_hours: {e}")))?,
-                )
+                Some(q.parse().map_err(|e: therapy_timer::Error| {
+                    bad(format!("line {line}: quiet_hours: {e}"))
+                })?)
             };
             s.quiet_hours = (hours, Source::File);
         }

@@ -9,7 +9,7 @@
 use std::io::IsTerminal;
 use std::sync::mpsc::Sender;
 
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Local, TimeDelta, Utc};
 use serde::Serialize;
 use therapy_timer::{ClinicianReason, Course, Driver, Event, EventKind, Input, Urgency};
 
@@ -21,8 +21,8 @@ use crate::desktop_state::Presence;
 use crate::error::{refused, CliError};
 use crate::notifier::{Notice, Notifier, OnScreen};
 use crate::text::{
-    end_notice, phase_change_notice, prompt_notice, review_notice, stop_notice, Answering, Stop,
-    RED_FLAGS,
+    clock, end_notice, phase_change_notice, prompt_notice, review_notice, span, stop_notice,
+    Answering, Stop, RED_FLAGS,
 };
 
 /// How a step is taken.
@@ -213,7 +213,24 @@ pub fn step(
         }
     }
     if let Some(e) = refusal {
-        return Err(refused(&e, now));
+        // The refusal, and the safety event it did not hold back (so the
+        // person does not take the error for "nothing happened").
+        let given = events.iter().find_map(|e| match *e {
+            Event::Stop { phase, .. } => Some(format!(
+                "the {phase} stop that came due meanwhile was given"
+            )),
+            Event::Repeat { phase, .. } => Some(format!(
+                "a reminder of the {phase} stop that came due meanwhile was given"
+            )),
+            _ => None,
+        });
+        return Err(match given {
+            Some(given) => CliError::of_kind(
+                e.kind(),
+                format!("{}; {given}", crate::error::refusal(&e, now)),
+            ),
+            None => refused(&e, now),
+        });
     }
     Ok(Some(Step {
         driver,
@@ -457,15 +474,19 @@ fn with_trend(mut notice: Notice, event: &Event) -> Notice {
     notice
 }
 
-/// A short line for the terminal about `event`.
+/// A short line for the terminal about `event`: times on the person's
+/// clock as `status` shows them, lateness as a duration people read
+/// (`(due 09:10, 50m late)`), worded at the time the event came out (its
+/// due time plus its lateness).
 pub fn describe(event: &Event) -> String {
     let phase = event.phase();
+    let due = event.due();
+    let given = TimeDelta::from_std(event.late())
+        .ok()
+        .and_then(|late| due.checked_add_signed(late))
+        .unwrap_or(due);
     let late = if event.is_late() {
-        format!(
-            " (due {}, {}s late)",
-            event.due().to_rfc3339(),
-            event.late().as_secs()
-        )
+        format!(" (due {}, {} late)", clock(due, given), span(event.late()))
     } else {
         String::new()
     };
@@ -473,12 +494,11 @@ pub fn describe(event: &Event) -> String {
         Event::Stop { .. } => format!("stop: take the {phase} off{late}"),
         Event::Repeat { repeat, of, .. } => format!(
             "stop, reminder {repeat} of {of}: take the {phase} off (due {})",
-            event.due().to_rfc3339()
+            clock(due, given)
         ),
-        Event::StoppedEarly { ran, .. } => format!(
-            "stopped early: the {phase} came off after {}",
-            crate::text::span(ran)
-        ),
+        Event::StoppedEarly { ran, .. } => {
+            format!("stopped early: the {phase} came off after {}", span(ran))
+        }
         Event::Prompt { .. } => format!("prompt: time for {phase}{late}"),
         Event::PhaseChange { .. } => "phase change: heat from now on".into(),
         Event::Review { .. } => "clinician reminder".into(),

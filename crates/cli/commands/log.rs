@@ -74,6 +74,7 @@ fn list(ctx: &Ctx, json: bool, all: bool) -> Result<(), CliError> {
             match e {
                 therapy_timer::Entry::Session(s) => outln!("{}", line(s, now)),
                 therapy_timer::Entry::Skin(k) => outln!("{}", skin_line(k)),
+                therapy_timer::Entry::Pain(p) => outln!("{}", pain_line(p)),
                 _ => {}
             }
         }
@@ -105,17 +106,40 @@ fn heading(c: &Course, now: DateTime<Utc>) -> String {
 
 /// One skin check, a line: id, day, time, what was found, the note.
 fn skin_line(k: &therapy_timer::SkinCheck) -> String {
-    let at = k.at.with_timezone(&Local);
-    let note = k
-        .note
-        .as_deref()
-        .map_or(String::new(), |n| format!(": {n}"));
+    point_line(k.id, k.at, "skin", k.skin.as_str(), k.note.as_deref())
+}
+
+/// One pain score, a line: id, day, time, the score, the session it is
+/// about, the note. With its id, so `log remove ID` works from what is shown.
+fn pain_line(p: &therapy_timer::PainScore) -> String {
+    let about = p.relation.map(|r| match r.when {
+        therapy_timer::PainWhen::Before => format!("before session {}", r.session),
+        _ => format!("after session {}", r.session),
+    });
+    let note = match (about, p.note.as_deref()) {
+        (Some(a), Some(n)) => Some(format!("{a}, {n}")),
+        (Some(a), None) => Some(a),
+        (None, n) => n.map(str::to_owned),
+    };
+    point_line(
+        p.id,
+        p.at,
+        "pain",
+        &format!("{}/10", p.score),
+        note.as_deref(),
+    )
+}
+
+/// An entry at one time (a skin check, a pain score) in the columns of a
+/// session's line: the kind under the phase, the value under the length.
+fn point_line(id: u32, at: DateTime<Utc>, kind: &str, value: &str, note: Option<&str>) -> String {
+    let at = at.with_timezone(&Local);
+    let note = note.map_or(String::new(), |n| format!(": {n}"));
     format!(
-        "  {:>3}  {} {}        skin  {:>7}{note}",
-        k.id,
+        "  {id:>3}  {} {}{:6}  {kind:<4}  {value:>7}{note}",
         at.format("%a %d %b"),
         at.format("%H:%M"),
-        k.skin.as_str(),
+        "",
     )
 }
 
@@ -217,10 +241,12 @@ fn remove(ctx: &Ctx, id: u32) -> Result<(), CliError> {
         .driver
         .ok_or_else(|| CliError::Usage(NO_INJURY.into()))?;
     let course = driver.course();
-    let what = match (course.session(id), course.skin_check(id)) {
-        (Some(s), _) => line(s, now).trim_start().to_owned(),
-        (None, Some(k)) => skin_line(k).trim_start().to_owned(),
-        (None, None) => {
+    let pain = course.pain_scores().iter().find(|p| p.id == id);
+    let what = match (course.session(id), course.skin_check(id), pain) {
+        (Some(s), _, _) => line(s, now).trim_start().to_owned(),
+        (None, Some(k), _) => skin_line(k).trim_start().to_owned(),
+        (None, None, Some(p)) => pain_line(p).trim_start().to_owned(),
+        (None, None, None) => {
             return Err(CliError::Usage(format!(
                 "there is no entry {id} in this course's log; `therapy-timer log` shows the ids"
             )))
@@ -243,7 +269,7 @@ pub fn undo(ctx: &Ctx) -> Result<(), CliError> {
     let state = ctx.store.read()?;
     let describe = |e: therapy_timer::Entry<'_>| match e {
         therapy_timer::Entry::Session(s) => line(s, now).trim_start().to_owned(),
-        therapy_timer::Entry::Pain(p) => format!("pain {}/10 at {}", p.score, clock(p.at, now)),
+        therapy_timer::Entry::Pain(p) => pain_line(p).trim_start().to_owned(),
         therapy_timer::Entry::Skin(k) => skin_line(k).trim_start().to_owned(),
         _ => String::new(),
     };

@@ -9,14 +9,16 @@ use super::drive::Fired;
 use super::{print_json, Ctx, NO_INJURY};
 use crate::args::NextArgs;
 use crate::error::CliError;
-use crate::text::{between, clock};
+use crate::text::{between, clock, full};
 
-/// `next --json`: the event, and whether it is an overdue stop.
+/// `next --json`: the event, and whether a stop is overdue.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub(crate) struct Next<'a> {
     #[serde(flatten)]
     event: Fired<'a>,
-    /// A stop whose time has passed with the pack not said to be off.
+    /// A session's stop whose time has passed with the pack not said to be
+    /// off (`Course::overdue`, as `status --json` says it), whatever the
+    /// next event is.
     overdue: bool,
 }
 
@@ -30,11 +32,21 @@ pub fn run(ctx: &Ctx, args: &NextArgs) -> Result<(), CliError> {
             .filter(|d| d.course().injury_known() || d.course().open_session().is_some())
             .ok_or_else(|| CliError::Usage(NO_INJURY.into()))?
     };
+    // The library's one definition, on the course as recorded (as
+    // `status` reads it): the next event may be a reminder not yet due.
+    let overdue = driver.course().overdue(now).is_some();
     let Some(due) = driver.poll_timeout(&Local) else {
-        return Err(CliError::Failure(
-            "nothing more is due: the course is over (`therapy-timer injury TIME` starts a new \
-             one)"
-                .into(),
+        // Not a failure of the state file (exit 1): the course refuses the
+        // question as it refuses `skip` after its end, with the exit code
+        // of the library's kind for that.
+        let ended = driver.course().ends_at();
+        return Err(CliError::of_kind(
+            therapy_timer::Error::CourseEnded { at: ended }.kind(),
+            format!(
+                "the course is over (it ended {}); nothing more is due. A new injury starts a \
+                 new course: `therapy-timer injury TIME`",
+                full(ended)
+            ),
         ));
     };
     // Due in the past (nothing ran to give it): it comes out now.
@@ -42,7 +54,6 @@ pub fn run(ctx: &Ctx, args: &NextArgs) -> Result<(), CliError> {
     let Some(event) = driver.poll_event() else {
         return Err(CliError::Failure("the plan has no further event".into()));
     };
-    let overdue = event.is_safety() && event.due() <= now;
     if args.json {
         let event = Fired::new(&event, due.max(now));
         return print_json(&Next { event, overdue });

@@ -7,7 +7,7 @@ use super::{print_json, write_stdout, Ctx};
 use crate::args::PlanArgs;
 use crate::error::CliError;
 use crate::ics;
-use crate::text::full;
+use crate::text::{self, full};
 
 pub fn run(ctx: &Ctx, args: &PlanArgs) -> Result<(), CliError> {
     let state = ctx.store.read()?;
@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, args: &PlanArgs) -> Result<(), CliError> {
                 "no session starts from {} for {}, so there is no calendar to write; \
                  plan for longer with --for (e.g. --for 2d)",
                 full(from),
-                humantime::format_duration(args.span)
+                text::span(args.span)
             )));
         }
         let place = ics::Place {
@@ -49,7 +49,7 @@ pub fn run(ctx: &Ctx, args: &PlanArgs) -> Result<(), CliError> {
     outln!(
         "Plan from {} for {}{}:",
         full(from),
-        humantime::format_duration(args.span),
+        text::span(args.span),
         match course.quiet_hours() {
             Some(q) => format!(", no starts in quiet hours {q}"),
             None => String::new(),

@@ -141,16 +141,31 @@ pub fn sessions(n: u64) -> String {
 /// - otherwise from a day up, the days and at most one more part, the
 ///   largest that is not zero (the smaller ones are dropped): `1 day 30s`,
 ///   `1 day 2h`, `2 days 3h`, `3 days 30m`, `4 days 1h`, `5 days`,
-///   `100 days`.
+///   `100 days`;
+/// - from 365 days, the days and the years they make, rounded (365.25 days
+///   a year), the rest dropped: `365250 days (about 1000 years)`, so no one
+///   counts the digits.
 ///
 /// So one to four days alone are never written `1 day` or `2 days` but
 /// `24h` and `48h`; other whole hours are (`1 day 2h`, not `26h`).
-/// Days are the largest unit: months and years vary in length.
+/// Days are the largest exact unit: months and years vary in length.
+/// The library's error messages say durations by the same rules.
 #[must_use]
 pub fn span(d: Duration) -> String {
     let s = d.as_secs();
     if (DAY..=HOURS_UP_TO).contains(&s) && s.is_multiple_of(DAY) {
         return format!("{}h", s / HOUR);
+    }
+    let days = s / DAY;
+    if days >= 365 {
+        // (days * 4 + 730) / 1461 is days / 365.25, rounded; no overflow
+        // (days < 2^48).
+        let years = (days * 4 + 730) / 1461;
+        return format!(
+            "{} (about {})",
+            count(days, "day", "days"),
+            count(years, "year", "years")
+        );
     }
     let parts = [
         (s % DAY / HOUR, "h"),
@@ -158,8 +173,8 @@ pub fn span(d: Duration) -> String {
         (s % MINUTE, "s"),
     ];
     let mut parts = parts.iter().filter(|(n, _)| *n > 0);
-    if s >= DAY {
-        let mut out = count(s / DAY, "day", "days");
+    if days > 0 {
+        let mut out = count(days, "day", "days");
         if let Some((n, unit)) = parts.next() {
             out.push_str(&format!(" {n}{unit}"));
         }
@@ -347,15 +362,19 @@ mod tests {
         assert_eq!(span(secs(97 * H)), "4 days 1h");
         assert_eq!(span(secs(5 * DAY)), "5 days");
         assert_eq!(span(secs(100 * DAY)), "100 days");
-        assert_eq!(span(secs(365 * DAY + 1)), "365 days 1s");
+        assert_eq!(span(secs(364 * DAY + 1)), "364 days 1s");
+        assert_eq!(span(secs(365 * DAY + 1)), "365 days (about 1 year)");
+        assert_eq!(span(secs(548 * DAY)), "548 days (about 2 years)");
+        assert_eq!(span(secs(365_250 * DAY)), "365250 days (about 1000 years)");
         assert!(!span(secs(2 * DAY + 60)).contains("2days"));
     }
 
     #[test]
     fn spans_of_the_longest_durations_do_not_panic() {
-        assert_eq!(span(Duration::MAX), "213503982334601 days 7h");
-        assert_eq!(ago(Duration::MAX), "213503982334601 days 7h ago");
-        assert_eq!(from_now(Duration::MAX), "in 213503982334601 days 7h");
+        let max = "213503982334601 days (about 584542046091 years)";
+        assert_eq!(span(Duration::MAX), max);
+        assert_eq!(ago(Duration::MAX), format!("{max} ago"));
+        assert_eq!(from_now(Duration::MAX), format!("in {max}"));
     }
 
     #[test]
@@ -393,12 +412,40 @@ mod tests {
         );
         assert_eq!(
             between(DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC),
-            "191491529 days"
+            "191491529 days (about 524275 years)"
         );
         assert_eq!(
             between(DateTime::<Utc>::MAX_UTC, DateTime::<Utc>::MIN_UTC),
             "0s"
         );
+    }
+
+    /// The library's messages say a duration as `span` does: one renderer's
+    /// rules, on the terminal whoever wrote the sentence (it said "1day 6h"
+    /// and "365250 days").
+    #[test]
+    fn library_messages_say_durations_as_span_does() {
+        for s in [
+            1,
+            59,
+            3605,
+            DAY,
+            30 * H,
+            2 * DAY + 3 * H + 240,
+            30 * DAY,
+            364 * DAY + 1,
+            365_250 * DAY,
+            u64::MAX,
+        ] {
+            let e = therapy_timer::Error::SessionTooShort { length: secs(s) };
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "a session of {} is too short; a session lasts at least 1s",
+                    span(secs(s))
+                )
+            );
+        }
     }
 
     proptest! {
@@ -425,7 +472,13 @@ mod tests {
             } else {
                 prop_assert_eq!(parts[0], (s / DAY).to_string());
                 prop_assert_eq!(parts[1], if s / DAY == 1 { "day" } else { "days" });
-                proptest::prop_assert!(parts.len() <= 3, "{}", text);
+                if s / DAY >= 365 {
+                    // "N days (about M years)"
+                    prop_assert_eq!(parts.len(), 5, "{}", text);
+                    prop_assert_eq!(parts[2], "(about");
+                } else {
+                    proptest::prop_assert!(parts.len() <= 3, "{}", text);
+                }
             }
         }
     }

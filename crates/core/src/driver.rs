@@ -554,7 +554,9 @@ impl Driver {
     ///   a length beyond the protocol or the limits.
     /// - [`Input::Stop`], [`Input::ConfirmOff`]: [`Error::NothingToStop`].
     /// - [`Input::Skip`], [`Input::Snooze`]: [`Error::NoPrompt`] after the
-    ///   end of the course; [`Error::SnoozeInThePast`].
+    ///   end of the course; [`Error::SnoozeInThePast`];
+    ///   [`Error::SnoozePastEnd`]; [`Error::NothingToSnooze`] when no prompt
+    ///   is open and the next comes after the snooze's end anyway.
     /// - [`Input::EndCourse`]: [`Error::CourseEnded`] if it is over.
     /// - [`Input::NewInjury`]: [`Error::InjuryInFuture`] or
     ///   [`Error::InjuryTooOld`] for the time, [`Error::AlreadyRunning`].

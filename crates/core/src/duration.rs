@@ -30,13 +30,60 @@ pub(crate) fn human(d: Duration) -> String {
     }
 }
 
-/// A duration in a sentence: as [`human`], but whole days as "60 days"
-/// (a message, not a config value).
+/// A duration in a sentence, as the CLI's terminal lines and notices say
+/// it (its `text::span`, the same rules; a test there holds them equal):
+///
+/// - under a second: humantime's form (`500ms`);
+/// - under a day, every whole part that is not zero: `45s`, `6m 12s`,
+///   `1h 5m`;
+/// - one to four whole days in hours (`24h`, `48h`, `96h`), as the care
+///   articles count the acute window;
+/// - from a day: the days and at most one more part, the largest that is
+///   not zero (`1 day 6h`, `2 days 3h`, `30 days`);
+/// - from 365 days: the days and the years they make, rounded (`365250
+///   days (about 1000 years)`), so that no one counts the digits.
+///
+/// Never humantime's `2days` or its 30.44-day months.
 pub(crate) fn words(d: Duration) -> String {
-    let s = human(d);
-    match s.strip_suffix("days") {
-        Some(n) if n.chars().all(|c| c.is_ascii_digit()) => format!("{n} days"),
-        _ => s,
+    const MINUTE: u64 = 60;
+    const HOUR: u64 = 60 * MINUTE;
+    const DAY: u64 = 24 * HOUR;
+    let s = d.as_secs();
+    if s == 0 && d.subsec_nanos() > 0 {
+        return human(d);
+    }
+    if (DAY..=4 * DAY).contains(&s) && s.is_multiple_of(DAY) {
+        return format!("{}h", s / HOUR);
+    }
+    let days = s / DAY;
+    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    if days >= 365 {
+        // 365.25 days a year, rounded to the nearest: (days * 4 + 730) / 1461.
+        let years = (days * 4 + 730) / 1461;
+        return format!(
+            "{} (about {})",
+            plural(days, "day", "days"),
+            plural(years, "year", "years")
+        );
+    }
+    let parts = [
+        (s % DAY / HOUR, "h"),
+        (s % HOUR / MINUTE, "m"),
+        (s % MINUTE, "s"),
+    ];
+    let mut parts = parts.iter().filter(|(n, _)| *n > 0);
+    if days > 0 {
+        let mut out = plural(days, "day", "days");
+        if let Some((n, unit)) = parts.next() {
+            out.push_str(&format!(" {n}{unit}"));
+        }
+        return out;
+    }
+    let out: alloc::vec::Vec<String> = parts.map(|(n, unit)| format!("{n}{unit}")).collect();
+    if out.is_empty() {
+        "0s".to_string()
+    } else {
+        out.join(" ")
     }
 }
 
@@ -123,7 +170,7 @@ mod tests {
 
     use chrono::{DateTime, Utc};
 
-    use super::{after, human};
+    use super::{after, human, words};
 
     #[test]
     fn formats_like_people_write() {
@@ -133,6 +180,26 @@ mod tests {
         assert_eq!(human(Duration::from_secs(8 * 24 * 3600)), "8days");
         assert_eq!(human(Duration::from_secs(60 * 24 * 3600)), "60days");
         assert_eq!(human(Duration::from_millis(1500)), "1s 500ms");
+    }
+
+    #[test]
+    fn words_say_days_and_years_as_people_do() {
+        let h = |n: u64| Duration::from_secs(n * 3600);
+        assert_eq!(words(Duration::from_secs(600)), "10m");
+        assert_eq!(words(Duration::from_secs(3605)), "1h 5s");
+        assert_eq!(words(h(48)), "48h");
+        assert_eq!(words(h(30)), "1 day 6h");
+        assert_eq!(words(h(51) + Duration::from_secs(240)), "2 days 3h");
+        assert_eq!(words(h(30 * 24)), "30 days");
+        assert_eq!(words(h(60 * 24)), "60 days");
+        assert_eq!(words(h(365 * 24)), "365 days (about 1 year)");
+        assert_eq!(words(h(365_250 * 24)), "365250 days (about 1000 years)");
+        assert_eq!(words(Duration::from_millis(500)), "500ms");
+        assert_eq!(words(Duration::ZERO), "0s");
+        assert_eq!(
+            words(Duration::MAX),
+            "213503982334601 days (about 584542046091 years)"
+        );
     }
 
     #[test]

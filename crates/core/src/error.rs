@@ -222,6 +222,14 @@ pub enum Error {
         /// The end of the course.
         ends: DateTime<Utc>,
     },
+    /// A snooze with nothing due to snooze: no prompt is open, and the
+    /// next one comes after the snooze would end anyway.
+    NothingToSnooze {
+        /// The end of the snooze asked for.
+        until: DateTime<Utc>,
+        /// When the next prompt is due.
+        next: DateTime<Utc>,
+    },
     /// An injury time after the time it is recorded at.
     InjuryInFuture {
         /// The injury time given.
@@ -553,6 +561,13 @@ impl fmt::Display for Error {
                 "a snooze until {} ends after the course does ({}); snooze for less",
                 when(*until),
                 when(*ends)
+            ),
+            Error::NothingToSnooze { until, next } => write!(
+                f,
+                "nothing is due to snooze: the next session is due at {}, after the snooze \
+                 would end ({}); snooze when a session is due",
+                when(*next),
+                when(*until)
             ),
             Error::InjuryInFuture { injured_at, now } => write!(
                 f,

@@ -62,8 +62,10 @@ impl Phase {
 // `FromStr` for `Phase` is in error/phase_name.rs, beside its error.
 
 impl fmt::Display for Phase {
+    /// The name, padded to a width if one is asked for (`{:<4}` gives
+    /// `"ice "`), so that columns of ice and heat line up.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

@@ -316,8 +316,9 @@ impl Driver {
         }
         let next = self.course.next_prompt(tz).ok_or(Error::NoPrompt)?;
         if until <= next {
-            // The next prompt comes after that anyway.
-            return Ok(());
+            // The next prompt comes after that anyway: nothing to snooze,
+            // and saying "snoozed" would be untrue.
+            return Err(Error::NothingToSnooze { until, next });
         }
         let mut prompt = Prompt::new(self.course.phase_at(next), next);
         prompt.answer = Answer::Snoozed { at, until };

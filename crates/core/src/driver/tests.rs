@@ -326,6 +326,50 @@ fn skip_and_snooze_answer_the_open_or_the_next_prompt() {
 }
 
 #[test]
+fn regression_snooze_with_nothing_due_is_refused_not_said_done() {
+    // `snooze 20m` right after a session: no prompt open, the next one due
+    // after the rest. It said "Snoozed until 09:40" and changed nothing.
+    let mut d = driver(t(1, 8, 0));
+    d.handle_input(start(t(1, 8, 0)), &Utc).unwrap();
+    d.handle_input(Input::Stop { at: t(1, 8, 10) }, &Utc)
+        .unwrap();
+    drain(&mut d);
+    let before = d.clone();
+    let err = d
+        .handle_input(
+            Input::Snooze {
+                at: t(1, 8, 20),
+                until: t(1, 8, 40),
+            },
+            &Utc,
+        )
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::NothingToSnooze {
+            until: t(1, 8, 40),
+            next: t(1, 9, 10)
+        }
+    );
+    assert_eq!(err.kind(), crate::ErrorKind::Conflict);
+    assert_eq!(
+        d.course(),
+        before.course(),
+        "a refused snooze changes nothing"
+    );
+    // A snooze past the next prompt's time still snoozes it.
+    d.handle_input(
+        Input::Snooze {
+            at: t(1, 8, 20),
+            until: t(1, 9, 30),
+        },
+        &Utc,
+    )
+    .unwrap();
+    assert_eq!(d.poll_timeout(&Utc), Some(t(1, 9, 30)));
+}
+
+#[test]
 fn prompts_keep_out_of_quiet_hours_and_stops_do_not() {
     let mut d = driver(t(1, 21, 30));
     d.handle_input(start(t(1, 21, 55)), &Utc).unwrap();

@@ -76,6 +76,7 @@ impl Error {
             | Error::CourseEnded { .. }
             | Error::NothingToStop
             | Error::NoPrompt
+            | Error::NothingToSnooze { .. }
             | Error::NoSuchSession { .. }
             | Error::SessionRunning { .. }
             | Error::InjuryAfterSession { .. } => ErrorKind::Conflict,
