@@ -132,7 +132,9 @@ fn ice_session_shows_both_notices_and_a_critical_stop() {
         "the ice stop must be critical: {stop:?}"
     );
     assert!(
-        stop.body.starts_with("Rest until ") && stop.body.contains("(1h)"),
+        // A clock time, not "(1h)": the notice stays up, and a span from
+        // the moment it was sent would stop being true.
+        stop.body.starts_with("Rest until ") && !stop.body.contains("(1h)"),
         "{stop:?}"
     );
     assert!(
@@ -690,6 +692,12 @@ fn one_notice_per_session_replaced_by_its_repeat_and_closed_when_off() {
     // Every later notice is the same one, replaced.
     for n in &sent[1..] {
         assert_eq!((n.replaces, n.id), (id, Some(id)), "{n:?}\n{why}");
+    }
+    // It stays up until answered, so it gives clock times only: "(5m ago)"
+    // or "(1h)" would stop being true a minute later.
+    for n in &sent {
+        let text = format!("{} {}", n.summary, n.body);
+        assert!(!text.contains(" ago") && !text.contains("(1h)"), "{n:?}");
     }
     // `start` ended: the same stop, naming the command instead.
     assert!(sent[1].actions.is_empty(), "{why}");

@@ -41,7 +41,7 @@ fn a_session_runs_and_is_logged_with_no_session_bus() {
             // Regression: with nobody to press them, it asked "How is the
             // skin: normal, red, numb or blistered?" as if there were
             // buttons, and never said the pack must be confirmed off.
-            "Take the ice off now. Rest until 10:00 (1h); the next session may start then. \
+            "Take the ice off now. Rest until 10:00; the next session may start then. \
              When it is off, run `therapy-timer stop` to stop the reminders. How is the \
              skin? `therapy-timer skin normal|red|numb|blistered` records it. How is the \
              pain now (0-10)? `therapy-timer pain N` records it."

@@ -208,27 +208,23 @@ pub fn stop_notice(
     button: bool,
 ) -> Notice {
     let what = take_off(phase);
+    // Clock times only: a stop notice stays up until it is answered, and
+    // "(5m ago)" or "(1h)" would stop being true a minute later.
     let summary = match stop {
         Stop::OnTime => what.to_owned(),
         Stop::Early { ran } => format!("{what}: ended early after {}", span(ran)),
-        Stop::Late { due } => format!(
-            "{what}: it was due at {} ({})",
-            clock(due, now),
-            ago(since(due, now))
-        ),
+        Stop::Late { due } => format!("{what}: it was due at {}", clock(due, now)),
         Stop::Repeat { n, of, due } => format!(
-            "{what} (reminder {n} of {of}): it was due at {} ({} ago)",
-            clock(due, now),
-            between(due, now)
+            "{what} (reminder {n} of {of}): it was due at {}",
+            clock(due, now)
         ),
     };
     let mut body = if next_from <= now {
         "The rest is already over: the next session may start now.".to_owned()
     } else {
         format!(
-            "Rest until {} ({}); the next session may start then.",
-            clock(next_from, now),
-            between(now, next_from)
+            "Rest until {}; the next session may start then.",
+            clock(next_from, now)
         )
     };
     let mut actions = Vec::new();
