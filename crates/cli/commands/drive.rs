@@ -442,8 +442,8 @@ fn see_clinician(summary: String, event: &Event) -> Notice {
     Notice {
         summary,
         body: format!(
-            "Pain this strong is worth a clinician's look, whatever day of the \
-             course it is. {RED_FLAGS}"
+            "{} {RED_FLAGS}",
+            therapy_timer::safety::SEVERE_PAIN_SEE_CLINICIAN
         ),
         urgency: event.urgency(),
         expire: None,
@@ -459,10 +459,9 @@ fn with_trend(mut notice: Notice, event: &Event) -> Notice {
         return notice;
     };
     if t.is_no_better() {
-        let days = (t.latest_at - t.first_at).num_hours().div_euclid(24).max(1);
         notice.summary = format!(
             "No better after {}: see a clinician",
-            crate::text::count(u64::try_from(days).unwrap_or(1), "day", "days")
+            crate::text::count(u64::from(t.whole_days()), "day", "days")
         );
         notice.body = format!(
             "Pain was {} of 10 at first and is {} now. {}",

@@ -166,3 +166,16 @@ pub const fn after_skin_check(skin: crate::skin::Skin) -> &'static str {
 /// ```
 pub const SKIP_IF_STILL_RED: &str =
     "The skin was red after the last heat session: if it is still red, skip this one.";
+
+/// Why pain of [`SEVERE_PAIN`](crate::limits::SEVERE_PAIN) or more is worth
+/// a clinician's look at once, whatever day of the course: said with the
+/// [`RED_FLAGS`] by the notice of a
+/// [`ClinicianReason::SeverePain`](crate::ClinicianReason::SeverePain).
+///
+/// # Examples
+///
+/// ```
+/// assert!(therapy_timer::safety::SEVERE_PAIN_SEE_CLINICIAN.contains("clinician"));
+/// ```
+pub const SEVERE_PAIN_SEE_CLINICIAN: &str =
+    "Pain this strong is worth a clinician's look, whatever day of the course it is.";

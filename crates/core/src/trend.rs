@@ -118,6 +118,28 @@ impl PainTrend {
         i8::try_from(i16::from(self.latest) - i16::from(self.first)).unwrap_or(0)
     }
 
+    /// Over how many whole days the scores were given, at least 1: the "no
+    /// better after N days" of a notice.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use therapy_timer::{PainScore, PainTrend};
+    ///
+    /// let t = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+    /// let at = |h| PainScore::new(t + TimeDelta::hours(h), 5, None);
+    /// assert_eq!(PainTrend::of(&[at(0)?, at(71)?]).unwrap().whole_days(), 2);
+    /// assert_eq!(PainTrend::of(&[at(0)?, at(72)?]).unwrap().whole_days(), 3);
+    /// assert_eq!(PainTrend::of(&[at(0)?, at(5)?]).unwrap().whole_days(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn whole_days(&self) -> u32 {
+        let days = (self.latest_at - self.first_at).num_days().max(1);
+        u32::try_from(days).unwrap_or(u32::MAX)
+    }
+
     /// Whether the pain is no better: at least two scores, and the latest
     /// not lower than the first. The review and end notices then say to
     /// see a clinician.
