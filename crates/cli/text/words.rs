@@ -11,13 +11,6 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 const MINUTE: u64 = 60;
-const HOUR: u64 = 60 * MINUTE;
-const DAY: u64 = 24 * HOUR;
-
-/// Whole days up to this long are written in hours (`48h`): the care
-/// articles count the acute window in hours ("the first 24-48 hours"), and
-/// the clinician reminder comes at 72 h.
-const HOURS_UP_TO: u64 = 4 * DAY;
 
 /// Words that start with a vowel letter but a consonant sound (`a unit`,
 /// `a one-off`), compared with the start of the lowercased word.
@@ -149,43 +142,12 @@ pub fn sessions(n: u64) -> String {
 /// So one to four days alone are never written `1 day` or `2 days` but
 /// `24h` and `48h`; other whole hours are (`1 day 2h`, not `26h`).
 /// Days are the largest exact unit: months and years vary in length.
-/// The library's error messages say durations by the same rules.
+/// These are the library's rules ([`therapy_timer::say_duration`]), to
+/// the whole second.
 #[must_use]
 pub fn span(d: Duration) -> String {
-    let s = d.as_secs();
-    if (DAY..=HOURS_UP_TO).contains(&s) && s.is_multiple_of(DAY) {
-        return format!("{}h", s / HOUR);
-    }
-    let days = s / DAY;
-    if days >= 365 {
-        // (days * 4 + 730) / 1461 is days / 365.25, rounded; no overflow
-        // (days < 2^48).
-        let years = (days * 4 + 730) / 1461;
-        return format!(
-            "{} (about {})",
-            count(days, "day", "days"),
-            count(years, "year", "years")
-        );
-    }
-    let parts = [
-        (s % DAY / HOUR, "h"),
-        (s % HOUR / MINUTE, "m"),
-        (s % MINUTE, "s"),
-    ];
-    let mut parts = parts.iter().filter(|(n, _)| *n > 0);
-    if days > 0 {
-        let mut out = count(days, "day", "days");
-        if let Some((n, unit)) = parts.next() {
-            out.push_str(&format!(" {n}{unit}"));
-        }
-        return out;
-    }
-    let out: Vec<String> = parts.map(|(n, unit)| format!("{n}{unit}")).collect();
-    if out.is_empty() {
-        "0s".to_owned()
-    } else {
-        out.join(" ")
-    }
+    // The library's words, so a message and a notice never disagree.
+    therapy_timer::say_duration(Duration::from_secs(d.as_secs()))
 }
 
 /// How long ago, from a duration before now: `3m ago`, `1 day 2h ago`;

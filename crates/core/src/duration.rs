@@ -30,8 +30,9 @@ pub(crate) fn human(d: Duration) -> String {
     }
 }
 
-/// A duration in a sentence, as the CLI's terminal lines and notices say
-/// it (its `text::span`, the same rules; a test there holds them equal):
+/// A duration in a sentence, as the library's messages say it and an app
+/// (or the CLI, for its terminal lines and notices) should, so that every
+/// place words a duration alike:
 ///
 /// - under a second: humantime's form (`500ms`);
 /// - under a day, every whole part that is not zero: `45s`, `6m 12s`,
@@ -44,7 +45,20 @@ pub(crate) fn human(d: Duration) -> String {
 ///   days (about 1000 years)`), so that no one counts the digits.
 ///
 /// Never humantime's `2days` or its 30.44-day months.
-pub(crate) fn words(d: Duration) -> String {
+///
+/// # Examples
+///
+/// ```
+/// use core::time::Duration;
+/// use therapy_timer::say_duration;
+///
+/// assert_eq!(say_duration(Duration::from_secs(372)), "6m 12s");
+/// assert_eq!(say_duration(Duration::from_secs(48 * 3600)), "48h");
+/// assert_eq!(say_duration(Duration::from_secs(30 * 86_400)), "30 days");
+/// assert_eq!(say_duration(Duration::from_secs(86_400 + 6 * 3600)), "1 day 6h");
+/// ```
+#[must_use]
+pub fn words(d: Duration) -> String {
     const MINUTE: u64 = 60;
     const HOUR: u64 = 60 * MINUTE;
     const DAY: u64 = 24 * HOUR;

@@ -231,6 +231,7 @@ mod trend;
 pub use course::plan::{Plan, PlannedSession};
 pub use course::{Course, COURSE_FORMAT};
 pub use driver::{Applied, Driver, Input, DRIVER_FORMAT};
+pub use duration::words as say_duration;
 pub use entry::{Entry, Removed};
 pub use error::{Error, ErrorKind, Setting};
 pub use event::{ClinicianReason, Event, EventKind, Urgency};
