@@ -314,3 +314,46 @@ fn regression_watch_records_the_injured_at_it_is_given() {
     .code_is(2)
     .stderr_has("the course recorded has its injury at Sun 01 Mar 2026 08:00 +00:00");
 }
+
+/// Regression (as `watch` above): `tick --injured-at` on an empty state did
+/// nothing and exited 0, so a cron line with the flag never prompted. It
+/// records the course with that time, and gives what is due from it.
+#[test]
+fn regression_tick_records_the_injured_at_it_is_given() {
+    let env = Env::new();
+    let tick = |at: &str, injured: &str| {
+        env.run([
+            "tick",
+            "--json",
+            "--injured-at",
+            injured,
+            "--at",
+            at,
+            "--quiet-hours",
+            "off",
+        ])
+    };
+    let r = tick("2026-03-01T08:30:00Z", "2026-03-01T08:00:00Z");
+    r.no_panic()
+        .ok()
+        .stderr_has("Injury recorded: Sun 01 Mar 2026 08:00 +00:00 (30m ago).")
+        .stdout_has(r#""event":"prompt""#);
+    // Standard output stays JSON lines.
+    assert!(
+        r.stdout().lines().all(|l| l.starts_with('{')),
+        "{}",
+        r.report()
+    );
+    let status = env
+        .run(["status", "--json", "--at", "2026-03-01T08:31:00Z"])
+        .ok()
+        .json();
+    assert_eq!(status["injured_at"], "2026-03-01T08:00:00Z", "{status}");
+    // The same time again: nothing new to record, nothing given twice.
+    let again = tick("2026-03-01T08:31:00Z", "2026-03-01T08:00:00Z");
+    again.ok();
+    assert_eq!(again.stdout(), "", "{}", again.report());
+    tick("2026-03-01T08:32:00Z", "2026-03-01T07:00:00Z")
+        .code_is(2)
+        .stderr_has("the course recorded has its injury at Sun 01 Mar 2026 08:00 +00:00");
+}

@@ -393,7 +393,8 @@ pub struct When {
 #[derive(Debug, Args)]
 pub struct Planning {
     /// Use this injury time for this call only, instead of the recorded one
-    /// (`watch` records it when none is recorded, as `start` does).
+    /// (`watch` and `tick` record it when none is recorded, as `start`
+    /// does, and refuse a time other than the one recorded).
     #[arg(long, value_name = "TIME")]
     pub injured_at: Option<String>,
     /// Daily local hours in which no session is planned to start, or "off"

@@ -240,6 +240,74 @@ pub fn step(
     }))
 }
 
+/// `--injured-at` on a command that follows the course (`watch`, `tick`):
+/// with no injury time recorded, the course is recorded with it, as by
+/// `start --injured-at` (sessions logged without one get it); a time other
+/// than the one recorded is refused. Returns whether an injury time is
+/// recorded now, and the line that says it was recorded just now (for the
+/// command to print where its output goes).
+pub fn adopt_injury(
+    ctx: &Ctx,
+    flag: Option<&str>,
+    notifier: &mut Notifier,
+) -> Result<(bool, Option<String>), CliError> {
+    let state = ctx.store.read()?;
+    let recorded = ctx.driver(&state, None);
+    let flag = flag
+        .map(|s| ctx.injury_time("--injured-at", s))
+        .transpose()?;
+    let known = recorded
+        .as_ref()
+        .map(Driver::course)
+        .filter(|c| c.injury_known());
+    let t = match (known, flag) {
+        (Some(c), Some(t)) if c.injured_at() != t => return Err(injury_differs(c.injured_at())),
+        (Some(_), _) => return Ok((true, None)),
+        (None, None) => return Ok((false, None)),
+        (None, Some(t)) => t,
+    };
+    let now = ctx.now();
+    let new = || -> Result<Driver, CliError> {
+        Ok(Driver::new(
+            Course::new(t, ctx.protocol())?.with_quiet_hours(ctx.settings.quiet_hours.0),
+        ))
+    };
+    let (input, how) = match recorded {
+        // Sessions logged without an injury time: the time is given.
+        Some(_) => (
+            Some(Input::CorrectInjury {
+                at: now,
+                injured_at: t,
+            }),
+            How::plain(None),
+        ),
+        None => (
+            None,
+            How {
+                new: Some(&new),
+                ..How::plain(None)
+            },
+        ),
+    };
+    step(ctx, now, input, &how, notifier)?;
+    let said = format!(
+        "Injury recorded: {} ({}).",
+        crate::text::full(t),
+        crate::text::ago(crate::text::since(t, now))
+    );
+    Ok((true, Some(said)))
+}
+
+/// `--injured-at` with a time other than the one recorded.
+pub fn injury_differs(recorded: DateTime<Utc>) -> CliError {
+    CliError::Usage(format!(
+        "--injured-at: the course recorded has its injury at {}; --injured-at only \
+         gives the time when none is recorded. Correct it with \
+         `therapy-timer injury TIME`",
+        crate::text::full(recorded)
+    ))
+}
+
 /// Of the sessions with a notice, those that no longer need one: gone from
 /// the course, followed by another, or said to be off.
 fn sessions_over(driver: &Driver, with_notice: &[DateTime<Utc>]) -> Vec<DateTime<Utc>> {

@@ -57,12 +57,7 @@ fn timed(
         .filter(|c| c.injury_known());
     if let (Some(c), Some(t)) = (known, flag) {
         if c.injured_at() != t {
-            return Err(CliError::Usage(format!(
-                "--injured-at: the course recorded has its injury at {}; --injured-at only \
-                 gives the time when none is recorded. Correct it with \
-                 `therapy-timer injury TIME`",
-                full(c.injured_at())
-            )));
+            return Err(drive::injury_differs(c.injured_at()));
         }
     }
     let injured = known.map(Course::injured_at).or(flag);

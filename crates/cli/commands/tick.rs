@@ -11,6 +11,13 @@ use crate::error::CliError;
 pub fn run(ctx: &Ctx, args: &TickArgs) -> Result<(), CliError> {
     crate::bus::use_discovered();
     let mut notifier = ctx.notifier();
+    // --injured-at with none recorded records the course with it (as
+    // `watch` and `start` do); without either, nothing is due.
+    let (_, said) = drive::adopt_injury(ctx, args.planning.injured_at.as_deref(), &mut notifier)?;
+    if let Some(said) = said {
+        // Standard output is the events' alone (JSON lines with --json).
+        errln!("therapy-timer: {said}");
+    }
     let now = ctx.now();
     // Locked or do-not-disturb: the library holds prompts meanwhile.
     let presence = Presence::ask();

@@ -5,7 +5,7 @@
 use std::sync::mpsc;
 
 use chrono::{DateTime, Local, TimeDelta, Utc};
-use therapy_timer::{Course, Driver, Input};
+use therapy_timer::Input;
 
 use super::drive::{self, How};
 use super::{Ctx, NO_INJURY};
@@ -34,65 +34,18 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> Result<(), CliError> {
             full(u)
         )));
     }
-    let state = ctx.store.read()?;
-    let recorded = ctx.driver(&state, Some(&args.planning));
-    // --injured-at on a state with no injury time records the course with
-    // it (as `start --injured-at` does), and the prompts are timed from it.
-    let flag = args
-        .planning
-        .injured_at
-        .as_deref()
-        .map(|s| ctx.injury_time("--injured-at", s))
-        .transpose()?;
-    let known = recorded
-        .as_ref()
-        .map(Driver::course)
-        .filter(|c| c.injury_known());
-    match (known, flag) {
-        (Some(c), Some(t)) if c.injured_at() != t => {
-            return Err(CliError::Usage(format!(
-                "--injured-at: the course recorded has its injury at {}; --injured-at only \
-                 gives the time when none is recorded. Correct it with \
-                 `therapy-timer injury TIME`",
-                full(c.injured_at())
-            )));
-        }
-        (None, None) => return Err(CliError::Usage(NO_INJURY.into())),
-        _ => {}
-    }
     let (tx, rx) = mpsc::channel();
     forward_signals(tx.clone()).map_err(CliError::Failure)?;
     let mut notifier = ctx.notifier();
-    if let (None, Some(t)) = (known, flag) {
-        let now = ctx.now();
-        let new = || -> Result<Driver, CliError> {
-            Ok(Driver::new(
-                Course::new(t, ctx.protocol())?.with_quiet_hours(ctx.settings.quiet_hours.0),
-            ))
-        };
-        let (input, how) = match recorded {
-            // Sessions logged without an injury time: the time is given.
-            Some(_) => (
-                Some(Input::CorrectInjury {
-                    at: now,
-                    injured_at: t,
-                }),
-                How::plain(None),
-            ),
-            None => (
-                None,
-                How {
-                    new: Some(&new),
-                    ..How::plain(None)
-                },
-            ),
-        };
-        drive::step(ctx, now, input, &how, &mut notifier)?;
-        outln!(
-            "Injury recorded: {} ({}).",
-            full(t),
-            crate::text::ago(since(t, now))
-        );
+    // --injured-at on a state with no injury time records the course with
+    // it (as `start --injured-at` does), and the prompts are timed from it.
+    let (known, recorded) =
+        drive::adopt_injury(ctx, args.planning.injured_at.as_deref(), &mut notifier)?;
+    if !known {
+        return Err(CliError::Usage(NO_INJURY.into()));
+    }
+    if let Some(line) = recorded {
+        outln!("{line}");
     }
     let actions = notifier::server().is_ok_and(|(_, caps)| caps.iter().any(|c| c == "actions"));
     outln!(
