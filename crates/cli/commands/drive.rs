@@ -253,18 +253,12 @@ pub fn adopt_injury(
 ) -> Result<(bool, Option<String>), CliError> {
     let state = ctx.store.read()?;
     let recorded = ctx.driver(&state, None);
-    let flag = flag
-        .map(|s| ctx.injury_time("--injured-at", s))
-        .transpose()?;
-    let known = recorded
-        .as_ref()
-        .map(Driver::course)
-        .filter(|c| c.injury_known());
+    let flag = injury_flag(ctx, recorded.as_ref(), flag)?;
+    let known = recorded.as_ref().is_some_and(|d| d.course().injury_known());
     let t = match (known, flag) {
-        (Some(c), Some(t)) if c.injured_at() != t => return Err(injury_differs(c.injured_at())),
-        (Some(_), _) => return Ok((true, None)),
-        (None, None) => return Ok((false, None)),
-        (None, Some(t)) => t,
+        (true, _) => return Ok((true, None)),
+        (false, None) => return Ok((false, None)),
+        (false, Some(t)) => t,
     };
     let now = ctx.now();
     let new = || -> Result<Driver, CliError> {
@@ -298,14 +292,29 @@ pub fn adopt_injury(
     Ok((true, Some(said)))
 }
 
-/// `--injured-at` with a time other than the one recorded.
-pub fn injury_differs(recorded: DateTime<Utc>) -> CliError {
-    CliError::Usage(format!(
-        "--injured-at: the course recorded has its injury at {}; --injured-at only \
-         gives the time when none is recorded. Correct it with \
-         `therapy-timer injury TIME`",
-        crate::text::full(recorded)
-    ))
+/// The `--injured-at` time given (`None` without the flag), refused if the
+/// course `recorded` has another injury time: the flag only gives the time
+/// when none is recorded.
+pub fn injury_flag(
+    ctx: &Ctx,
+    recorded: Option<&Driver>,
+    flag: Option<&str>,
+) -> Result<Option<DateTime<Utc>>, CliError> {
+    let Some(t) = flag
+        .map(|s| ctx.injury_time("--injured-at", s))
+        .transpose()?
+    else {
+        return Ok(None);
+    };
+    match recorded.map(Driver::course).filter(|c| c.injury_known()) {
+        Some(c) if c.injured_at() != t => Err(CliError::Usage(format!(
+            "--injured-at: the course recorded has its injury at {}; --injured-at only \
+             gives the time when none is recorded. Correct it with \
+             `therapy-timer injury TIME`",
+            crate::text::full(c.injured_at())
+        ))),
+        _ => Ok(Some(t)),
+    }
 }
 
 /// Of the sessions with a notice, those that no longer need one: gone from

@@ -46,20 +46,11 @@ fn timed(
     // settled before anything is written or shown.
     let state = ctx.store.read()?;
     let recorded = ctx.driver(&state, None);
-    let flag = args
-        .injured_at
-        .as_deref()
-        .map(|s| ctx.injury_time("--injured-at", s))
-        .transpose()?;
+    let flag = drive::injury_flag(ctx, recorded.as_ref(), args.injured_at.as_deref())?;
     let known = recorded
         .as_ref()
         .map(Driver::course)
         .filter(|c| c.injury_known());
-    if let (Some(c), Some(t)) = (known, flag) {
-        if c.injured_at() != t {
-            return Err(drive::injury_differs(c.injured_at()));
-        }
-    }
     let injured = known.map(Course::injured_at).or(flag);
     let phase = match (args.phase, injured) {
         (PhaseArg::Ice, _) => Phase::Ice,
