@@ -538,7 +538,7 @@ fn corrections_and_the_end_of_a_course() {
     assert!(log.contains("longer than the safety limit"), "{log}");
     env.run(["undo", "--at", "2026-03-01T09:41:00Z"])
         .ok()
-        .stdout_has("Undone: removed 2:");
+        .stdout_has("Undone: removed 2  ");
     env.run(["log", "remove", "7", "--at", "2026-03-01T09:41:00Z"])
         .code_is(2)
         .stderr_has("there is no entry 7");
@@ -753,7 +753,7 @@ fn undo_after_log_remove_puts_the_entry_back() {
     );
     env.run(["undo", "--at", "2026-03-01T10:02:30Z"])
         .ok()
-        .stdout_has("Undone: put back 2:");
+        .stdout_has("Undone: put back 2  ");
     assert_eq!(env.run(["log", "--json"]).ok().json(), before);
     assert_eq!(scores(&env), scores_before);
 }
@@ -844,13 +844,13 @@ fn regression_log_shows_pain_scores_with_ids_and_remove_and_undo_work() {
     let state = std::fs::read(env.state_file()).expect("state");
     env.run(["log", "remove", "2", "--at", "2026-03-04T12:01:00Z"])
         .ok()
-        .stdout_has("Removed 2: ")
+        .stdout_has("Removed 2  ")
         .stdout_has("pain     6/10");
     let after = log(&env);
     assert!(!after.contains("pain     6/10"), "{after}");
     assert_ne!(std::fs::read(env.state_file()).expect("state"), state);
     env.run(["undo", "--at", "2026-03-04T12:02:00Z"])
         .ok()
-        .stdout_has("Undone: put back 2: ");
+        .stdout_has("Undone: put back 2  ");
     assert_eq!(log(&env), before);
 }

@@ -100,13 +100,13 @@ fn skin_checks_are_in_the_log_with_ids_and_undo_and_remove_take_them_back() {
     );
     env.run(["undo", "--at", "2026-03-01 08:31"])
         .ok()
-        .stdout_has("Undone: removed 3:");
+        .stdout_has("Undone: removed 3  ");
     // Still paused by the numb check; removing it lifts the pause.
     env.run(["start", "--linger", "0s", "--at", "2026-03-01 09:30"])
         .code_is(75);
     env.run(["log", "remove", "2", "--at", "2026-03-01 09:30"])
         .ok()
-        .stdout_has("Removed 2:");
+        .stdout_has("Removed 2  ");
     let status = env
         .run(["status", "--json", "--at", "2026-03-01 09:30"])
         .ok()

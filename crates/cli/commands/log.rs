@@ -68,7 +68,8 @@ fn list(ctx: &Ctx, json: bool, all: bool) -> Result<(), CliError> {
             outln!("Course {n}: {}", heading(c, now));
         }
         if c.sessions().is_empty() {
-            outln!("  No sessions logged yet. Start one with: therapy-timer start");
+            // Pain scores and skin checks may be there all the same.
+            outln!("  No ice or heat sessions logged yet. Start one with: therapy-timer start");
         }
         for e in c.entries() {
             match e {
@@ -260,7 +261,8 @@ fn remove(ctx: &Ctx, id: u32) -> Result<(), CliError> {
         &How::plain(None),
         &mut notifier,
     )?;
-    outln!("Removed {id}: {what}");
+    // `what` is the log line, which begins with the id.
+    outln!("Removed {what}");
     Ok(())
 }
 
@@ -299,11 +301,11 @@ pub fn undo(ctx: &Ctx) -> Result<(), CliError> {
         &mut notifier,
     )?;
     match step.and_then(|s| s.applied) {
-        Some(therapy_timer::Applied::Restored { entry }) if restore => {
-            outln!("Undone: put back {entry}: {what}");
+        Some(therapy_timer::Applied::Restored { .. }) if restore => {
+            outln!("Undone: put back {what}");
         }
-        Some(therapy_timer::Applied::Removed(r)) => {
-            outln!("Undone: removed {}: {what}", r.id());
+        Some(therapy_timer::Applied::Removed(_)) => {
+            outln!("Undone: removed {what}");
         }
         _ => outln!("Undone."),
     }
