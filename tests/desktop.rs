@@ -425,6 +425,18 @@ fn watch_announces_each_start_and_stop() {
         serde_json::json!([]),
         "a prompt nobody answered was logged"
     );
+    // Its buttons worked while `watch` listened; as it ended, it put the
+    // prompt back in the same place without them, naming the commands.
+    let sent = notified(&out);
+    assert_eq!(sent.len(), 2, "{sent:#?}");
+    assert_eq!(
+        sent[0].actions.iter().step_by(2).collect::<Vec<_>>(),
+        ["start", "snooze", "skip"],
+        "{sent:#?}"
+    );
+    assert_eq!(sent[1].replaces, sent[0].id.unwrap_or(0), "{sent:#?}");
+    assert!(sent[1].actions.is_empty(), "{sent:#?}");
+    assert!(sent[1].body.contains("therapy-timer start"), "{sent:#?}");
 }
 
 /// Runs `watch` for a few seconds beside dunst and answers the first start
