@@ -161,14 +161,7 @@ fn paused_now() -> Option<Said> {
 
 #[cfg(all(unix, not(target_os = "macos")))]
 fn locked_now() -> Option<Said> {
-    let logind = zbus::block_on(async {
-        zbus::conn::Builder::system()
-            .method_timeout(ASK_TIMEOUT)
-            .build()
-            .await
-            .ok()
-    })
-    .and_then(|sys| {
+    let logind = system().and_then(|sys| {
         const LOGIN: &str = "org.freedesktop.login1";
         // The caller's own session, else the user's graphical one (from
         // cron, which runs in none).
@@ -223,15 +216,45 @@ fn locked_now() -> Option<Said> {
     }
 }
 
+/// The session bus, for the questions (one connection for the process:
+/// `start` and `watch` ask every [`WATCH_EVERY`]).
 #[cfg(all(unix, not(target_os = "macos")))]
 fn session() -> Option<zbus::Connection> {
-    zbus::block_on(async {
-        zbus::conn::Builder::session()
-            .method_timeout(ASK_TIMEOUT)
-            .build()
-            .await
-            .ok()
-    })
+    static SESSION: std::sync::Mutex<Option<zbus::Connection>> = std::sync::Mutex::new(None);
+    reused(&SESSION, zbus::conn::Builder::session)
+}
+
+/// The system bus (logind), as [`session`].
+#[cfg(all(unix, not(target_os = "macos")))]
+fn system() -> Option<zbus::Connection> {
+    static SYSTEM: std::sync::Mutex<Option<zbus::Connection>> = std::sync::Mutex::new(None);
+    reused(&SYSTEM, zbus::conn::Builder::system)
+}
+
+/// The connection kept in `kept` if it still answers (a ping to the bus),
+/// else a new one from `builder`, kept for the next question.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn reused(
+    kept: &std::sync::Mutex<Option<zbus::Connection>>,
+    builder: fn() -> zbus::conn::Builder<'static>,
+) -> Option<zbus::Connection> {
+    let mut kept = kept.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(conn) = kept.as_ref() {
+        let alive: Option<()> = call(
+            conn,
+            "org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.Peer",
+            "Ping",
+            &(),
+        );
+        if alive.is_some() {
+            return Some(conn.clone());
+        }
+    }
+    let conn = zbus::block_on(async { builder().method_timeout(ASK_TIMEOUT).build().await.ok() });
+    kept.clone_from(&conn);
+    conn
 }
 
 /// A D-Bus property, read with `org.freedesktop.DBus.Properties.Get`.
