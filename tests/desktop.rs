@@ -46,6 +46,13 @@ fn in_desktop_with(env: &Env, vars: &[(&str, &str)], command: &[&str]) -> (Run, 
     (r, out)
 }
 
+/// Runs the bash `script` beside dunst, with `$OUT` the folder of
+/// [`in_desktop`]'s files (and `vars` in the environment of it all).
+fn script_in_desktop(env: &Env, vars: &[(&str, &str)], script: &str) -> (Run, PathBuf) {
+    let out = format!("OUT={}", env.root().join("desktop").display());
+    in_desktop_with(env, vars, &["env", &out, "bash", "-c", script])
+}
+
 /// The notifications dunst showed, as (message, summary, body, appname).
 fn shown(out: &Path) -> Vec<(String, String, String, String)> {
     let text = std::fs::read_to_string(out.join("history.json")).expect("history.json");
@@ -222,17 +229,7 @@ fn a_dismissed_stop_is_seen_not_off_and_the_repeats_go_on() {
         kill -0 $pid 2>/dev/null && echo "still running after stop"
         wait $pid; echo "status $?""#
     );
-    let out_dir = env.root().join("desktop");
-    let (r, out) = in_desktop(
-        &env,
-        &[
-            "env",
-            &format!("OUT={}", out_dir.display()),
-            "bash",
-            "-c",
-            &script,
-        ],
-    );
+    let (r, out) = script_in_desktop(&env, &[], &script);
     let start_out = std::fs::read_to_string(out.join("start.out")).unwrap_or_default();
     r.ok()
         .stdout_has("alive after the dismissal")
@@ -278,7 +275,6 @@ fn a_wall_clock_jump_fires_the_stop_at_once() {
     // second, while the monotonic clock does not: what a resume from suspend
     // looks like. The stop must follow the jump, not the 10 minutes.
     let env = Env::new();
-    let out_dir = env.root().join("desktop");
     let rc = env.root().join("faketime.rc");
     // When the whole suite runs with a shifted clock (.ci/run's night run:
     // FAKETIME="-Ns" for every process), the jump starts from that shift;
@@ -303,16 +299,7 @@ fn a_wall_clock_jump_fires_the_stop_at_once() {
         rc = rc.display(),
         lib = lib.display(),
     );
-    let (r, out) = in_desktop(
-        &env,
-        &[
-            "env",
-            &format!("OUT={}", out_dir.display()),
-            "bash",
-            "-c",
-            &script,
-        ],
-    );
+    let (r, out) = script_in_desktop(&env, &[], &script);
     let start_out = std::fs::read_to_string(out.join("start.out")).unwrap_or_default();
     r.ok().stdout_has("status 0");
     let sent = notified(&out);
@@ -447,7 +434,6 @@ fn watch_and_answer(pick: &str) -> (Env, Run) {
     short_ice(&env);
     env.run(["injury", "now"]).ok();
     let until = (chrono::Utc::now() + chrono::TimeDelta::seconds(6)).to_rfc3339();
-    let out_dir = env.root().join("desktop");
     let script = format!(
         r#"{BIN} watch --until {until} --quiet-hours off &
         pid=$!
@@ -456,17 +442,7 @@ fn watch_and_answer(pick: &str) -> (Env, Run) {
         dunstctl context
         wait $pid"#
     );
-    let (r, _) = in_desktop_with(
-        &env,
-        &[("THERAPY_TIMER_TEST_PICK", pick)],
-        &[
-            "env",
-            &format!("OUT={}", out_dir.display()),
-            "bash",
-            "-c",
-            &script,
-        ],
-    );
+    let (r, _) = script_in_desktop(&env, &[("THERAPY_TIMER_TEST_PICK", pick)], &script);
     (env, r)
 }
 
@@ -575,7 +551,6 @@ fn a_clock_stepped_back_does_not_hold_the_stop_back() {
         return;
     };
     let env = Env::new();
-    let out_dir = env.root().join("desktop");
     let rc = env.root().join("faketime.rc");
     // As in a_wall_clock_jump_fires_the_stop_at_once: the step starts from
     // the suite's own shift, if any.
@@ -599,16 +574,7 @@ fn a_clock_stepped_back_does_not_hold_the_stop_back() {
         rc = rc.display(),
         lib = lib.display(),
     );
-    let (r, out) = in_desktop(
-        &env,
-        &[
-            "env",
-            &format!("OUT={}", out_dir.display()),
-            "bash",
-            "-c",
-            &script,
-        ],
-    );
+    let (r, out) = script_in_desktop(&env, &[], &script);
     let start_out = std::fs::read_to_string(out.join("start.out")).unwrap_or_default();
     r.ok().stdout_has("status 0");
     let sent = notified(&out);
@@ -669,17 +635,7 @@ fn one_notice_per_session_replaced_by_its_repeat_and_closed_when_off() {
         echo "after stop: $(dunstctl count displayed)"
         {BIN} status --json >"$OUT/status.json""#
     );
-    let out_dir = env.root().join("desktop");
-    let (r, out) = in_desktop(
-        &env,
-        &[
-            "env",
-            &format!("OUT={}", out_dir.display()),
-            "bash",
-            "-c",
-            &script,
-        ],
-    );
+    let (r, out) = script_in_desktop(&env, &[], &script);
     let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap_or_default();
     let why = format!(
         "{}\nstart: {}\ntick: {}\nstop: {}\n{:#?}",
@@ -754,18 +710,8 @@ fn an_early_stop_elsewhere_replaces_the_start_notice() {
         wait $pid; echo "start $?"
         echo "shown: $(dunstctl count displayed)""#
     );
-    let out_dir = env.root().join("desktop");
-    let (r, out) = in_desktop(
-        &env,
-        &[
-            "env",
-            &format!("OUT={}", out_dir.display()),
-            &format!("STATE={}", env.state_file().display()),
-            "bash",
-            "-c",
-            &script,
-        ],
-    );
+    let state = env.state_file().display().to_string();
+    let (r, out) = script_in_desktop(&env, &[("STATE", &state)], &script);
     let why = format!("{}\n{:#?}", r.report(), calls(&out));
     r.ok();
     for line in ["stop 0", "start 0", "shown: 1"] {

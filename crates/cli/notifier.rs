@@ -485,11 +485,9 @@ impl Notifier {
     /// pack is off, or the session is gone): it no longer tells the truth.
     /// A notice still on its way is waited for first.
     pub fn close(&mut self, session: DateTime<Utc>) {
-        let mut inner = self.settled(session);
-        let Some(shown) = inner.slots.remove(&session).and_then(|s| s.shown) else {
+        let (mut inner, Some(shown)) = self.take(session) else {
             return;
         };
-        inner.answers.remove(&shown.id);
         inner.fallback.remove(&shown.id);
         let bus = match &inner.bus {
             Some(Ok(bus)) if !inner.closed.contains(&shown.id) => bus.clone(),
@@ -504,11 +502,19 @@ impl Notifier {
     /// Forgets the notice of the session that started at `session`,
     /// leaving it up (the last word about a session that is over).
     pub fn forget(&mut self, session: DateTime<Utc>) {
-        // Its last notice, still on its way, replaces the one before.
+        drop(self.take(session));
+    }
+
+    /// Takes the notice of the session that started at `session` out of
+    /// this notifier's keeping, once its last one is shown (it replaces the
+    /// one before): no more answers are taken from it.
+    fn take(&self, session: DateTime<Utc>) -> (MutexGuard<'_, Inner>, Option<OnScreen>) {
         let mut inner = self.settled(session);
-        if let Some(shown) = inner.slots.remove(&session).and_then(|s| s.shown) {
-            inner.answers.remove(&shown.id);
+        let shown = inner.slots.remove(&session).and_then(|s| s.shown);
+        if let Some(n) = &shown {
+            inner.answers.remove(&n.id);
         }
+        (inner, shown)
     }
 
     /// The lock, once the bus is connected and the last notice about
